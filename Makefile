@@ -1,0 +1,52 @@
+# The two commands of the README: `make run` and `make test`.
+# Everything they need is installed by the targets below, on a fresh machine.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PORT ?= 8000
+HOST ?= 127.0.0.1
+
+.PHONY: run test lint typecheck unit browser-check messages bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+## run: install, migrate, add sample data on first run, serve on http://localhost:$(PORT)
+run: $(STAMP)
+	$(BIN)/outings demo --if-empty
+	$(BIN)/outings serve --host $(HOST) --port $(PORT)
+
+## test: install (Chromium included), then ruff, mypy and every test
+test: $(STAMP) browser-check lint typecheck unit
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+unit: $(STAMP)
+	$(BIN)/pytest
+
+browser-check:
+	@sh scripts/ensure-chromium.sh
+
+## messages: extract every marked string into the one catalogue and update each language
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -o outings/locale/messages.pot --no-location --sort-output --project Outings .
+	for lang in fr pl zh sw; do \
+	  if [ -f outings/locale/$$lang/LC_MESSAGES/messages.po ]; then \
+	    $(BIN)/pybabel update -i outings/locale/messages.pot -d outings/locale -l $$lang --no-fuzzy-matching; \
+	  else \
+	    $(BIN)/pybabel init -i outings/locale/messages.pot -d outings/locale -l $$lang; \
+	  fi; \
+	done
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

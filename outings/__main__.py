@@ -1,0 +1,5 @@
+import sys
+
+from outings.cli import main
+
+sys.exit(main())

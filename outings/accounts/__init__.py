@@ -1,0 +1,1 @@
+"""Passkey accounts: users, their passkeys, their sessions."""

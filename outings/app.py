@@ -1,0 +1,112 @@
+"""The application factory: ``outings.app:create_app``."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from litestar import Litestar
+from litestar.config.csrf import CSRFConfig
+from litestar.di import Provide
+from litestar.logging.config import LoggingConfig
+from litestar.openapi.config import OpenAPIConfig
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.template.config import TemplateConfig
+
+from outings import __version__, pages
+from outings.accounts import api as accounts_api
+from outings.accounts import pages as accounts_pages
+from outings.accounts.sessions import load_user
+from outings.db import Database
+from outings.db.database import Writer
+from outings.settings import Settings
+from outings.web import middleware
+from outings.web.errors import handle_exception
+from outings.web.static import StaticAssets, serve_static
+from outings.web.templating import make_environment
+
+CSRF_COOKIE = "outings_csrf"
+
+
+async def _instance_secret(db: Database) -> str:
+    """The signing secret kept in the database, made on first start."""
+
+    async def run(w: Writer) -> str:
+        await w.execute(
+            "insert into meta (key, value) values ('secret', ?) on conflict (key) do nothing",
+            (secrets.token_urlsafe(48),),
+        )
+        value: str = await w.fetchval("select value from meta where key = 'secret'")
+        return value
+
+    return await db.write(run)
+
+
+def _csrf_config(settings: Settings) -> CSRFConfig:
+    return CSRFConfig(
+        # replaced at start-up by the kept secret when OUTINGS_SECRET is unset
+        secret=settings.secret or secrets.token_urlsafe(48),
+        cookie_name=CSRF_COOKIE,
+        cookie_secure=settings.secure_cookies,
+        cookie_httponly=True,
+        cookie_samesite="lax",
+        # The JSON API defends itself with the Content-Type and Origin checks.
+        exclude=["^/api/"],
+    )
+
+
+def _logging_config(settings: Settings) -> LoggingConfig:
+    return LoggingConfig(
+        root={"level": "WARNING", "handlers": ["queue_listener"]},
+        loggers={"outings": {"level": settings.log_level.upper(), "propagate": True}},
+        formatters={"standard": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+        log_exceptions="never",  # our exception handler logs what is unexpected
+    )
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    """Build the app; ``settings`` default to the ``OUTINGS_*`` environment."""
+    settings = settings or Settings.from_env()
+    db = Database(settings.db_path)
+    assets = StaticAssets()
+    csrf = _csrf_config(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        await db.open()
+        if not settings.secret:
+            csrf.secret = await _instance_secret(db)
+        logging.getLogger("outings").info("database ready at %s", settings.db_path)
+        try:
+            yield
+        finally:
+            await db.close()
+
+    app = Litestar(
+        route_handlers=[pages.router, accounts_pages.router, accounts_api.router, serve_static],
+        dependencies={
+            "db": Provide(lambda: db, use_cache=True, sync_to_thread=False),
+            "settings": Provide(lambda: settings, use_cache=True, sync_to_thread=False),
+        },
+        middleware=[
+            middleware.request_log,
+            middleware.locale,
+            middleware.json_api_guard(settings.origin),
+            load_user,
+        ],
+        csrf_config=csrf,
+        template_config=TemplateConfig(
+            instance=JinjaTemplateEngine.from_environment(make_environment(settings, assets))
+        ),
+        exception_handlers={Exception: handle_exception},
+        lifespan=[lifespan],
+        logging_config=_logging_config(settings),
+        openapi_config=OpenAPIConfig(title="Outings", version=__version__, path="/api/schema"),
+        debug=False,
+    )
+    app.state.db = db
+    app.state.settings = settings
+    app.state.assets = assets
+    return app

@@ -1,0 +1,107 @@
+"""The ``outings`` command: serve, migrate, demo, grant."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+
+from outings.settings import Settings, SettingsError
+
+COMMANDS = {
+    "serve": "serve the app (the database is created and migrated on start)",
+    "migrate": "create the database or bring it up to date, then exit",
+    "demo": "fill the database with believable sample families, venues and outings",
+    "grant": "give a user a role, e.g. `outings grant moderator Ana`",
+}
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="outings", description="Outings: family meetups.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    serve = sub.add_parser("serve", help=COMMANDS["serve"])
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    sub.add_parser("migrate", help=COMMANDS["migrate"])
+    demo = sub.add_parser("demo", help=COMMANDS["demo"])
+    demo.add_argument(
+        "--if-empty", action="store_true", help="do nothing when the database has users already"
+    )
+    grant = sub.add_parser("grant", help=COMMANDS["grant"])
+    grant.add_argument("role", choices=["moderator", "admin"])
+    grant.add_argument("user", help="the user's display name or id")
+    return parser
+
+
+async def _migrate(settings: Settings) -> None:
+    from outings.db import Database
+
+    db = Database(settings.db_path)
+    await db.open()
+    await db.close()
+
+
+async def _grant(settings: Settings, role: str, who: str) -> int:
+    from outings.accounts import store
+    from outings.db import Database, now_iso
+    from outings.db.database import Writer
+
+    db = Database(settings.db_path)
+    await db.open()
+    try:
+        async with db.reader() as r:
+            users = await store.find_users(r, who)
+        if len(users) != 1:
+            found = "no user" if not users else f"{len(users)} users"
+            print(f"outings: {found} called {who!r}; give the user's id instead", file=sys.stderr)
+            return 1
+        user = users[0]
+
+        async def run(w: Writer) -> bool:
+            return await store.grant_role(w, user.id, role, None, now_iso())
+
+        changed = await db.write(run)
+        print(f"{user.display_name} ({user.id}) {'is now' if changed else 'was already'} {role}")
+        return 0
+    finally:
+        await db.close()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = Settings.from_env()
+    except SettingsError as exc:
+        print(f"outings: {exc}", file=sys.stderr)
+        return 2
+    if args.command == "serve":
+        import uvicorn
+
+        print(f"Outings on {settings.origin} (listening on {args.host}:{args.port})", flush=True)
+        uvicorn.run(
+            "outings.app:create_app",
+            factory=True,
+            host=args.host,
+            port=args.port,
+            access_log=False,  # the app logs each request itself
+            proxy_headers=True,
+        )
+        return 0
+    if args.command == "migrate":
+        asyncio.run(_migrate(settings))
+        print(f"database {settings.db_path} is up to date")
+        return 0
+    if args.command == "demo":
+        from outings.demo import load_demo
+
+        made = asyncio.run(load_demo(settings, if_empty=args.if_empty))
+        print(made)
+        return 0
+    if args.command == "grant":
+        return asyncio.run(_grant(settings, args.role, args.user))
+    return 2  # pragma: no cover - argparse refuses unknown commands
+
+
+if __name__ == "__main__":
+    sys.exit(main())

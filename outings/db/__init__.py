@@ -1,0 +1,5 @@
+"""Storage: one SQLite file, one writer, many readers, numbered migrations."""
+
+from outings.db.database import Database, Row, TransientDatabaseError, now_iso
+
+__all__ = ["Database", "Row", "TransientDatabaseError", "now_iso"]

@@ -1,0 +1,56 @@
+"""Pages that belong to no one resource: home, offline, health, language."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, Response, Router, get, post
+from litestar.datastructures import Cookie
+from litestar.response import Redirect, Template
+
+from outings import i18n
+from outings.web import flash
+from outings.web.deps import DB
+from outings.web.forms import FormData, field, safe_next
+from outings.web.templating import page
+
+
+@get("/")
+async def home(request: Request[Any, Any, Any]) -> Template:
+    return page(request, "pages/home.html")
+
+
+@get("/offline")
+async def offline(request: Request[Any, Any, Any]) -> Template:
+    return page(request, "pages/offline.html")
+
+
+@get("/healthz", cache_control=None)
+async def healthz(db: DB) -> Response[dict[str, bool]]:
+    try:
+        ok = await db.fetchval("select 1") == 1
+    except Exception:
+        ok = False
+    return Response(
+        {"ok": ok}, status_code=200 if ok else 503, headers={"cache-control": "no-store"}
+    )
+
+
+@post("/language")
+async def set_language(data: FormData) -> Redirect:
+    code = field(data, "lang")
+    target = safe_next(field(data, "next"))
+    if code not in i18n.LOCALES:
+        return Redirect(target)
+    cookies = [
+        Cookie(
+            key=i18n.LOCALE_COOKIE, value=code, path="/", max_age=365 * 24 * 3600, samesite="lax"
+        ),
+        flash.cookie("language_changed"),
+    ]
+    return Redirect(target, cookies=cookies)
+
+
+router = Router(
+    path="/", route_handlers=[home, offline, healthz, set_language], include_in_schema=False
+)

@@ -1,0 +1,100 @@
+"""Settings, read once from ``OUTINGS_*`` environment variables.
+
+Every setting is documented in the README's configuration table; a test keeps
+the two in step.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import msgspec
+
+ENV_PREFIX = "OUTINGS_"
+
+
+class SettingsError(ValueError):
+    """A setting has a value the app cannot run with; the message says which and why."""
+
+
+class Settings(msgspec.Struct, frozen=True, kw_only=True):
+    #: SQLite database file, created and migrated on start.
+    db: str = "outings.db"
+    #: Where browsers reach the app; passkeys and the JSON API's Origin check use it.
+    origin: str = "http://localhost:8000"
+    #: WebAuthn relying-party id: the origin's host name, or a parent domain of it.
+    rp_id: str = ""
+    #: The name a passkey prompt shows.
+    rp_name: str = "Outings"
+    #: Key for signing CSRF tokens. Empty: one is made on first start and kept in the database.
+    secret: str = ""
+    #: Time zone outings are shown and entered in.
+    timezone: str = "Europe/Paris"
+    #: Days a sign-in lasts without being used.
+    session_days: int = 30
+    #: Log level for the app's own loggers (request log included).
+    log_level: str = "INFO"
+
+    def __post_init__(self) -> None:
+        parts = urlsplit(self.origin)
+        if (
+            parts.scheme not in ("http", "https")
+            or not parts.hostname
+            or parts.path not in ("", "/")
+        ):
+            raise SettingsError(
+                f"OUTINGS_ORIGIN must look like https://outings.example.org, not {self.origin!r}"
+            )
+        rp_id = self.rp_id or parts.hostname
+        if parts.hostname != rp_id and not parts.hostname.endswith("." + rp_id):
+            raise SettingsError(
+                f"OUTINGS_RP_ID {rp_id!r} must be {parts.hostname!r} or a parent domain of it"
+            )
+        try:
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise SettingsError(
+                f"OUTINGS_TIMEZONE {self.timezone!r} is not a time zone name such as Europe/Paris"
+            ) from exc
+        if self.session_days < 1:
+            raise SettingsError("OUTINGS_SESSION_DAYS must be 1 or more")
+        # frozen Struct: normalised values are written once, here.
+        msgspec.structs.force_setattr(self, "origin", f"{parts.scheme}://{parts.netloc}")
+        msgspec.structs.force_setattr(self, "rp_id", rp_id)
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.origin.startswith("https://")
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def db_path(self) -> Path:
+        return Path(self.db)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+        """Settings from ``OUTINGS_<FIELD>`` variables; ``overrides`` win over the environment."""
+        environ = os.environ if environ is None else environ
+        values: dict[str, object] = {}
+        for field in msgspec.structs.fields(cls):
+            raw = environ.get(ENV_PREFIX + field.name.upper())
+            if raw is not None and raw != "":
+                values[field.name] = raw
+        values.update(overrides)
+        try:
+            # strict=False lets "30" from the environment become an int.
+            return msgspec.convert(values, cls, strict=False)
+        except msgspec.ValidationError as exc:
+            raise SettingsError(f"bad setting: {exc}") from exc
+
+
+def env_names() -> list[str]:
+    """Every environment variable the app reads, for the README check."""
+    return [ENV_PREFIX + f.name.upper() for f in msgspec.structs.fields(Settings)]

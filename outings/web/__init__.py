@@ -1,0 +1,1 @@
+"""The HTTP side shared by every resource: templates, static files, errors, middleware."""

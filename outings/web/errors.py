@@ -1,0 +1,154 @@
+"""Errors as a person or a program should meet them.
+
+Pages get a friendly page in the reader's language; the JSON API gets
+``{"error": {"code", "message", "fields"}}`` with a 4xx status. Nothing ever
+shows a stack trace; unexpected errors are logged and answered with a 500
+page that says sorry.
+"""
+
+from __future__ import annotations
+
+import logging
+from html import escape
+from typing import Any
+from urllib.parse import urlencode
+
+import msgspec
+from litestar import MediaType, Request, Response
+from litestar.exceptions import (
+    HTTPException,
+    MethodNotAllowedException,
+    NotAuthorizedException,
+    NotFoundException,
+    PermissionDeniedException,
+    ValidationException,
+)
+from litestar.response import Redirect
+from litestar.utils.scope.state import ScopeState
+from markupsafe import Markup
+
+from outings import i18n
+from outings.db import TransientDatabaseError
+from outings.i18n import gettext as _
+from outings.web import flash
+
+log = logging.getLogger("outings.errors")
+
+
+class ErrorBody(msgspec.Struct):
+    code: str
+    message: str
+    fields: dict[str, str] = msgspec.field(default_factory=dict)
+
+
+class ErrorEnvelope(msgspec.Struct):
+    error: ErrorBody
+
+
+class ApiError(HTTPException):
+    """A 4xx for the JSON API with a stable ``code`` and a message for people."""
+
+    def __init__(
+        self,
+        status_code: int,
+        code: str,
+        message: str,
+        fields: dict[str, str] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(detail=message, status_code=status_code, headers=headers)
+        self.code = code
+        self.fields = fields or {}
+
+
+def wants_json(request: Request[Any, Any, Any]) -> bool:
+    if request.url.path.startswith("/api/"):
+        return True
+    accept = request.headers.get("accept", "")
+    return "application/json" in accept and "text/html" not in accept
+
+
+def _describe(exc: Exception) -> tuple[int, str, str, dict[str, str]]:
+    """Status, code, message and field errors for any exception."""
+    if isinstance(exc, ApiError):
+        return exc.status_code, exc.code, exc.detail, exc.fields
+    if isinstance(exc, TransientDatabaseError):
+        return 503, "busy", _("We are very busy right now. Please try again in a moment."), {}
+    if isinstance(exc, ValidationException) or (
+        isinstance(exc, HTTPException) and exc.status_code == 400
+    ):
+        fields = {}
+        if isinstance(exc, HTTPException) and isinstance(exc.extra, list):
+            for item in exc.extra:
+                if isinstance(item, dict) and item.get("key"):
+                    fields[str(item["key"])] = str(item.get("message", ""))
+        return 400, "invalid", _("Some of what was sent is not valid."), fields
+    if isinstance(exc, NotFoundException):
+        return 404, "not_found", _("We could not find that page."), {}
+    if isinstance(exc, NotAuthorizedException):
+        return 401, "sign_in_needed", _("Please sign in first."), {}
+    if isinstance(exc, PermissionDeniedException):
+        if "CSRF" in exc.detail:
+            message = _("This form has expired. Please go back, reload the page and try again.")
+            return 403, "csrf_failed", message, {}
+        return 403, "forbidden", _("You are not allowed to do that."), {}
+    if isinstance(exc, MethodNotAllowedException):
+        return 405, "method_not_allowed", _("That cannot be done here."), {}
+    if isinstance(exc, HTTPException) and exc.status_code < 500:
+        return exc.status_code, "bad_request", _("Something in that request was not right."), {}
+    return 500, "server_error", _("Sorry, something went wrong on our side."), {}
+
+
+def _csrf_input(request: Request[Any, Any, Any]) -> Markup:
+    token = ScopeState.from_scope(request.scope).csrf_token
+    if not isinstance(token, str) or not token:
+        return Markup("")
+    return Markup('<input type="hidden" name="_csrf_token" value="{}">').format(token)
+
+
+def handle_exception(request: Request[Any, Any, Any], exc: Exception) -> Response[Any] | Redirect:
+    status, code, message, fields = _describe(exc)
+    if status >= 500 and not isinstance(exc, TransientDatabaseError):
+        log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    headers = dict(exc.headers or {}) if isinstance(exc, HTTPException) else {}
+    if status == 503:
+        headers.setdefault("retry-after", "2")
+    if wants_json(request):
+        return Response(
+            ErrorEnvelope(ErrorBody(code, message, fields)),
+            status_code=status,
+            media_type=MediaType.JSON,
+            headers=headers,
+        )
+    if status == 401:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return Redirect(
+            f"/login?{urlencode({'next': target})}", cookies=[flash.cookie("sign_in_needed")]
+        )
+    if request.scope.get("route_handler") is None or "user" not in request.state:
+        # Unrouted requests (a 404) skip the middleware that picks the language.
+        i18n.set_locale(
+            i18n.negotiate(
+                request.cookies.get(i18n.LOCALE_COOKIE), request.headers.get("accept-language")
+            )
+        )
+    context = {
+        "user": request.state.get("user"),
+        "flash": None,
+        "lang": i18n.current_locale(),
+        "path": request.url.path,
+        "status": status,
+        "code": code,
+        "message": message,
+        "title": message,
+        "csrf_input": _csrf_input(request),
+    }
+    try:
+        # Rendered here, not lazily, so that a broken error page still answers.
+        engine = request.app.template_engine
+        assert engine is not None
+        html = engine.get_template("errors/error.html").render(**context)
+    except Exception:
+        log.exception("the error page itself failed")
+        html = f"<!doctype html><title>{status}</title><h1>{status}</h1><p>{escape(message)}</p>"
+    return Response(html, status_code=status, headers=headers, media_type=MediaType.HTML)

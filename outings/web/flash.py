@@ -1,0 +1,57 @@
+"""One-shot messages shown on the next page ("You are signed out").
+
+The cookie carries only a code from :data:`MESSAGES`, never text, so nobody
+can make the app say words of their own, and the words come in the reader's
+language when shown.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from litestar import Request
+from litestar.datastructures import Cookie
+
+from outings.i18n import lazy_gettext
+
+COOKIE = "outings_flash"
+
+
+class Flash(msgspec.Struct, frozen=True):
+    code: str
+    message: str
+    kind: str  # "success" | "info" | "error"
+
+
+MESSAGES: dict[str, tuple[Any, str]] = {
+    "signed_out": (lazy_gettext("You are signed out. See you soon!"), "info"),
+    "passkey_removed": (lazy_gettext("That passkey was removed."), "success"),
+    "passkey_renamed": (lazy_gettext("Passkey renamed."), "success"),
+    "last_passkey": (
+        lazy_gettext("That is your only passkey: add another one before removing it."),
+        "error",
+    ),
+    "session_revoked": (lazy_gettext("That device is signed out."), "success"),
+    "sign_in_needed": (lazy_gettext("Please sign in first."), "info"),
+    "language_changed": (lazy_gettext("Language changed."), "success"),
+}
+
+
+def cookie(code: str) -> Cookie:
+    if code not in MESSAGES:
+        raise KeyError(f"unknown flash message {code!r}; add it to MESSAGES")
+    return Cookie(key=COOKIE, value=code, path="/", httponly=True, samesite="lax", max_age=60)
+
+
+def take(request: Request[Any, Any, Any]) -> tuple[Flash | None, list[Cookie]]:
+    """The message waiting for this request, and the cookie that clears it."""
+    code = request.cookies.get(COOKIE)
+    if not code:
+        return None, []
+    clear = [Cookie(key=COOKIE, value="", path="/", max_age=0, httponly=True, samesite="lax")]
+    entry = MESSAGES.get(code)
+    if entry is None:
+        return None, clear
+    message, kind = entry
+    return Flash(code, str(message), kind), clear

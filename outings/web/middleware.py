@@ -1,0 +1,108 @@
+"""Middleware every request passes: the request log, the language, the API's door."""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+import msgspec
+from litestar.datastructures import Headers
+from litestar.enums import ScopeType
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+from outings import i18n
+
+log = logging.getLogger("outings.request")
+_encode = msgspec.json.Encoder().encode
+
+
+def request_log(app: ASGIApp) -> ASGIApp:
+    """Log one structured line per request: method, path, status, milliseconds."""
+
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != ScopeType.HTTP:
+            await app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+
+        async def send_wrapper(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await app(scope, receive, send_wrapper)
+        finally:
+            if log.isEnabledFor(logging.INFO):
+                record = {
+                    "method": scope["method"],
+                    "path": scope["path"],
+                    "status": status,
+                    "ms": round((time.perf_counter() - started) * 1000, 2),
+                }
+                log.info(_encode(record).decode())
+
+    return middleware
+
+
+def locale(app: ASGIApp) -> ASGIApp:
+    """Pick the language: the parent's choice (cookie), else their browser's."""
+
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == ScopeType.HTTP:
+            headers = Headers.from_scope(scope)
+            cookie = _cookie(headers.get("cookie", ""), i18n.LOCALE_COOKIE)
+            i18n.set_locale(i18n.negotiate(cookie, headers.get("accept-language")))
+        await app(scope, receive, send)
+
+    return middleware
+
+
+def _cookie(header: str, name: str) -> str | None:
+    for part in header.split(";"):
+        key, _eq, value = part.strip().partition("=")
+        if key == name:
+            return value
+    return None
+
+
+def cookie_value(scope: Scope, name: str) -> str | None:
+    return _cookie(Headers.from_scope(scope).get("cookie", ""), name)
+
+
+def json_api_guard(origin: str) -> Any:
+    """Cross-site request forgery defence for ``/api/``: JSON only, our Origin only.
+
+    A form on another site can neither send ``application/json`` nor forge
+    the ``Origin`` header, which browsers send with every such request.
+    """
+    from outings.web.errors import ApiError
+
+    def factory(app: ASGIApp) -> ASGIApp:
+        async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+            if (
+                scope["type"] == ScopeType.HTTP
+                and scope["path"].startswith("/api/")
+                and scope["method"] not in ("GET", "HEAD", "OPTIONS")
+            ):
+                headers = Headers.from_scope(scope)
+                content_type = headers.get("content-type", "").split(";")[0].strip().lower()
+                if content_type != "application/json":
+                    raise ApiError(
+                        415, "json_required", i18n.gettext("Send the request as application/json.")
+                    )
+                sent_origin = headers.get("origin")
+                if sent_origin is not None and sent_origin != origin:
+                    raise ApiError(
+                        403,
+                        "bad_origin",
+                        i18n.gettext("This request came from another site and was refused."),
+                    )
+            await app(scope, receive, send)
+
+        return middleware
+
+    return factory

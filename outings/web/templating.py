@@ -1,0 +1,96 @@
+"""Jinja2 set up once: i18n, hashed static URLs, dates in the reader's language.
+
+Handlers answer with :func:`page`, which adds what every page shows (the
+signed-in user, a flash message, the language) to the template's context.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from babel.dates import format_date, format_datetime, format_time
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from litestar import Request
+from litestar.datastructures import Cookie
+from litestar.response import Template
+
+from outings import i18n
+from outings.settings import Settings
+from outings.web import flash
+from outings.web.static import StaticAssets
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+
+
+def templates_dir() -> Path:
+    """``templates/`` beside the package in a checkout, inside it in a wheel."""
+    for candidate in (PACKAGE_DIR / "templates", PACKAGE_DIR.parent / "templates"):
+        if candidate.is_dir():
+            return candidate
+    raise RuntimeError(f"no templates/ next to {PACKAGE_DIR}")
+
+
+def make_environment(settings: Settings, assets: StaticAssets) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(templates_dir()),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        extensions=["jinja2.ext.i18n"],
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    # The callables read the request's language from a context variable, so
+    # one environment serves every language at once.
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda message: i18n.current_translations().gettext(message),
+        ngettext=lambda s, p, n: i18n.current_translations().ngettext(s, p, n),
+        newstyle=True,
+    )
+    tz = settings.tz
+
+    def local(value: datetime | str) -> datetime:
+        moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+        return moment.astimezone(tz)
+
+    env.filters.update(
+        date=lambda v, fmt="medium": format_date(local(v), fmt, locale=i18n.current_locale()),
+        time=lambda v, fmt="short": format_time(local(v), fmt, locale=i18n.current_locale()),
+        datetime=lambda v, fmt="medium": format_datetime(
+            local(v), fmt, tzinfo=tz, locale=i18n.current_locale()
+        ),
+    )
+    env.globals.update(
+        static=assets.url,
+        app_name=settings.rp_name,
+        locales=[(code, i18n.language_name(code)) for code in i18n.LOCALES],
+    )
+    return env
+
+
+def page(
+    request: Request[Any, Any, Any],
+    template: str,
+    *,
+    status_code: int = 200,
+    cookies: list[Cookie] | None = None,
+    **context: Any,
+) -> Template:
+    """Render ``template`` with what the layout needs about this request."""
+    shown, clear = flash.take(request)
+    cookies = [*(cookies or []), *clear]
+    context.setdefault("title", None)
+    return Template(
+        template_name=template,
+        context={
+            "user": request.state.get("user"),
+            "flash": shown,
+            "lang": i18n.current_locale(),
+            "path": request.url.path,
+            **context,
+        },
+        status_code=status_code,
+        cookies=cookies,
+        headers={"cache-control": "private, no-cache", "vary": "cookie, accept-language"},
+    )

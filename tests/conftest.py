@@ -1,0 +1,92 @@
+"""Fixtures shared by every test: a fresh database per test, the app, a client."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+from bs4 import BeautifulSoup
+from litestar import Litestar
+from litestar.testing import TestClient
+
+from outings.app import CSRF_COOKIE, create_app
+from outings.settings import Settings
+from tests.softauthn import SoftAuthenticator
+
+T = TypeVar("T")
+ORIGIN = "http://outings.local:8000"
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(db=str(tmp_path / "outings.db"), origin=ORIGIN, secret="test-secret")
+
+
+@pytest.fixture
+def app(settings: Settings) -> Litestar:
+    return create_app(settings)
+
+
+@pytest.fixture
+def client(app: Litestar) -> Iterator[TestClient[Litestar]]:
+    with TestClient(app, base_url=ORIGIN) as client:
+        yield client
+
+
+@pytest.fixture
+def other_client(settings: Settings) -> Iterator[TestClient[Litestar]]:
+    """A second browser on another device, served by its own app on the same database."""
+    with TestClient(create_app(settings), base_url=ORIGIN) as client:
+        yield client
+
+
+@pytest.fixture
+def authenticator() -> SoftAuthenticator:
+    return SoftAuthenticator(origin=ORIGIN)
+
+
+def in_thread(fn: Callable[..., T], *args: Any) -> T:
+    """Run ``fn`` on a thread of its own.
+
+    Playwright's sync API keeps an event loop running on the main thread once
+    a browser test has run, so code that calls ``asyncio.run`` goes elsewhere.
+    """
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(fn, *args).result()
+
+
+def html(response: Any) -> BeautifulSoup:
+    return BeautifulSoup(response.text, "html.parser")
+
+
+def csrf_token(client: TestClient[Litestar], path: str = "/") -> str:
+    """The CSRF token a page gives to its forms (and the cookie that backs it)."""
+    page = client.get(path)
+    token = html(page).select_one("input[name=_csrf_token]")
+    assert token is not None, f"no CSRF field on {path}"
+    assert client.cookies.get(CSRF_COOKIE)
+    return str(token["value"])
+
+
+def sign_up(
+    client: TestClient[Litestar], authenticator: SoftAuthenticator, name: str = "Ana"
+) -> dict[str, Any]:
+    """Register a new account with a passkey; the client is then signed in."""
+    options = client.post("/api/auth/register/options", json={"display_name": name})
+    assert options.status_code == 200, options.text
+    verified = client.post("/api/auth/register/verify", json=authenticator.create(options.json()))
+    assert verified.status_code == 201, verified.text
+    user: dict[str, Any] = verified.json()["user"]
+    return user
+
+
+def sign_in(client: TestClient[Litestar], authenticator: SoftAuthenticator) -> dict[str, Any]:
+    options = client.post("/api/auth/login/options", json={})
+    assert options.status_code == 200, options.text
+    verified = client.post("/api/auth/login/verify", json=authenticator.get(options.json()))
+    assert verified.status_code == 200, verified.text
+    user: dict[str, Any] = verified.json()["user"]
+    return user

@@ -1,0 +1,211 @@
+"""Server-rendered pages: what a visitor sees, forms, CSRF, errors, caching."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+
+import pytest
+from litestar import Litestar
+from litestar.testing import TestClient
+
+from outings.settings import Settings
+from tests.conftest import ORIGIN, csrf_token, html, sign_in, sign_up
+from tests.softauthn import SoftAuthenticator
+
+Client = TestClient[Litestar]
+
+
+def count(settings: Settings, sql: str, *params: object) -> int:
+    with sqlite3.connect(settings.db) as conn:
+        value: int = conn.execute(sql, params).fetchone()[0]
+        return value
+
+
+@pytest.mark.parametrize("path", ["/", "/login", "/register", "/offline"])
+def test_public_pages_render_with_layout(client: Client, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 200
+    doc = html(response)
+    assert doc.select_one("html")["lang"] == "en"  # type: ignore[index]
+    assert doc.select_one("header .brand")
+    assert doc.select_one("main#main h1")
+    assert doc.select_one("a.skip-link[href='#main']")
+    assert doc.select_one("header a[href='/login']")
+
+
+def test_home_is_truthful_about_what_exists(client: Client) -> None:
+    doc = html(client.get("/"))
+    assert doc.select_one("a[href='/register']")
+    assert "comes next" in doc.get_text()
+
+
+def test_me_asks_to_sign_in_first(client: Client) -> None:
+    response = client.get("/me", follow_redirects=False)
+    assert response.status_code in (302, 303)
+    assert response.headers["location"] == "/login?next=%2Fme"
+    followed = client.get(response.headers["location"])
+    assert "Please sign in first." in html(followed).select_one(".flash").get_text()  # type: ignore[union-attr]
+
+
+def test_me_shows_name_passkeys_and_devices(
+    client: Client, authenticator: SoftAuthenticator
+) -> None:
+    sign_up(client, authenticator, "Ana (Leo's mum)")
+    doc = html(
+        client.get("/me", headers={"user-agent": "Mozilla/5.0 (Linux; Android 14) Chrome/130"})
+    )
+    assert doc.select_one("h1").get_text(strip=True) == "Ana (Leo's mum)"  # type: ignore[union-attr]
+    assert doc.select_one("header .me-name").get_text(strip=True) == "Ana (Leo's mum)"  # type: ignore[union-attr]
+    assert len(doc.select("#passkeys li.passkey")) == 1
+    # the only passkey cannot be removed
+    assert not doc.select("#passkeys form[action$='/delete']")
+    assert doc.select_one("#add-passkey")
+    assert doc.select_one("#devices .badge")
+
+
+def test_removing_a_passkey_keeps_the_last_one(
+    client: Client, authenticator: SoftAuthenticator, settings: Settings
+) -> None:
+    sign_up(client, authenticator)
+    second = SoftAuthenticator(origin=ORIGIN)
+    options = client.post("/api/auth/register/options", json={}).json()
+    client.post("/api/auth/register/verify", json=second.create(options))
+    doc = html(client.get("/me"))
+    forms = doc.select("#passkeys form[action$='/delete']")
+    assert len(forms) == 2
+    token = csrf_token(client, "/me")
+
+    first = client.post(str(forms[0]["action"]), data={"_csrf_token": token})
+    assert first.status_code == 200
+    assert "That passkey was removed." in first.text
+    assert count(settings, "select count(*) from passkeys") == 1
+
+    # posting for the remaining one anyway (an old tab) is refused with words
+    last = client.post(str(forms[1]["action"]), data={"_csrf_token": token})
+    assert "only passkey" in html(last).select_one(".flash").get_text()  # type: ignore[union-attr]
+    assert count(settings, "select count(*) from passkeys") == 1
+
+
+def test_someone_elses_passkey_cannot_be_removed(
+    client: Client, other_client: Client, authenticator: SoftAuthenticator, settings: Settings
+) -> None:
+    sign_up(client, authenticator, "Ana")
+    options = client.post("/api/auth/register/options", json={}).json()
+    client.post("/api/auth/register/verify", json=SoftAuthenticator(origin=ORIGIN).create(options))
+    ana_key = html(client.get("/me")).select("#passkeys form[action$='/delete']")[0]["action"]
+    bob = other_client
+    sign_up(bob, SoftAuthenticator(origin=ORIGIN), "Bob")
+    response = bob.post(str(ana_key), data={"_csrf_token": csrf_token(bob, "/me")})
+    assert response.status_code == 404
+    assert count(settings, "select count(*) from passkeys") == 3
+
+
+def test_renaming_a_passkey_and_its_error(
+    client: Client, authenticator: SoftAuthenticator, settings: Settings
+) -> None:
+    sign_up(client, authenticator)
+    form = html(client.get("/me")).select_one("#passkeys form[action$='/rename']")
+    assert form is not None
+    token = csrf_token(client, "/me")
+    bad = client.post(str(form["action"]), data={"_csrf_token": token, "name": "   "})
+    assert bad.status_code == 400
+    doc = html(bad)
+    field = doc.select_one("#passkeys input[name=name][aria-invalid=true]")
+    assert field is not None
+    assert doc.select_one("#passkeys .field-error")
+    good = client.post(str(form["action"]), data={"_csrf_token": token, "name": "Grandma's iPad"})
+    assert "Passkey renamed." in good.text
+    with sqlite3.connect(settings.db) as conn:
+        assert conn.execute("select name from passkeys").fetchone() == ("Grandma's iPad",)
+
+
+def test_forms_without_a_csrf_token_are_refused_politely(
+    client: Client, authenticator: SoftAuthenticator, settings: Settings
+) -> None:
+    sign_up(client, authenticator)
+    response = client.post("/logout", data={})
+    assert response.status_code == 403
+    assert "form has expired" in html(response).select_one("main").get_text()  # type: ignore[union-attr]
+    assert "Traceback" not in response.text
+    assert count(settings, "select count(*) from sessions") == 1
+    forged = client.post("/logout", data={"_csrf_token": "0" * 100})
+    assert forged.status_code == 403
+
+
+def test_sign_out_form_ends_the_session_on_the_server(
+    client: Client, authenticator: SoftAuthenticator, settings: Settings
+) -> None:
+    sign_up(client, authenticator)
+    response = client.post("/logout", data={"_csrf_token": csrf_token(client, "/me")})
+    assert response.status_code == 200
+    assert "You are signed out" in response.text
+    assert count(settings, "select count(*) from sessions") == 0
+
+
+def test_another_device_can_be_signed_out_from_me(
+    client: Client, other_client: Client, authenticator: SoftAuthenticator, settings: Settings
+) -> None:
+    sign_up(client, authenticator)
+    laptop = other_client
+    sign_in(laptop, authenticator)
+    assert count(settings, "select count(*) from sessions") == 2
+    forms = html(client.get("/me")).select("#devices form[action$='/revoke']")
+    assert len(forms) == 1  # only the other device: this one signs out with its own button
+    client.post(str(forms[0]["action"]), data={"_csrf_token": csrf_token(client, "/me")})
+    assert laptop.get("/me", follow_redirects=False).status_code in (302, 303)
+    assert client.get("/me").status_code == 200
+
+
+def test_not_found_is_a_friendly_page(client: Client) -> None:
+    response = client.get("/no/such/page")
+    assert response.status_code == 404
+    doc = html(response)
+    assert doc.select_one("h1").get_text(strip=True) == "Page not found"  # type: ignore[union-attr]
+    assert doc.select_one("a[href='/']")
+
+
+def test_healthz(client: Client) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"ok": True}
+
+
+def test_static_files_have_hashed_urls_and_long_caching(client: Client) -> None:
+    doc = html(client.get("/"))
+    css = doc.select_one("link[rel=stylesheet]")["href"]  # type: ignore[index]
+    assert re.fullmatch(r"/static/css/app\.[0-9a-f]{10}\.css", str(css))
+    response = client.get(str(css), headers={"accept-encoding": "gzip"})
+    assert response.status_code == 200
+    assert response.headers["cache-control"] == "public, max-age=31536000, immutable"
+    assert response.headers["content-type"].startswith("text/css")
+    # an old hash is not served as immutable
+    stale = client.get("/static/css/app.0000000000.css")
+    assert stale.status_code == 404
+    plain = client.get("/static/css/app.css")
+    assert plain.headers["cache-control"].startswith("public, max-age=0")
+
+
+def test_language_follows_the_browser_and_the_menu(client: Client) -> None:
+    assert html(client.get("/", headers={"accept-language": "pl-PL,pl;q=0.9"})).html["lang"] == "pl"  # type: ignore[index]
+    token = csrf_token(client, "/")
+    response = client.post("/language", data={"_csrf_token": token, "lang": "sw", "next": "/login"})
+    assert response.url.path == "/login"
+    assert html(response).html["lang"] == "sw"  # type: ignore[index]
+    # an unknown language or an off-site target changes nothing
+    back = client.post(
+        "/language", data={"_csrf_token": token, "lang": "xx", "next": "//evil.example/"}
+    )
+    assert back.url.path == "/"
+    assert back.url.host == "outings.local"
+
+
+def test_register_page_is_usable_without_script_explaining_why(client: Client) -> None:
+    doc = html(client.get("/register"))
+    label = doc.select_one("label[for=display_name]")
+    assert label is not None
+    assert label.get_text(strip=True)
+    assert doc.select_one("noscript")
+    messages = doc.select_one("script#passkey-messages")
+    assert messages is not None
+    assert "cancelled" in messages.get_text()

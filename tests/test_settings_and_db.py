@@ -1,0 +1,131 @@
+"""Settings from the environment, the storage layer, and the README keeping up."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from outings.cli import COMMANDS, main
+from outings.db import Database
+from outings.db.database import Writer
+from outings.db.migrations import migrations
+from outings.settings import Settings, SettingsError, env_names
+from tests.conftest import in_thread
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def test_settings_come_from_the_environment() -> None:
+    settings = Settings.from_env(
+        {
+            "OUTINGS_DB": "data/x.db",
+            "OUTINGS_ORIGIN": "https://outings.example.org/",
+            "OUTINGS_SESSION_DAYS": "7",
+        }
+    )
+    assert settings.db == "data/x.db"
+    assert settings.origin == "https://outings.example.org"
+    assert settings.rp_id == "outings.example.org"
+    assert settings.session_days == 7
+    assert settings.secure_cookies
+
+
+@pytest.mark.parametrize(
+    ("env", "words"),
+    [
+        ({"OUTINGS_ORIGIN": "localhost:8000"}, "OUTINGS_ORIGIN"),
+        ({"OUTINGS_RP_ID": "example.com"}, "OUTINGS_RP_ID"),
+        ({"OUTINGS_TIMEZONE": "Mars/Olympus"}, "OUTINGS_TIMEZONE"),
+        ({"OUTINGS_SESSION_DAYS": "soon"}, "session_days"),
+    ],
+)
+def test_bad_settings_say_which_and_why(env: dict[str, str], words: str) -> None:
+    with pytest.raises(SettingsError, match=words):
+        Settings.from_env(env)
+
+
+def test_every_setting_and_command_is_in_the_readme() -> None:
+    readme = README.read_text()
+    for name in env_names():
+        assert f"`{name}`" in readme, f"{name} is not documented in README.md"
+    for command in COMMANDS:
+        assert f"outings {command}" in readme, f"`outings {command}` is not in README.md"
+
+
+def test_migrations_are_numbered_without_gaps() -> None:
+    found = migrations()
+    assert [m.version for m in found] == list(range(1, len(found) + 1))
+
+
+def test_database_is_wal_migrated_and_writes_are_all_or_nothing(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        db = Database(tmp_path / "t.db")
+        await db.open()
+        try:
+            assert await db.fetchval("pragma journal_mode") == "wal"
+            tables = {r[0] for r in await db.fetchall("select name from sqlite_master")}
+            for table in (
+                "users",
+                "passkeys",
+                "sessions",
+                "outings",
+                "rsvps",
+                "venues",
+                "comments",
+                "notifications",
+                "sync_changes",
+                "sync_clients",
+                "sync_mutations",
+                "sync_state",
+            ):
+                assert table in tables
+
+            async def half(w: Writer) -> None:
+                await w.execute("insert into meta (key, value) values ('a', '1')")
+                raise RuntimeError("boom")
+
+            with pytest.raises(RuntimeError):
+                await db.write(half)
+            assert await db.fetchval("select count(*) from meta where key = 'a'") == 0
+
+            # readers cannot write, even by mistake
+            with pytest.raises(sqlite3.OperationalError):
+                async with db.reader() as r:
+                    await r.conn.execute("insert into meta (key, value) values ('b', '2')")
+        finally:
+            await db.close()
+        # opening again applies nothing twice
+        again = Database(tmp_path / "t.db")
+        await again.open()
+        assert await again.fetchval("select count(*) from schema_migrations") == len(migrations())
+        await again.close()
+
+    in_thread(asyncio.run, scenario())
+
+
+def test_cli_migrate_demo_and_grant(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("OUTINGS_DB", str(tmp_path / "cli.db"))
+    assert in_thread(main, ["migrate"]) == 0
+    assert in_thread(main, ["demo"]) == 0
+    assert re.search(r"\d+ families and \d+ venues added", capsys.readouterr().out)
+    assert in_thread(main, ["demo", "--if-empty"]) == 0
+    assert "already" in capsys.readouterr().out
+    assert in_thread(main, ["grant", "moderator", "Amara"]) == 0
+    assert "is now moderator" in capsys.readouterr().out
+    assert in_thread(main, ["grant", "moderator", "Nobody"]) == 1
+    with sqlite3.connect(tmp_path / "cli.db") as conn:
+        assert conn.execute("select count(*) from user_roles").fetchone() == (1,)
+
+
+def test_cli_refuses_bad_settings_with_a_message(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("OUTINGS_ORIGIN", "nonsense")
+    assert in_thread(main, ["migrate"]) == 2
+    assert "OUTINGS_ORIGIN" in capsys.readouterr().err
