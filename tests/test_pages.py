@@ -209,3 +209,69 @@ def test_register_page_is_usable_without_script_explaining_why(client: Client) -
     messages = doc.select_one("script#passkey-messages")
     assert messages is not None
     assert "cancelled" in messages.get_text()
+
+
+def test_session_cookie_is_httponly_lax_and_secure_on_https(
+    tmp_path: object, authenticator: SoftAuthenticator, settings: Settings
+) -> None:
+    from outings.app import create_app
+
+    for origin, secure in (("http://outings.local:8000", False), ("https://outings.local", True)):
+        local = Settings(db=settings.db, origin=origin, secret="x")
+        with TestClient(create_app(local), base_url=origin) as c:
+            options = c.post("/api/auth/register/options", json={"display_name": "Ana"}).json()
+            response = c.post(
+                "/api/auth/register/verify",
+                json=SoftAuthenticator(origin=origin).create(options),
+            )
+            header = next(
+                h
+                for h in response.headers.get_list("set-cookie")
+                if h.startswith("outings_session=")
+            )
+            assert "HttpOnly" in header
+            assert "SameSite=lax" in header or "SameSite=Lax" in header
+            assert ("Secure" in header) is secure
+
+
+def test_each_request_is_logged_as_one_structured_line(
+    client: Client, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level("INFO", logger="outings.request"):
+        client.get("/healthz")
+    lines = [r.getMessage() for r in caplog.records if r.name == "outings.request"]
+    assert any(
+        '"method":"GET"' in line and '"path":"/healthz"' in line and '"status":200' in line
+        for line in lines
+    ), lines
+
+
+def test_an_unexpected_error_is_a_friendly_500_without_a_trace(
+    client: Client, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from outings.accounts import service
+
+    async def broken(*args: object, **kwargs: object) -> None:
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr(service, "begin_login", broken)
+    with caplog.at_level("ERROR", logger="outings.errors"):
+        api = client.post("/api/auth/login/options", json={})
+    assert api.status_code == 500
+    assert api.json()["error"]["code"] == "server_error"
+    assert "ZeroDivisionError" not in api.text
+    assert any("ZeroDivisionError" in (r.exc_text or "") for r in caplog.records)
+
+
+def test_a_busy_database_is_a_503_to_retry(client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
+    from outings.accounts import service
+    from outings.db import TransientDatabaseError
+
+    async def busy(*args: object, **kwargs: object) -> None:
+        raise TransientDatabaseError("database is locked")
+
+    monkeypatch.setattr(service, "begin_login", busy)
+    response = client.post("/api/auth/login/options", json={})
+    assert response.status_code == 503
+    assert response.headers["retry-after"]
+    assert response.json()["error"]["code"] == "busy"
