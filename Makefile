@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml
 ## run: install, migrate, add sample data on first run, serve on http://localhost:$(PORT)
 run: $(STAMP)
 	$(BIN)/outings demo --if-empty
-	$(BIN)/outings serve --host $(HOST) --port $(PORT)
+	OUTINGS_ORIGIN="$${OUTINGS_ORIGIN:-http://localhost:$(PORT)}" $(BIN)/outings serve --host $(HOST) --port $(PORT)
 
 ## test: install (Chromium included), then ruff, mypy and every test
 test: $(STAMP) browser-check lint typecheck unit
