@@ -21,6 +21,7 @@ from outings.accounts import pages as accounts_pages
 from outings.accounts.sessions import load_user
 from outings.db import Database
 from outings.db.database import Writer
+from outings.outing import pages as outing_pages
 from outings.settings import Settings
 from outings.web import middleware
 from outings.web.errors import handle_exception
@@ -85,7 +86,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
             await db.close()
 
     app = Litestar(
-        route_handlers=[pages.router, accounts_pages.router, accounts_api.router, serve_static],
+        route_handlers=[
+            pages.router,
+            outing_pages.router,
+            accounts_pages.router,
+            accounts_api.router,
+            serve_static,
+        ],
         dependencies={
             "db": Provide(lambda: db, use_cache=True, sync_to_thread=False),
             "settings": Provide(lambda: settings, use_cache=True, sync_to_thread=False),

@@ -15,11 +15,6 @@ from outings.web.forms import FormData, field, safe_next
 from outings.web.templating import page
 
 
-@get("/")
-async def home(request: Request[Any, Any, Any]) -> Template:
-    return page(request, "pages/home.html")
-
-
 @get("/offline")
 async def offline(request: Request[Any, Any, Any]) -> Template:
     return page(request, "pages/offline.html")
@@ -51,6 +46,4 @@ async def set_language(data: FormData) -> Redirect:
     return Redirect(target, cookies=cookies)
 
 
-router = Router(
-    path="/", route_handlers=[home, offline, healthz, set_language], include_in_schema=False
-)
+router = Router(path="/", route_handlers=[offline, healthz, set_language], include_in_schema=False)

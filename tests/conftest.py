@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -14,7 +15,10 @@ from litestar.testing import TestClient
 
 from outings.app import CSRF_COOKIE, create_app
 from outings.settings import Settings
+from tests.live import live_server
 from tests.softauthn import SoftAuthenticator
+
+__all__ = ["live_server"]
 
 T = TypeVar("T")
 ORIGIN = "http://outings.local:8000"
@@ -41,6 +45,19 @@ def other_client(settings: Settings) -> Iterator[TestClient[Litestar]]:
     """A second browser on another device, served by its own app on the same database."""
     with TestClient(create_app(settings), base_url=ORIGIN) as client:
         yield client
+
+
+@pytest.fixture
+def family(settings: Settings) -> Iterator[Callable[[str], TestClient[Litestar]]]:
+    """Make another parent: their own browser (client), signed up under ``name``."""
+    with ExitStack() as stack:
+
+        def make(name: str) -> TestClient[Litestar]:
+            client = stack.enter_context(TestClient(create_app(settings), base_url=ORIGIN))
+            sign_up(client, SoftAuthenticator(origin=ORIGIN), name)
+            return client
+
+        yield make
 
 
 @pytest.fixture

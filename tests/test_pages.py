@@ -34,10 +34,10 @@ def test_public_pages_render_with_layout(client: Client, path: str) -> None:
     assert doc.select_one("header a[href='/login']")
 
 
-def test_home_is_truthful_about_what_exists(client: Client) -> None:
-    doc = html(client.get("/"))
-    assert doc.select_one("a[href='/register']")
-    assert "comes next" in doc.get_text()
+def test_home_invites_visitors_to_join(client: Client, authenticator: SoftAuthenticator) -> None:
+    assert html(client.get("/")).select_one(".hero a[href='/register']")
+    sign_up(client, authenticator)
+    assert html(client.get("/")).select_one(".hero") is None
 
 
 def test_me_asks_to_sign_in_first(client: Client) -> None:

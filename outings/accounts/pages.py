@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+from datetime import UTC, datetime
 from typing import Any
 
 from litestar import Request, Router, get, post
@@ -9,9 +11,14 @@ from litestar.exceptions import NotAuthorizedException, NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
+from outings import notifications
 from outings.accounts import rules, service, sessions, store
 from outings.accounts.models import User
 from outings.db import now_iso
+from outings.db.database import Writer
+from outings.outing import capacity, rsvp_store
+from outings.outing import store as outing_store
+from outings.settings import Settings
 from outings.web import flash
 from outings.web.deps import DB, Conf
 from outings.web.forms import FormData, field, safe_next
@@ -56,15 +63,25 @@ async def logout(request: Request[Any, Any, Any], db: DB, settings: Conf) -> Red
 async def _me_page(
     request: Request[Any, Any, Any],
     db: DB,
+    settings: Settings,
     user: User,
     *,
     status_code: int = 200,
     rename: tuple[str, str, str] | None = None,
 ) -> Template:
     now = now_iso()
+    moment = datetime.now(UTC)
     async with db.reader() as r:
         passkeys = await store.list_passkeys(r, user.id)
         active = await store.list_sessions(r, user.id, now)
+        hosting = await outing_store.hosted_by(r, user.id, moment)
+        replied = await outing_store.replied_by(r, user.id, moment)
+        seats = {o.id: await rsvp_store.seat(r, o.id, user.id) for o in replied}
+        positions = {
+            o.id: capacity.position(await rsvp_store.seats(r, o.id), user.id) for o in replied
+        }
+        recent = await notifications.recent(r, user.id)
+        token = await r.fetchval("select calendar_token from users where id = ?", (user.id,))
     return page(
         request,
         "accounts/me.html",
@@ -74,12 +91,44 @@ async def _me_page(
         current_session=sessions.current_session_id(request),
         device_name=rules.device_name,
         rename=rename,
+        hosting=hosting,
+        replied=replied,
+        seats=seats,
+        positions=positions,
+        recent=recent,
+        calendar_url=f"{settings.origin}/calendar/{token}.ics" if token else None,
     )
 
 
 @get("/me")
-async def me(request: Request[Any, Any, Any], db: DB) -> Template:
-    return await _me_page(request, db, signed_in(request))
+async def me(request: Request[Any, Any, Any], db: DB, settings: Conf) -> Template:
+    return await _me_page(request, db, settings, signed_in(request))
+
+
+@post("/me/calendar")
+async def make_calendar_link(request: Request[Any, Any, Any], db: DB) -> Redirect:
+    """A new secret calendar URL (an old one stops working: that is how to revoke it)."""
+    user = signed_in(request)
+    token = secrets.token_urlsafe(24)
+
+    async def run(w: Writer) -> None:
+        await w.execute("update users set calendar_token = ? where id = ?", (token, user.id))
+
+    await db.write(run)
+    return Redirect("/me#calendar", cookies=[flash.cookie("calendar_ready")])
+
+
+@post("/me/notifications/read")
+async def read_notifications(request: Request[Any, Any, Any], db: DB, data: FormData) -> Redirect:
+    user = signed_in(request)
+    ids = data.get("id", [])
+    ids = [ids] if isinstance(ids, str) else list(ids)
+
+    async def run(w: Writer) -> None:
+        await notifications.mark_read(w, user.id, [str(i) for i in ids], now_iso())
+
+    await db.write(run)
+    return Redirect(safe_next(field(data, "next")))
 
 
 @post("/me/passkeys/{passkey_id:str}/delete")
@@ -95,13 +144,19 @@ async def delete_passkey(
 
 @post("/me/passkeys/{passkey_id:str}/rename")
 async def rename_passkey(
-    request: Request[Any, Any, Any], db: DB, passkey_id: FromPath[str], data: FormData
+    request: Request[Any, Any, Any],
+    db: DB,
+    settings: Conf,
+    passkey_id: FromPath[str],
+    data: FormData,
 ) -> Redirect | Template:
     user = signed_in(request)
     raw = field(data, "name")
     name, error = rules.check_passkey_name(raw)
     if error:
-        return await _me_page(request, db, user, status_code=400, rename=(passkey_id, raw, error))
+        return await _me_page(
+            request, db, settings, user, status_code=400, rename=(passkey_id, raw, error)
+        )
     if not await service.rename_passkey(db, user, passkey_id, name):
         raise NotFoundException()
     return Redirect("/me#passkeys", cookies=[flash.cookie("passkey_renamed")])
@@ -125,6 +180,8 @@ router = Router(
     path="/",
     route_handlers=[
         register_page,
+        make_calendar_link,
+        read_notifications,
         login_page,
         logout,
         me,

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request
-from litestar.datastructures import Cookie
+from litestar.datastructures import Cookie, Headers
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Receive, Scope, Send
 
+from outings import notifications
 from outings.accounts import service
 from outings.accounts.models import User
 from outings.settings import Settings
@@ -78,6 +79,14 @@ def current_session_id(request: Request[Any, Any, Any]) -> str | None:
     return sid
 
 
+def _is_page_view(scope: Scope) -> bool:
+    path: str = scope["path"]
+    if scope.get("method") != "GET" or path.startswith(("/api/", "/static/")) or "." in path:
+        return False
+    accept = Headers.from_scope(scope).get("accept", "")
+    return not accept or "text/html" in accept or "*/*" in accept
+
+
 def load_user(app: ASGIApp) -> ASGIApp:
     """Put the signed-in user (or None) on ``request.state`` for every routed request."""
 
@@ -95,6 +104,9 @@ def load_user(app: ASGIApp) -> ASGIApp:
                 if found is not None:
                     state["user"], session = found
                     state["session_id"] = session.id
+                    if _is_page_view(scope):
+                        async with litestar_app.state.db.reader() as r:
+                            state["notices"] = await notifications.unread(r, session.user_id)
         await app(scope, receive, send)
 
     return middleware

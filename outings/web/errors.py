@@ -135,6 +135,7 @@ def handle_exception(request: Request[Any, Any, Any], exc: Exception) -> Respons
     context = {
         "user": request.state.get("user"),
         "flash": None,
+        "notices": [],
         "lang": i18n.current_locale(),
         "path": request.url.path,
         "status": status,

@@ -35,6 +35,28 @@ MESSAGES: dict[str, tuple[Any, str]] = {
     "session_revoked": (lazy_gettext("That device is signed out."), "success"),
     "sign_in_needed": (lazy_gettext("Please sign in first."), "info"),
     "language_changed": (lazy_gettext("Language changed."), "success"),
+    "outing_proposed": (
+        lazy_gettext("Your outing is up! Share the link with other parents."),
+        "success",
+    ),
+    "outing_saved": (lazy_gettext("Changes saved. Families who replied were told."), "success"),
+    "outing_over_capacity": (
+        lazy_gettext(
+            "Changes saved. More families are confirmed than the new capacity: they keep "
+            "their places, and nobody new comes in until places free up."
+        ),
+        "info",
+    ),
+    "outing_cancelled": (
+        lazy_gettext("The outing is cancelled. Families who replied were told."),
+        "info",
+    ),
+    "rsvp_saved": (lazy_gettext("Your reply is saved."), "success"),
+    "comment_deleted": (lazy_gettext("Your comment was deleted."), "success"),
+    "calendar_ready": (
+        lazy_gettext("Your calendar link is ready. Add it to your phone's calendar."),
+        "success",
+    ),
 }
 
 

@@ -6,7 +6,7 @@ signed-in user, a flash message, the language) to the template's context.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,8 @@ from litestar.datastructures import Cookie
 from litestar.response import Template
 
 from outings import i18n
+from outings.outing import display
+from outings.outing.models import CATEGORIES
 from outings.settings import Settings
 from outings.web import flash
 from outings.web.static import StaticAssets
@@ -54,14 +56,28 @@ def make_environment(settings: Settings, assets: StaticAssets) -> Environment:
         moment = datetime.fromisoformat(value) if isinstance(value, str) else value
         return moment.astimezone(tz)
 
+    def day(value: date | datetime | str, fmt: str = "medium") -> str:
+        if isinstance(value, date) and not isinstance(value, datetime):
+            return format_date(value, fmt, locale=i18n.current_locale())
+        return format_date(local(value), fmt, locale=i18n.current_locale())
+
     env.filters.update(
-        date=lambda v, fmt="medium": format_date(local(v), fmt, locale=i18n.current_locale()),
+        date=day,
         time=lambda v, fmt="short": format_time(local(v), fmt, locale=i18n.current_locale()),
         datetime=lambda v, fmt="medium": format_datetime(
             local(v), fmt, tzinfo=tz, locale=i18n.current_locale()
         ),
     )
     env.globals.update(
+        category_label=display.category_label,
+        category_icon=display.category_icon,
+        categories=list(CATEGORIES),
+        age_range=display.age_range,
+        age=display.age,
+        age_choices=display.AGE_CHOICES,
+        places=display.places,
+        family=display.family,
+        amenity_labels=display.AMENITY_LABELS,
         static=assets.url,
         app_name=settings.rp_name,
         locales=[(code, i18n.language_name(code)) for code in i18n.LOCALES],
@@ -88,6 +104,7 @@ def page(
             "flash": shown,
             "lang": i18n.current_locale(),
             "path": request.url.path,
+            "notices": request.state.get("notices") or [],
             **context,
         },
         status_code=status_code,

@@ -7,16 +7,10 @@ does not work here. A missing browser fails these tests: it never skips them.
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from playwright.sync_api import (
     Browser,
@@ -26,6 +20,10 @@ from playwright.sync_api import (
     ViewportSize,
     sync_playwright,
 )
+
+from tests.live import LiveServer
+
+__all__ = ["LiveServer"]
 
 CHROMIUM = os.environ.get("OUTINGS_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -39,67 +37,6 @@ CHROMIUM_ARGS = [
 ]
 PHONE: ViewportSize = {"width": 390, "height": 844}
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-@dataclass
-class LiveServer:
-    url: str
-    db: Path
-    process: subprocess.Popen[bytes]
-    log: Path
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-
-
-def start_server(tmp_path: Path, port: int | None = None) -> LiveServer:
-    port = port or _free_port()
-    # localhost, not 127.0.0.1: Chromium refuses an IP address as a passkey RP id.
-    url = f"http://localhost:{port}"
-    db = tmp_path / "live.db"
-    log = tmp_path / f"server-{port}.log"
-    env = {**os.environ, "OUTINGS_DB": str(db), "OUTINGS_ORIGIN": url, "OUTINGS_SECRET": "browser"}
-    with log.open("ab") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "outings", "serve", "--host", "127.0.0.1", "--port", str(port)],
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    server = LiveServer(url, db, process, log)
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the server exited: {log.read_text()}")
-        try:
-            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                return server
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    server.stop()
-    raise RuntimeError(f"the server did not start in 20 s: {log.read_text()}")
-
-
-@pytest.fixture
-def live_server(tmp_path: Path) -> Iterator[LiveServer]:
-    server = start_server(tmp_path)
-    yield server
-    server.stop()
-    problems = [line for line in server.log.read_text().splitlines() if "Traceback" in line]
-    assert not problems, f"the server logged errors:\n{server.log.read_text()}"
 
 
 @pytest.fixture(scope="session")
@@ -181,6 +118,7 @@ class VirtualAuthenticator:
 def screenshot(page: Page, name: str) -> Path:
     SCREENSHOTS.mkdir(exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
+    page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(path), full_page=True)
     return path
 

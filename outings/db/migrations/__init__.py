@@ -57,7 +57,7 @@ async def apply_migrations(conn: aiosqlite.Connection) -> list[int]:
         # explicit begin/commit makes the file and its bookkeeping one unit.
         # Version and name come from our own file names (checked by _NAME), never input.
         script = (
-            "begin immediate;\n"  # noqa: S608
+            "begin immediate;\n"
             f"{migration.sql}\n;"
             "insert into schema_migrations (version, name, applied_at) "
             f"values ({migration.version}, '{migration.name}', "

@@ -1,0 +1,86 @@
+"""In-app notifications: "You're in for Zoo morning!", "cancelled by the host".
+
+Stored as a kind and parameters; the words are chosen when shown, so they
+come in the reader's language.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+
+from outings.db.database import Reader, Writer
+from outings.i18n import gettext as _
+from outings.ids import new_id
+
+Conn = Reader | Writer
+
+
+class Notification(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    kind: str
+    outing_id: str | None
+    params: dict[str, Any]
+    created_at: str
+    read_at: str | None
+
+    @property
+    def message(self) -> str:
+        title = str(self.params.get("title", ""))
+        if self.kind == "promoted":
+            return _("You're in for %(title)s! A place freed up and it's yours.", title=title)
+        if self.kind == "cancelled":
+            return _(
+                "%(title)s was cancelled by the host: %(reason)s",
+                title=title,
+                reason=str(self.params.get("reason", "")),
+            )
+        if self.kind == "changed":
+            return _("%(title)s has a new time or place. Please check it.", title=title)
+        return title
+
+
+async def notify(
+    w: Writer, user_ids: list[str], kind: str, outing_id: str | None, now: str, **params: Any
+) -> None:
+    encoded = msgspec.json.encode(params).decode()
+    await w.executemany(
+        "insert into notifications (id, user_id, kind, outing_id, params, created_at)"
+        " values (?, ?, ?, ?, ?, ?)",
+        [(new_id(), user_id, kind, outing_id, encoded, now) for user_id in user_ids],
+    )
+
+
+def _notification(row: Any) -> Notification:
+    return Notification(
+        id=row["id"],
+        kind=row["kind"],
+        outing_id=row["outing_id"],
+        params=msgspec.json.decode(row["params"]),
+        created_at=row["created_at"],
+        read_at=row["read_at"],
+    )
+
+
+async def unread(conn: Conn, user_id: str) -> list[Notification]:
+    rows = await conn.fetchall(
+        "select * from notifications where user_id = ? and read_at is null order by created_at",
+        (user_id,),
+    )
+    return [_notification(r) for r in rows]
+
+
+async def recent(conn: Conn, user_id: str, limit: int = 20) -> list[Notification]:
+    rows = await conn.fetchall(
+        "select * from notifications where user_id = ? order by created_at desc limit ?",
+        (user_id, limit),
+    )
+    return [_notification(r) for r in rows]
+
+
+async def mark_read(w: Writer, user_id: str, ids: list[str], now: str) -> None:
+    await w.executemany(
+        "update notifications set read_at = ? where id = ? and user_id = ?",
+        [(now, i, user_id) for i in ids],
+    )

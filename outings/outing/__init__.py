@@ -1,0 +1,1 @@
+"""Outings: proposing, browsing, RSVPs with a waitlist, comments, calendars."""

@@ -1,0 +1,52 @@
+"""SQL for the ``comments`` table."""
+
+from __future__ import annotations
+
+from outings.db.database import Reader, Writer
+from outings.outing.models import Comment
+
+Conn = Reader | Writer
+
+
+async def insert(
+    w: Writer, *, comment_id: str, outing_id: str, author_id: str, body: str, now: str
+) -> bool:
+    changed = await w.execute(
+        "insert into comments (id, outing_id, author_id, body, created_at)"
+        " values (?, ?, ?, ?, ?) on conflict (id) do nothing",
+        (comment_id, outing_id, author_id, body, now),
+    )
+    return changed > 0
+
+
+async def for_outing(conn: Conn, outing_id: str) -> list[Comment]:
+    rows = await conn.fetchall(
+        "select c.*, u.display_name as author_name from comments c"
+        " join users u on u.id = c.author_id where c.outing_id = ?"
+        " and c.deleted_at is null and c.hidden_at is null order by c.created_at, c.id",
+        (outing_id,),
+    )
+    return [
+        Comment(
+            id=r["id"],
+            outing_id=r["outing_id"],
+            author_id=r["author_id"],
+            author_name=r["author_name"],
+            body=r["body"],
+            created_at=r["created_at"],
+        )
+        for r in rows
+    ]
+
+
+async def author_of(conn: Conn, comment_id: str) -> tuple[str, str] | None:
+    """(author id, outing id) of a live comment."""
+    row = await conn.fetchone(
+        "select author_id, outing_id from comments where id = ? and deleted_at is null",
+        (comment_id,),
+    )
+    return None if row is None else (row["author_id"], row["outing_id"])
+
+
+async def delete(w: Writer, comment_id: str, now: str) -> None:
+    await w.execute("update comments set deleted_at = ? where id = ?", (now, comment_id))

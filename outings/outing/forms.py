@@ -1,0 +1,172 @@
+"""The propose/edit form: typed text in, an :class:`OutingInput` out, errors by field.
+
+The form keeps exactly what was typed so that a page with an error comes back
+with everything as the parent left it.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import msgspec
+
+from outings.i18n import gettext as _
+from outings.outing.models import Outing
+from outings.outing.rules import OutingInput
+from outings.web.forms import field
+
+FIELDS = (
+    "id",
+    "title",
+    "category",
+    "date",
+    "start_time",
+    "end_time",
+    "venue_id",
+    "place",
+    "meeting_point",
+    "area",
+    "age_min_months",
+    "age_max_months",
+    "capacity",
+    "cost",
+    "language",
+    "description",
+)
+# Rule errors about instants are shown beside the inputs that make them.
+_ERROR_FIELD = {"starts_at": "start_time", "ends_at": "end_time"}
+
+
+class OutingForm(msgspec.Struct, kw_only=True):
+    values: dict[str, str]
+    meeting_point_private: bool = False
+
+    @classmethod
+    def from_post(cls, data: dict[str, Any]) -> OutingForm:
+        return cls(
+            values={name: field(data, name) for name in FIELDS},
+            meeting_point_private=field(data, "meeting_point_private") in ("on", "1", "true"),
+        )
+
+    @classmethod
+    def blank(cls, outing_id: str, now: datetime, tz: ZoneInfo, language: str) -> OutingForm:
+        tomorrow = (now.astimezone(tz) + timedelta(days=1)).date()
+        return cls(
+            values={
+                "id": outing_id,
+                "title": "",
+                "category": "park",
+                "date": tomorrow.isoformat(),
+                "start_time": "10:00",
+                "end_time": "12:00",
+                "venue_id": "",
+                "place": "",
+                "meeting_point": "",
+                "area": "",
+                "age_min_months": "0",
+                "age_max_months": "36",
+                "capacity": "8",
+                "cost": "",
+                "language": language,
+                "description": "",
+            }
+        )
+
+    @classmethod
+    def from_outing(
+        cls,
+        outing: Outing,
+        tz: ZoneInfo,
+        *,
+        new_id: str | None = None,
+        new_date: date | None = None,
+    ) -> OutingForm:
+        start = outing.starts_at.astimezone(tz)
+        end = outing.ends_at.astimezone(tz)
+        return cls(
+            values={
+                "id": new_id or outing.id,
+                "title": outing.title,
+                "category": outing.category,
+                "date": (new_date or start.date()).isoformat(),
+                "start_time": start.strftime("%H:%M"),
+                "end_time": end.strftime("%H:%M"),
+                "venue_id": outing.venue_id or "",
+                "place": outing.place,
+                "meeting_point": outing.meeting_point,
+                "area": outing.area,
+                "age_min_months": _text(outing.age_min_months),
+                "age_max_months": _text(outing.age_max_months),
+                "capacity": _text(outing.capacity),
+                "cost": outing.cost,
+                "language": outing.language,
+                "description": outing.description,
+            },
+            meeting_point_private=outing.meeting_point_private,
+        )
+
+    def parse(self, tz: ZoneInfo) -> tuple[OutingInput | None, dict[str, str]]:
+        """The typed values as an OutingInput, or the errors that stop it."""
+        v = self.values
+        errors: dict[str, str] = {}
+        day = _parse(date.fromisoformat, v["date"])
+        if day is None:
+            errors["date"] = _("Please choose a day.")
+        start = _parse(time.fromisoformat, v["start_time"])
+        if start is None:
+            errors["start_time"] = _("Please give a start time, e.g. 10:00.")
+        end = _parse(time.fromisoformat, v["end_time"])
+        if end is None:
+            errors["end_time"] = _("Please give an end time, e.g. 12:00.")
+        numbers: dict[str, int | None] = {}
+        for name in ("age_min_months", "age_max_months", "capacity"):
+            raw = v[name].strip()
+            if not raw:
+                numbers[name] = None
+                continue
+            try:
+                numbers[name] = int(raw)
+            except ValueError:
+                errors[name] = _("Please give a whole number.")
+        if errors or day is None or start is None or end is None:
+            return None, errors
+        starts_at = datetime.combine(day, start, tzinfo=tz)
+        ends_at = datetime.combine(day, end, tzinfo=tz)
+        return (
+            OutingInput(
+                title=v["title"],
+                category=v["category"],
+                description=v["description"],
+                starts_at=starts_at.astimezone(ZoneInfo("UTC")),
+                ends_at=ends_at.astimezone(ZoneInfo("UTC")),
+                venue_id=v["venue_id"] or None,
+                place=v["place"],
+                meeting_point=v["meeting_point"],
+                meeting_point_private=self.meeting_point_private,
+                area=v["area"],
+                age_min_months=numbers["age_min_months"],
+                age_max_months=numbers["age_max_months"],
+                capacity=numbers["capacity"],
+                cost=v["cost"],
+                language=v["language"],
+            ),
+            {},
+        )
+
+
+def form_errors(errors: dict[str, str]) -> dict[str, str]:
+    """Rule errors keyed by the form field they belong beside."""
+    return {_ERROR_FIELD.get(name, name): message for name, message in errors.items()}
+
+
+def _text(value: int | None) -> str:
+    return "" if value is None else str(value)
+
+
+def _parse(parse: Any, raw: str) -> Any:
+    try:
+        return parse(raw.strip())
+    except ValueError:
+        return None

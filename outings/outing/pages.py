@@ -1,0 +1,472 @@
+"""Outing pages and forms: browse, propose, the outing page, RSVP, host tools, comments."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from itertools import groupby
+from typing import Any
+
+import msgspec
+from litestar import Request, Response, Router, get, post
+from litestar.exceptions import NotFoundException, PermissionDeniedException
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
+
+from outings import i18n
+from outings.accounts.models import User
+from outings.accounts.pages import signed_in
+from outings.accounts.sessions import current_user
+from outings.ids import is_uuid, new_id
+from outings.outing import (
+    calendar,
+    comment_store,
+    display,
+    jsonld,
+    rsvp_store,
+    rules,
+    service,
+    store,
+)
+from outings.outing.forms import OutingForm, form_errors
+from outings.outing.models import CATEGORIES, Outing
+from outings.settings import Settings
+from outings.venue import store as venue_store
+from outings.web import flash
+from outings.web.deps import DB, Conf
+from outings.web.forms import FormData, field
+from outings.web.templating import page
+
+PAGE_SIZE = 40
+
+
+class ListFilters(msgspec.Struct, kw_only=True):
+    category: str = ""
+    when: str = ""
+    age: int | None = None
+    area: str = ""
+    q: str = ""
+
+    @property
+    def active(self) -> bool:
+        return bool(self.category or self.when or self.age is not None or self.area or self.q)
+
+
+def _filters(category: str, when: str, age: str, area: str, q: str) -> ListFilters:
+    months = int(age) if age.isdigit() and int(age) <= rules.AGE_MAX_MONTHS else None
+    return ListFilters(
+        category=category if category in CATEGORIES else "",
+        when=when if when in display.WHEN_CHOICES else "",
+        age=months,
+        area=area.strip()[: rules.AREA_MAX],
+        q=q.strip()[:100],
+    )
+
+
+@get("/")
+async def browse(
+    request: Request[Any, Any, Any],
+    db: DB,
+    settings: Conf,
+    category: FromQuery[str] = "",
+    when: FromQuery[str] = "",
+    age: FromQuery[str] = "",
+    area: FromQuery[str] = "",
+    q: FromQuery[str] = "",
+    page_number: FromQuery[int] = 1,
+) -> Template:
+    """Upcoming outings, soonest first, grouped by day, with filters kept in the URL."""
+    filters = _filters(category, when, age, area, q)
+    now = service.utcnow()
+    window = display.when_range(filters.when, now, settings.tz) if filters.when else None
+    number = max(page_number, 1)
+    async with db.reader() as r:
+        found = await store.upcoming(
+            r,
+            now=now,
+            start=window[0] if window else None,
+            end=window[1] if window else None,
+            category=filters.category or None,
+            area=filters.area or None,
+            age_months=filters.age,
+            text=filters.q or None,
+            limit=PAGE_SIZE + 1,
+            offset=(number - 1) * PAGE_SIZE,
+        )
+        areas = await store.areas(r, now)
+    more = len(found) > PAGE_SIZE
+    found = found[:PAGE_SIZE]
+    days = [
+        (day, list(items))
+        for day, items in groupby(found, key=lambda o: o.starts_at.astimezone(settings.tz).date())
+    ]
+    return page(
+        request,
+        "outings/list.html",
+        title=None,
+        days=days,
+        filters=filters,
+        areas=areas,
+        more=more,
+        page_number=number,
+        today=now.astimezone(settings.tz).date(),
+    )
+
+
+async def _form_page(
+    request: Request[Any, Any, Any],
+    db: DB,
+    settings: Settings,
+    form: OutingForm,
+    *,
+    outing: Outing | None = None,
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Template:
+    async with db.reader() as r:
+        venues = await venue_store.choices(r)
+    return page(
+        request,
+        "outings/form.html",
+        status_code=status_code,
+        category_options=[(c, display.category_label(c)) for c in CATEGORIES],
+        age_options=[(str(a), display.age(a)) for a in display.AGE_CHOICES],
+        venue_options=[(vid, f"{name} · {area}" if area else name) for vid, name, area in venues],
+        timezone_name=settings.timezone,
+        form=form,
+        outing=outing,
+        errors=errors or {},
+        venues=venues,
+        title=i18n.gettext("Edit outing") if outing else i18n.gettext("Propose an outing"),
+    )
+
+
+@get("/outings/new")
+async def new_outing(
+    request: Request[Any, Any, Any],
+    db: DB,
+    settings: Conf,
+    venue_id: FromQuery[str] = "",
+    again: FromQuery[str] = "",
+) -> Template:
+    signed_in(request)
+    now = service.utcnow()
+    form = OutingForm.blank(new_id(), now, settings.tz, i18n.language_name(i18n.current_locale()))
+    if again and is_uuid(again):
+        # "Propose again": the same outing a week later, as a new one.
+        async with db.reader() as r:
+            source = await store.get(r, again)
+        if source is not None:
+            day = source.starts_at.astimezone(settings.tz).date()
+            while datetime.combine(day, datetime.min.time(), settings.tz) <= now:
+                day += timedelta(days=7)
+            form = OutingForm.from_outing(source, settings.tz, new_id=new_id(), new_date=day)
+    elif venue_id and is_uuid(venue_id):
+        async with db.reader() as r:
+            venue = await venue_store.get_summary(r, venue_id)
+        if venue is not None:
+            form.values.update(venue_id=venue.id, area=venue.area)
+    return await _form_page(request, db, settings, form)
+
+
+@post("/outings")
+async def create_outing(
+    request: Request[Any, Any, Any], db: DB, settings: Conf, data: FormData
+) -> Template | Redirect:
+    user = signed_in(request)
+    form = OutingForm.from_post(data)
+    outing_id = form.values["id"] if is_uuid(form.values["id"]) else new_id()
+    form.values["id"] = outing_id
+    parsed, errors = form.parse(settings.tz)
+    if parsed is None:
+        return await _form_page(request, db, settings, form, errors=errors, status_code=400)
+    try:
+        await service.propose(db, user, outing_id, parsed)
+    except service.Invalid as exc:
+        return await _form_page(
+            request, db, settings, form, errors=form_errors(exc.errors), status_code=400
+        )
+    except service.Refused as exc:
+        raise PermissionDeniedException(exc.message) from exc
+    return Redirect(f"/outings/{outing_id}", cookies=[flash.cookie("outing_proposed")])
+
+
+async def _outing_or_404(db: DB, outing_id: str) -> Outing:
+    if not is_uuid(outing_id):
+        raise NotFoundException()
+    async with db.reader() as r:
+        outing = await store.get(r, outing_id)
+    if outing is None:
+        raise NotFoundException()
+    return outing
+
+
+@get("/outings/{ref:str}")
+async def show_outing(
+    request: Request[Any, Any, Any], db: DB, settings: Conf, ref: FromPath[str]
+) -> Template | Response[bytes]:
+    if ref.endswith(".ics"):
+        outing = await _outing_or_404(db, ref.removesuffix(".ics"))
+        return _ics([outing], settings, outing.title, f"outing-{outing.id}.ics")
+    return await _outing_page(request, db, settings, await _outing_or_404(db, ref))
+
+
+async def _outing_page(
+    request: Request[Any, Any, Any],
+    db: DB,
+    settings: Settings,
+    outing: Outing,
+    *,
+    status_code: int = 200,
+    errors: dict[str, str] | None = None,
+    typed: dict[str, str] | None = None,
+) -> Template:
+    user = current_user(request)
+    now = service.utcnow()
+    async with db.reader() as r:
+        attendees = await rsvp_store.attendees(r, outing.id)
+        comments = await comment_store.for_outing(r, outing.id)
+        venue = await venue_store.get_summary(r, outing.venue_id) if outing.venue_id else None
+    mine = next((a for a in attendees if user and a.user_id == user.id), None)
+    confirmed = mine is not None and mine.state == "confirmed"
+    return page(
+        request,
+        "outings/show.html",
+        status_code=status_code,
+        title=outing.title,
+        outing=outing,
+        attendees=attendees,
+        going=[a for a in attendees if a.state == "confirmed"],
+        waitlisted=[a for a in attendees if a.state == "waitlisted"],
+        maybe=[a for a in attendees if a.status == "maybe"],
+        mine=mine,
+        comments=comments,
+        venue=venue,
+        is_host=rules.is_host(user, outing),
+        closed_reason=rules.why_no_rsvp(outing, now),
+        may_edit=rules.why_no_edit(user, outing, now) is None,
+        may_comment=rules.may_comment(user, outing, mine is not None),
+        show_meeting_point=rules.may_see_meeting_point(user, outing, confirmed),
+        jsonld=jsonld.event(outing, origin=settings.origin, tz=settings.tz, venue=venue),
+        errors=errors or {},
+        typed=typed or {},
+        comment_id=new_id(),
+    )
+
+
+def _ics(outings: list[Outing], settings: Settings, name: str, filename: str) -> Response[bytes]:
+    body = calendar.calendar(outings, origin=settings.origin, tz=settings.tz, name=name)
+    return Response(
+        body,
+        media_type="text/calendar; charset=utf-8",
+        headers={
+            "content-disposition": f'inline; filename="{filename}"',
+            "cache-control": "private, max-age=300",
+        },
+    )
+
+
+def _count(data: dict[str, Any], name: str, default: int) -> int:
+    raw = field(data, name).strip()
+    try:
+        return int(raw) if raw else default
+    except ValueError:
+        return -1  # out of range: the rule explains
+
+
+@post("/outings/{outing_id:str}/rsvp")
+async def rsvp(
+    request: Request[Any, Any, Any],
+    db: DB,
+    settings: Conf,
+    outing_id: FromPath[str],
+    data: FormData,
+) -> Template | Redirect:
+    user = signed_in(request)
+    outing = await _outing_or_404(db, outing_id)
+    status = field(data, "status")
+    adults = _count(data, "adults", 1)
+    children = _count(data, "children", 0)
+    try:
+        await service.set_rsvp(db, user, outing.id, status, adults, children)
+    except service.Invalid as exc:
+        typed = {
+            "status": status,
+            "adults": field(data, "adults"),
+            "children": field(data, "children"),
+        }
+        return await _outing_page(
+            request, db, settings, outing, status_code=400, errors=exc.errors, typed=typed
+        )
+    except service.Refused as exc:
+        return await _outing_page(
+            request, db, settings, outing, status_code=409, errors={"rsvp": exc.message}
+        )
+    return Redirect(f"/outings/{outing.id}#rsvp", cookies=[flash.cookie("rsvp_saved")])
+
+
+@get("/outings/{outing_id:str}/edit")
+async def edit_outing_page(
+    request: Request[Any, Any, Any], db: DB, settings: Conf, outing_id: FromPath[str]
+) -> Template:
+    user = signed_in(request)
+    outing = await _outing_or_404(db, outing_id)
+    _may_edit(user, outing)
+    return await _form_page(
+        request, db, settings, OutingForm.from_outing(outing, settings.tz), outing=outing
+    )
+
+
+def _may_edit(user: User, outing: Outing) -> None:
+    refusal = rules.why_no_edit(user, outing, service.utcnow())
+    if refusal:
+        raise PermissionDeniedException(refusal)
+
+
+@post("/outings/{outing_id:str}")
+async def update_outing(
+    request: Request[Any, Any, Any],
+    db: DB,
+    settings: Conf,
+    outing_id: FromPath[str],
+    data: FormData,
+) -> Template | Redirect:
+    user = signed_in(request)
+    outing = await _outing_or_404(db, outing_id)
+    _may_edit(user, outing)
+    form = OutingForm.from_post(data)
+    form.values["id"] = outing.id
+    parsed, errors = form.parse(settings.tz)
+    if parsed is None:
+        return await _form_page(
+            request, db, settings, form, outing=outing, errors=errors, status_code=400
+        )
+    try:
+        edited = await service.edit(db, user, outing.id, parsed)
+    except service.Invalid as exc:
+        return await _form_page(
+            request,
+            db,
+            settings,
+            form,
+            outing=outing,
+            errors=form_errors(exc.errors),
+            status_code=400,
+        )
+    except service.Refused as exc:
+        raise PermissionDeniedException(exc.message) from exc
+    code = "outing_over_capacity" if edited.over_capacity else "outing_saved"
+    return Redirect(f"/outings/{outing.id}", cookies=[flash.cookie(code)])
+
+
+@post("/outings/{outing_id:str}/cancel")
+async def cancel_outing(
+    request: Request[Any, Any, Any],
+    db: DB,
+    settings: Conf,
+    outing_id: FromPath[str],
+    data: FormData,
+) -> Template | Redirect:
+    user = signed_in(request)
+    outing = await _outing_or_404(db, outing_id)
+    try:
+        await service.cancel(db, user, outing.id, field(data, "reason"))
+    except service.Invalid as exc:
+        return await _outing_page(
+            request,
+            db,
+            settings,
+            outing,
+            status_code=400,
+            errors=exc.errors,
+            typed={"reason": field(data, "reason")},
+        )
+    except service.Refused as exc:
+        raise PermissionDeniedException(exc.message) from exc
+    return Redirect(f"/outings/{outing.id}", cookies=[flash.cookie("outing_cancelled")])
+
+
+@post("/outings/{outing_id:str}/comments")
+async def add_comment(
+    request: Request[Any, Any, Any],
+    db: DB,
+    settings: Conf,
+    outing_id: FromPath[str],
+    data: FormData,
+) -> Template | Redirect:
+    user = signed_in(request)
+    outing = await _outing_or_404(db, outing_id)
+    comment_id = field(data, "id")
+    try:
+        await service.add_comment(
+            db,
+            user,
+            outing.id,
+            comment_id if is_uuid(comment_id) else new_id(),
+            field(data, "body"),
+        )
+    except service.Invalid as exc:
+        return await _outing_page(
+            request,
+            db,
+            settings,
+            outing,
+            status_code=400,
+            errors=exc.errors,
+            typed={"body": field(data, "body")},
+        )
+    except service.Refused as exc:
+        raise PermissionDeniedException(exc.message) from exc
+    return Redirect(f"/outings/{outing.id}#comments")
+
+
+@post("/comments/{comment_id:str}/delete")
+async def delete_comment(
+    request: Request[Any, Any, Any], db: DB, comment_id: FromPath[str]
+) -> Redirect:
+    user = signed_in(request)
+    try:
+        outing_id = await service.delete_comment(db, user, comment_id)
+    except service.Refused as exc:
+        if exc.code == "not_found":
+            raise NotFoundException() from exc
+        raise PermissionDeniedException(exc.message) from exc
+    return Redirect(f"/outings/{outing_id}#comments", cookies=[flash.cookie("comment_deleted")])
+
+
+@get("/calendar/{token:str}")
+async def personal_calendar(db: DB, settings: Conf, token: FromPath[str]) -> Response[bytes]:
+    """My outings as a calendar feed, at a secret URL a calendar app can subscribe to."""
+    secret = token.removesuffix(".ics")
+    async with db.reader() as r:
+        user_id = await r.fetchval("select id from users where calendar_token = ?", (secret,))
+        if not user_id:
+            raise NotFoundException()
+        outings = await store.for_calendar(r, user_id, service.utcnow() - timedelta(days=30))
+    return _ics(outings, settings, i18n.gettext("My outings"), "outings.ics")
+
+
+def _day_label(day: date, today: date) -> str:
+    if day == today:
+        return i18n.gettext("Today")
+    if day == today + timedelta(days=1):
+        return i18n.gettext("Tomorrow")
+    return ""
+
+
+router = Router(
+    path="/",
+    route_handlers=[
+        browse,
+        new_outing,
+        create_outing,
+        show_outing,
+        rsvp,
+        edit_outing_page,
+        update_outing,
+        cancel_outing,
+        add_comment,
+        delete_comment,
+        personal_calendar,
+    ],
+    include_in_schema=False,
+)

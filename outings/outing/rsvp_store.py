@@ -1,0 +1,92 @@
+"""SQL for the ``rsvps`` table."""
+
+from __future__ import annotations
+
+from outings.db import Row
+from outings.db.database import Reader, Writer
+from outings.outing.models import Attendee, Seat
+
+Conn = Reader | Writer
+
+
+def _seat(row: Row) -> Seat:
+    return Seat(
+        user_id=row["user_id"],
+        status=row["status"],
+        adults=row["adults"],
+        children=row["children"],
+        state=row["state"],
+        queued_seq=row["queued_seq"],
+    )
+
+
+async def seats(conn: Conn, outing_id: str) -> list[Seat]:
+    rows = await conn.fetchall("select * from rsvps where outing_id = ?", (outing_id,))
+    return [_seat(r) for r in rows]
+
+
+async def seat(conn: Conn, outing_id: str, user_id: str) -> Seat | None:
+    row = await conn.fetchone(
+        "select * from rsvps where outing_id = ? and user_id = ?", (outing_id, user_id)
+    )
+    return None if row is None else _seat(row)
+
+
+async def save(w: Writer, outing_id: str, seat: Seat, now: str) -> None:
+    await w.execute(
+        "insert into rsvps (outing_id, user_id, status, adults, children, state, queued_seq,"
+        " created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " on conflict (outing_id, user_id) do update set status = excluded.status,"
+        " adults = excluded.adults, children = excluded.children, state = excluded.state,"
+        " queued_seq = excluded.queued_seq, updated_at = excluded.updated_at",
+        (
+            outing_id,
+            seat.user_id,
+            seat.status,
+            seat.adults,
+            seat.children,
+            seat.state,
+            seat.queued_seq,
+            now,
+            now,
+        ),
+    )
+
+
+async def attendees(conn: Conn, outing_id: str) -> list[Attendee]:
+    """Everyone who replied: confirmed first, then the waitlist in order, then maybes."""
+    rows = await conn.fetchall(
+        "select r.*, u.display_name from rsvps r join users u on u.id = r.user_id"
+        " where r.outing_id = ? order by case r.state when 'confirmed' then 0"
+        " when 'waitlisted' then 1 else 2 end, r.queued_seq, r.updated_at",
+        (outing_id,),
+    )
+    found = []
+    position = 0
+    for r in rows:
+        place = None
+        if r["state"] == "waitlisted":
+            position += 1
+            place = position
+        found.append(
+            Attendee(
+                user_id=r["user_id"],
+                display_name=r["display_name"],
+                status=r["status"],
+                state=r["state"],
+                adults=r["adults"],
+                children=r["children"],
+                position=place,
+                updated_at=r["updated_at"],
+            )
+        )
+    return found
+
+
+async def user_ids(conn: Conn, outing_id: str, statuses: tuple[str, ...]) -> list[str]:
+    marks = ", ".join("?" for _ in statuses)
+    rows = await conn.fetchall(
+        f"select user_id from rsvps where outing_id = ? and status in ({marks})",
+        (outing_id, *statuses),
+    )
+    return [r["user_id"] for r in rows]

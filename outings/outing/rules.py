@@ -1,0 +1,195 @@
+"""What makes an outing valid, and who may do what with it. No web, no SQL."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import msgspec
+
+from outings.accounts.models import User
+from outings.accounts.rules import clean_text
+from outings.i18n import gettext as _
+from outings.outing.models import CATEGORIES, Outing
+
+TITLE_MAX = 100
+PLACE_MAX = 200
+AREA_MAX = 60
+COST_MAX = 60
+LANGUAGE_MAX = 40
+DESCRIPTION_MAX = 4000
+COMMENT_MAX = 2000
+REASON_MAX = 500
+CAPACITY_MAX = 500
+AGE_MAX_MONTHS = 216  # 18 years
+ADULTS_MAX = 6
+CHILDREN_MAX = 8
+LONGEST = timedelta(hours=12)
+
+
+class OutingInput(msgspec.Struct, kw_only=True):
+    """An outing as proposed or edited, already in Python types."""
+
+    title: str
+    category: str
+    starts_at: datetime
+    ends_at: datetime
+    description: str = ""
+    venue_id: str | None = None
+    place: str = ""
+    meeting_point: str = ""
+    meeting_point_private: bool = False
+    area: str = ""
+    age_min_months: int | None = None
+    age_max_months: int | None = None
+    capacity: int | None = None
+    cost: str = ""
+    language: str = ""
+
+
+Errors = dict[str, str]
+
+
+def _too_long(limit: int) -> str:
+    return _("Please keep it under %(max)d characters.", max=limit + 1)
+
+
+def clean(data: OutingInput) -> OutingInput:
+    """The input with text trimmed and emptiness made consistent."""
+    return msgspec.structs.replace(
+        data,
+        title=clean_text(data.title).replace("\n", " "),
+        description=clean_text(data.description),
+        place=clean_text(data.place),
+        meeting_point=clean_text(data.meeting_point),
+        area=clean_text(data.area).replace("\n", " "),
+        cost=clean_text(data.cost).replace("\n", " "),
+        language=clean_text(data.language).replace("\n", " "),
+        venue_id=data.venue_id or None,
+    )
+
+
+def check(data: OutingInput, *, now: datetime, previous: Outing | None = None) -> Errors:
+    """Field errors for a proposed or edited outing, in words a parent understands."""
+    errors: Errors = {}
+    if not data.title:
+        errors["title"] = _("Please give the outing a title.")
+    elif len(data.title) > TITLE_MAX:
+        errors["title"] = _too_long(TITLE_MAX)
+    if data.category not in CATEGORIES:
+        errors["category"] = _("Please choose a kind of outing.")
+    start_changed = previous is None or previous.starts_at != data.starts_at
+    if start_changed and data.starts_at <= now:
+        errors["starts_at"] = _("The start is in the past. Please choose a later time.")
+    if data.ends_at <= data.starts_at:
+        errors["ends_at"] = _("The end must be after the start.")
+    elif data.ends_at - data.starts_at > LONGEST:
+        errors["ends_at"] = _("An outing lasts at most 12 hours.")
+    if not data.venue_id and not data.place:
+        errors["place"] = _("Please say where: choose a venue or describe the place.")
+    for name, value, limit in (
+        ("place", data.place, PLACE_MAX),
+        ("meeting_point", data.meeting_point, PLACE_MAX),
+        ("area", data.area, AREA_MAX),
+        ("cost", data.cost, COST_MAX),
+        ("language", data.language, LANGUAGE_MAX),
+        ("description", data.description, DESCRIPTION_MAX),
+    ):
+        if len(value) > limit:
+            errors[name] = _too_long(limit)
+    for name, age in (
+        ("age_min_months", data.age_min_months),
+        ("age_max_months", data.age_max_months),
+    ):
+        if age is not None and not 0 <= age <= AGE_MAX_MONTHS:
+            errors[name] = _("Please give an age between 0 and 18 years.")
+    if (
+        data.age_min_months is not None
+        and data.age_max_months is not None
+        and data.age_min_months > data.age_max_months
+        and "age_max_months" not in errors
+    ):
+        errors["age_max_months"] = _("The oldest age must not be below the youngest.")
+    if data.capacity is not None and not 1 <= data.capacity <= CAPACITY_MAX:
+        errors["capacity"] = _(
+            "Please give a number of families from 1 to %(max)d, or leave it empty for no limit.",
+            max=CAPACITY_MAX,
+        )
+    return errors
+
+
+def check_rsvp_counts(adults: int, children: int) -> Errors:
+    errors: Errors = {}
+    if not 1 <= adults <= ADULTS_MAX:
+        errors["adults"] = _("Please count from 1 to %(max)d adults.", max=ADULTS_MAX)
+    if not 0 <= children <= CHILDREN_MAX:
+        errors["children"] = _("Please count from 0 to %(max)d children.", max=CHILDREN_MAX)
+    return errors
+
+
+def check_comment(body: str) -> tuple[str, str | None]:
+    text = clean_text(body)
+    if not text:
+        return text, _("Please write something first.")
+    if len(text) > COMMENT_MAX:
+        return text, _too_long(COMMENT_MAX)
+    return text, None
+
+
+def check_reason(reason: str) -> tuple[str, str | None]:
+    text = clean_text(reason)
+    if not text:
+        return text, _("Please tell the families why, in a few words.")
+    if len(text) > REASON_MAX:
+        return text, _too_long(REASON_MAX)
+    return text, None
+
+
+# Who may do what -----------------------------------------------------------
+
+
+def is_host(user: User | None, outing: Outing) -> bool:
+    return user is not None and user.id == outing.host_id
+
+
+def has_ended(outing: Outing, now: datetime) -> bool:
+    return outing.ends_at <= now
+
+
+def why_no_rsvp(outing: Outing, now: datetime) -> str | None:
+    """Why replying to this outing is refused, or None when it is open."""
+    if outing.cancelled:
+        return _("This outing was cancelled by the host.")
+    if has_ended(outing, now):
+        return _("This outing is over.")
+    return None
+
+
+def why_no_edit(user: User | None, outing: Outing, now: datetime) -> str | None:
+    if not is_host(user, outing):
+        return _("Only the host can change this outing.")
+    if outing.cancelled:
+        return _("This outing was cancelled and can no longer be changed.")
+    if has_ended(outing, now):
+        return _("This outing is over and can no longer be changed.")
+    return None
+
+
+def may_comment(user: User | None, outing: Outing, replied: bool) -> bool:
+    """The host and the families who replied talk in the comments."""
+    return user is not None and (is_host(user, outing) or replied)
+
+
+def may_see_meeting_point(user: User | None, outing: Outing, confirmed: bool) -> bool:
+    if not outing.meeting_point_private:
+        return True
+    return is_host(user, outing) or confirmed
+
+
+def needs_new_sequence(before: Outing, after: OutingInput) -> bool:
+    """Calendar apps only take an update whose SEQUENCE rose: time or place changed."""
+    return (
+        before.starts_at != after.starts_at
+        or before.ends_at != after.ends_at
+        or before.place != after.place
+        or before.venue_id != after.venue_id
+    )

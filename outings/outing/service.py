@@ -1,0 +1,271 @@
+"""What people do with outings, each in one write transaction.
+
+Both the HTML forms and (next) the sync mutations call these functions, so a
+rule is enforced in one place whatever way a change arrives. A refusal is a
+:class:`Refused` with a stable code and words for people; bad fields are an
+:class:`Invalid` with a message per field.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import msgspec
+
+from outings.accounts.models import User
+from outings.db import Database, now_iso
+from outings.db.database import Writer
+from outings.i18n import gettext as _
+from outings.notifications import notify
+from outings.outing import capacity, comment_store, rsvp_store, rules, store
+from outings.outing.models import Comment, Outing, RsvpState, RsvpStatus, Seat
+from outings.outing.rules import OutingInput
+from outings.sync import changes
+
+
+class Refused(Exception):
+    """The change cannot be made; ``code`` is stable, ``message`` is for people."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+class Invalid(Exception):
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
+class RsvpResult(msgspec.Struct, frozen=True, kw_only=True):
+    status: RsvpStatus
+    state: RsvpState
+    position: int | None
+    adults: int
+    children: int
+
+
+class Edited(msgspec.Struct, frozen=True, kw_only=True):
+    outing: Outing
+    #: confirmed families above a lowered capacity (kept; nobody new comes in)
+    over_capacity: int
+    promoted: int
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _not_found() -> Refused:
+    return Refused("not_found", _("We could not find that outing. It may have been removed."))
+
+
+async def _load(w: Writer, outing_id: str) -> Outing:
+    outing = await store.get(w, outing_id)
+    if outing is None:
+        raise _not_found()
+    return outing
+
+
+async def _check_venue(w: Writer, data: OutingInput) -> None:
+    if data.venue_id is None:
+        return
+    found = await w.fetchval(
+        "select 1 from venues where id = ? and hidden_at is null", (data.venue_id,)
+    )
+    if not found:
+        raise Invalid({"venue_id": _("That venue is no longer listed. Please choose another.")})
+
+
+async def _record_outing(w: Writer, outing_id: str) -> None:
+    await changes.record(w, "outing", outing_id)
+
+
+async def _write_seats(w: Writer, outing_id: str, seats: list[Seat], now: str) -> None:
+    for seat in seats:
+        await rsvp_store.save(w, outing_id, seat, now)
+        await changes.record(
+            w, "rsvp", changes.rsvp_key(outing_id, seat.user_id), owner_id=seat.user_id
+        )
+
+
+async def _promote(w: Writer, outing: Outing, promoted: list[str], now: str) -> None:
+    if promoted:
+        await notify(w, promoted, "promoted", outing.id, now, title=outing.title)
+
+
+async def propose(db: Database, user: User, outing_id: str, data: OutingInput) -> Outing:
+    """Create an outing. A re-sent form (same id, same host) returns the first one."""
+    data = rules.clean(data)
+    errors = rules.check(data, now=utcnow())
+
+    async def run(w: Writer) -> Outing:
+        existing = await store.get(w, outing_id)
+        if existing is not None:
+            if existing.host_id != user.id:
+                raise Refused("conflict", _("That outing id is taken."))
+            return existing
+        if errors:
+            raise Invalid(errors)
+        await _check_venue(w, data)
+        await store.insert(w, outing_id, user.id, data, now_iso())
+        await _record_outing(w, outing_id)
+        return await _load(w, outing_id)
+
+    return await db.write(run)
+
+
+async def edit(db: Database, user: User, outing_id: str, data: OutingInput) -> Edited:
+    data = rules.clean(data)
+    now = utcnow()
+
+    async def run(w: Writer) -> Edited:
+        before = await _load(w, outing_id)
+        refusal = rules.why_no_edit(user, before, now)
+        if refusal:
+            raise Refused("forbidden" if not rules.is_host(user, before) else "closed", refusal)
+        errors = rules.check(data, now=now, previous=before)
+        if errors:
+            raise Invalid(errors)
+        await _check_venue(w, data)
+        stamp = now_iso()
+        bump = rules.needs_new_sequence(before, data)
+        await store.update(w, outing_id, data, stamp, bump=bump)
+        seats = await rsvp_store.seats(w, outing_id)
+        outcome = capacity.change_capacity(seats, data.capacity)
+        await _write_seats(w, outing_id, outcome.changed, stamp)
+        await _promote(w, before, outcome.promoted, stamp)
+        if bump:
+            others = [s.user_id for s in seats if s.status in ("going", "maybe")]
+            await notify(w, others, "changed", outing_id, stamp, title=data.title)
+        await _record_outing(w, outing_id)
+        after = await _load(w, outing_id)
+        seats_after = await rsvp_store.seats(w, outing_id)
+        return Edited(
+            outing=after,
+            over_capacity=capacity.over_capacity(seats_after, data.capacity),
+            promoted=len(outcome.promoted),
+        )
+
+    return await db.write(run)
+
+
+async def cancel(db: Database, user: User, outing_id: str, reason: str) -> Outing:
+    text, error = rules.check_reason(reason)
+    now = utcnow()
+
+    async def run(w: Writer) -> Outing:
+        outing = await _load(w, outing_id)
+        if outing.cancelled and rules.is_host(user, outing):
+            return outing  # cancelling twice is harmless
+        refusal = rules.why_no_edit(user, outing, now)
+        if refusal:
+            raise Refused("forbidden" if not rules.is_host(user, outing) else "closed", refusal)
+        if error:
+            raise Invalid({"reason": error})
+        stamp = now_iso()
+        await store.cancel(w, outing_id, text, stamp)
+        families = await rsvp_store.user_ids(w, outing_id, ("going", "maybe"))
+        await notify(w, families, "cancelled", outing_id, stamp, title=outing.title, reason=text)
+        await _record_outing(w, outing_id)
+        return await _load(w, outing_id)
+
+    return await db.write(run)
+
+
+async def set_rsvp(
+    db: Database, user: User, outing_id: str, status: str, adults: int, children: int
+) -> RsvpResult:
+    """Reply to an outing; a full outing puts a "going" on the waitlist."""
+    if status not in ("going", "maybe", "declined"):
+        raise Invalid({"status": _("Please choose going, maybe or can't go.")})
+    errors = rules.check_rsvp_counts(adults, children)
+    if errors:
+        raise Invalid(errors)
+    now = utcnow()
+
+    async def run(w: Writer) -> RsvpResult:
+        outing = await _load(w, outing_id)
+        refusal = rules.why_no_rsvp(outing, now)
+        if refusal:
+            raise Refused("cancelled" if outing.cancelled else "past", refusal)
+        seats = await rsvp_store.seats(w, outing_id)
+        outcome = capacity.set_rsvp(
+            seats,
+            outing.capacity,
+            user_id=user.id,
+            status=status,  # type: ignore[arg-type]
+            adults=adults,
+            children=children,
+            seq=await changes.next_seq(w),
+        )
+        stamp = now_iso()
+        await _write_seats(w, outing_id, outcome.changed, stamp)
+        await _promote(w, outing, outcome.promoted, stamp)
+        await _record_outing(w, outing_id)
+        assert outcome.mine is not None
+        after = [s for s in seats if s.user_id not in {c.user_id for c in outcome.changed}]
+        after += outcome.changed
+        return RsvpResult(
+            status=outcome.mine.status,
+            state=outcome.mine.state,
+            position=capacity.position(after, user.id),
+            adults=adults,
+            children=children,
+        )
+
+    return await db.write(run)
+
+
+async def add_comment(
+    db: Database, user: User, outing_id: str, comment_id: str, body: str
+) -> Comment:
+    text, error = rules.check_comment(body)
+    if error:
+        raise Invalid({"body": error})
+
+    async def run(w: Writer) -> Comment:
+        outing = await _load(w, outing_id)
+        replied = await rsvp_store.seat(w, outing_id, user.id) is not None
+        if not rules.may_comment(user, outing, replied):
+            raise Refused(
+                "forbidden", _("Reply to the outing first, then you can join the conversation.")
+            )
+        stamp = now_iso()
+        if await comment_store.insert(
+            w,
+            comment_id=comment_id,
+            outing_id=outing_id,
+            author_id=user.id,
+            body=text,
+            now=stamp,
+        ):
+            await changes.record(w, "comment", comment_id)
+        return Comment(
+            id=comment_id,
+            outing_id=outing_id,
+            author_id=user.id,
+            author_name=user.display_name,
+            body=text,
+            created_at=stamp,
+        )
+
+    return await db.write(run)
+
+
+async def delete_comment(db: Database, user: User, comment_id: str) -> str:
+    """Delete your own comment; returns the outing it was on."""
+
+    async def run(w: Writer) -> str:
+        found = await comment_store.author_of(w, comment_id)
+        if found is None:
+            raise Refused("not_found", _("That comment is already gone."))
+        author_id, outing_id = found
+        if author_id != user.id:
+            raise Refused("forbidden", _("You can only delete your own comments."))
+        await comment_store.delete(w, comment_id, now_iso())
+        await changes.record(w, "comment", comment_id, op="del")
+        return outing_id
+
+    return await db.write(run)

@@ -1,0 +1,217 @@
+"""SQL for the ``outings`` table: the one place it lives."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from outings.db import Row
+from outings.db.database import Reader, Writer
+from outings.outing.models import Outing
+from outings.outing.rules import OutingInput
+
+Conn = Reader | Writer
+
+_SELECT = """
+select o.*, u.display_name as host_name, v.name as venue_name,
+  (select count(*) from rsvps r where r.outing_id = o.id and r.state = 'confirmed')
+    as confirmed_count,
+  (select count(*) from rsvps r where r.outing_id = o.id and r.state = 'waitlisted')
+    as waitlist_count
+from outings o
+join users u on u.id = o.host_id
+left join venues v on v.id = o.venue_id and v.hidden_at is null
+"""
+
+
+def iso(moment: datetime) -> str:
+    return moment.isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def _outing(row: Row) -> Outing:
+    return Outing(
+        id=row["id"],
+        host_id=row["host_id"],
+        host_name=row["host_name"],
+        title=row["title"],
+        category=row["category"],
+        description=row["description"],
+        starts_at=datetime.fromisoformat(row["starts_at"]),
+        ends_at=datetime.fromisoformat(row["ends_at"]),
+        venue_id=row["venue_id"],
+        venue_name=row["venue_name"],
+        place=row["place"],
+        meeting_point=row["meeting_point"],
+        meeting_point_private=bool(row["meeting_point_private"]),
+        area=row["area"],
+        age_min_months=row["age_min_months"],
+        age_max_months=row["age_max_months"],
+        capacity=row["capacity"],
+        cost=row["cost"],
+        language=row["language"],
+        status=row["status"],
+        cancel_reason=row["cancel_reason"],
+        sequence=row["sequence"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        confirmed_count=row["confirmed_count"],
+        waitlist_count=row["waitlist_count"],
+    )
+
+
+def _fields(data: OutingInput) -> dict[str, Any]:
+    return {
+        "title": data.title,
+        "category": data.category,
+        "description": data.description,
+        "starts_at": iso(data.starts_at),
+        "ends_at": iso(data.ends_at),
+        "venue_id": data.venue_id,
+        "place": data.place,
+        "meeting_point": data.meeting_point,
+        "meeting_point_private": int(data.meeting_point_private),
+        "area": data.area,
+        "age_min_months": data.age_min_months,
+        "age_max_months": data.age_max_months,
+        "capacity": data.capacity,
+        "cost": data.cost,
+        "language": data.language,
+    }
+
+
+async def insert(w: Writer, outing_id: str, host_id: str, data: OutingInput, now: str) -> bool:
+    """Insert; False when an outing with this id exists already (a re-sent form)."""
+    fields = {
+        "id": outing_id,
+        "host_id": host_id,
+        **_fields(data),
+        "created_at": now,
+        "updated_at": now,
+    }
+    names = ", ".join(fields)
+    marks = ", ".join(f":{name}" for name in fields)
+    changed = await w.execute(
+        f"insert into outings ({names}) values ({marks}) on conflict (id) do nothing",
+        fields,
+    )
+    return changed > 0
+
+
+async def update(w: Writer, outing_id: str, data: OutingInput, now: str, *, bump: bool) -> None:
+    fields = {**_fields(data), "updated_at": now}
+    sets = ", ".join(f"{name} = :{name}" for name in fields)
+    await w.execute(
+        f"update outings set {sets}, sequence = sequence + :bump where id = :id",
+        {**fields, "id": outing_id, "bump": int(bump)},
+    )
+
+
+async def cancel(w: Writer, outing_id: str, reason: str, now: str) -> None:
+    await w.execute(
+        "update outings set status = 'cancelled', cancel_reason = ?, cancelled_at = ?,"
+        " updated_at = ?, sequence = sequence + 1 where id = ?",
+        (reason, now, now, outing_id),
+    )
+
+
+async def get(conn: Conn, outing_id: str) -> Outing | None:
+    row = await conn.fetchone(_SELECT + " where o.id = ? and o.hidden_at is null", (outing_id,))
+    return None if row is None else _outing(row)
+
+
+class Filters:
+    """The list's filters as SQL conditions; values always travel as parameters."""
+
+    def __init__(self) -> None:
+        self.where: list[str] = ["o.hidden_at is null"]
+        self.params: dict[str, Any] = {}
+
+    def add(self, condition: str, **params: Any) -> None:
+        self.where.append(condition)
+        self.params.update(params)
+
+
+async def upcoming(
+    conn: Conn,
+    *,
+    now: datetime,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    category: str | None = None,
+    area: str | None = None,
+    age_months: int | None = None,
+    text: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> list[Outing]:
+    """Outings not yet over, soonest first, narrowed by the list's filters."""
+    f = Filters()
+    f.add("o.ends_at > :now", now=iso(now))
+    if start is not None:
+        f.add("o.ends_at > :start", start=iso(start))
+    if end is not None:
+        f.add("o.starts_at < :end", end=iso(end))
+    if category:
+        f.add("o.category = :category", category=category)
+    if area:
+        f.add("lower(o.area) = lower(:area)", area=area)
+    if age_months is not None:
+        f.add(
+            "(o.age_min_months is null or o.age_min_months <= :age)"
+            " and (o.age_max_months is null or o.age_max_months >= :age)",
+            age=age_months,
+        )
+    if text:
+        f.add(
+            "(o.title like :q escape '\\' or o.description like :q escape '\\'"
+            " or o.place like :q escape '\\' or o.area like :q escape '\\'"
+            " or coalesce(v.name, '') like :q escape '\\')",
+            q="%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%",
+        )
+    sql = (
+        _SELECT
+        + " where "
+        + " and ".join(f.where)
+        + " order by o.starts_at, o.id limit :limit offset :offset"
+    )
+    rows = await conn.fetchall(sql, {**f.params, "limit": limit, "offset": offset})
+    return [_outing(r) for r in rows]
+
+
+async def areas(conn: Conn, now: datetime) -> list[str]:
+    rows = await conn.fetchall(
+        "select distinct area from outings where ends_at > ? and area != '' and hidden_at is null"
+        " order by area",
+        (iso(now),),
+    )
+    return [r["area"] for r in rows]
+
+
+async def hosted_by(conn: Conn, user_id: str, now: datetime) -> list[Outing]:
+    rows = await conn.fetchall(
+        _SELECT + " where o.host_id = ? and o.ends_at > ? and o.hidden_at is null"
+        " order by o.starts_at",
+        (user_id, iso(now)),
+    )
+    return [_outing(r) for r in rows]
+
+
+async def replied_by(conn: Conn, user_id: str, now: datetime) -> list[Outing]:
+    rows = await conn.fetchall(
+        _SELECT + " join rsvps mine on mine.outing_id = o.id and mine.user_id = ?"
+        " where mine.status != 'declined' and o.ends_at > ? and o.hidden_at is null"
+        " order by o.starts_at",
+        (user_id, iso(now)),
+    )
+    return [_outing(r) for r in rows]
+
+
+async def for_calendar(conn: Conn, user_id: str, since: datetime) -> list[Outing]:
+    """Outings a user hosts or is going to (or may go to), for their calendar feed."""
+    rows = await conn.fetchall(
+        _SELECT + " where o.hidden_at is null and o.ends_at > ? and (o.host_id = ? or exists"
+        " (select 1 from rsvps r where r.outing_id = o.id and r.user_id = ?"
+        "  and r.status in ('going', 'maybe'))) order by o.starts_at",
+        (iso(since), user_id, user_id),
+    )
+    return [_outing(r) for r in rows]

@@ -1,0 +1,1 @@
+"""The sync protocol's server side: the change cursor, push and pull."""

@@ -1,0 +1,83 @@
+"""Many parents press "going" for the last place at once, against the real server."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+from bs4 import BeautifulSoup
+
+from tests.live import LiveServer
+from tests.outing_helpers import outing_form
+from tests.softauthn import SoftAuthenticator
+
+RACERS = 10
+
+
+def signed_up(server: LiveServer, name: str) -> httpx.Client:
+    client = httpx.Client(base_url=server.url, timeout=30)
+    authenticator = SoftAuthenticator(origin=server.url)
+    options = client.post("/api/auth/register/options", json={"display_name": name}).json()
+    answer = client.post("/api/auth/register/verify", json=authenticator.create(options))
+    assert answer.status_code == 201, answer.text
+    return client
+
+
+def csrf(client: httpx.Client, path: str) -> str:
+    page = BeautifulSoup(client.get(path).text, "html.parser")
+    field = page.select_one("input[name=_csrf_token]")
+    assert field is not None
+    return str(field["value"])
+
+
+def test_the_last_place_goes_to_exactly_one_family(live_server: LiveServer) -> None:
+    host = signed_up(live_server, "Host")
+    form = outing_form(capacity="3")
+    form["_csrf_token"] = csrf(host, "/outings/new")
+    assert host.post("/outings", data=form).status_code in (302, 303)
+    outing_id = form["id"]
+    early_birds = [signed_up(live_server, name) for name in ("Early 1", "Early 2")]
+    for early in early_birds:
+        early.post(
+            f"/outings/{outing_id}/rsvp",
+            data={"_csrf_token": csrf(early, "/"), "status": "going", "adults": "1"},
+        )
+
+    racers = [signed_up(live_server, f"Racer {i}") for i in range(RACERS)]
+    tokens = [csrf(c, f"/outings/{outing_id}") for c in racers]
+    start = threading.Barrier(RACERS)
+
+    def race(i: int) -> int:
+        start.wait()
+        response = racers[i].post(
+            f"/outings/{outing_id}/rsvp",
+            data={"_csrf_token": tokens[i], "status": "going", "adults": "1", "children": "1"},
+        )
+        return response.status_code
+
+    with ThreadPoolExecutor(RACERS) as pool:
+        statuses = list(pool.map(race, range(RACERS)))
+    assert statuses == [302] * RACERS  # each saved, then sent back to the outing page
+
+    with sqlite3.connect(live_server.db) as conn:
+        rows = conn.execute(
+            "select u.display_name, r.state, r.queued_seq from rsvps r"
+            " join users u on u.id = r.user_id where r.outing_id = ? order by r.queued_seq",
+            (outing_id,),
+        ).fetchall()
+    confirmed = [name for name, state, _ in rows if state == "confirmed"]
+    waitlisted = [(name, seq) for name, state, seq in rows if state == "waitlisted"]
+    assert len(confirmed) == 3
+    assert confirmed[:2] == ["Early 1", "Early 2"]
+    assert len(waitlisted) == RACERS - 1
+    # the winner is the racer the server processed first; the rest queue in that order
+    racer_rows = [row for row in rows if row[0].startswith("Racer")]
+    assert racer_rows[0][1] == "confirmed"
+    assert all(state == "waitlisted" for _, state, _ in racer_rows[1:])
+    seqs = [seq for _, seq in waitlisted]
+    assert seqs == sorted(seqs)
+    assert len(set(seqs)) == len(seqs)
+    for client in [host, *early_birds, *racers]:
+        client.close()
