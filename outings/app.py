@@ -23,6 +23,7 @@ from outings.db import Database
 from outings.db.database import Writer
 from outings.outing import pages as outing_pages
 from outings.settings import Settings
+from outings.sync import api as sync_api
 from outings.web import middleware
 from outings.web.errors import handle_exception
 from outings.web.static import StaticAssets, serve_static
@@ -91,6 +92,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             outing_pages.router,
             accounts_pages.router,
             accounts_api.router,
+            sync_api.router,
             serve_static,
         ],
         dependencies={

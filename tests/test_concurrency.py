@@ -81,3 +81,48 @@ def test_the_last_place_goes_to_exactly_one_family(live_server: LiveServer) -> N
     assert len(set(seqs)) == len(seqs)
     for client in [host, *early_birds, *racers]:
         client.close()
+
+
+def test_concurrent_pushes_for_the_last_place(live_server: LiveServer) -> None:
+    import uuid
+
+    host = signed_up(live_server, "Host")
+    form = outing_form(capacity="1")
+    form["_csrf_token"] = csrf(host, "/outings/new")
+    host.post("/outings", data=form)
+    racers = [signed_up(live_server, f"Phone {i}") for i in range(RACERS)]
+    start = threading.Barrier(RACERS)
+
+    def race(i: int) -> dict[str, object]:
+        body = {
+            "client_id": str(uuid.uuid4()),
+            "mutations": [
+                {
+                    "id": 1,
+                    "name": "rsvp.set",
+                    "args": {
+                        "outing_id": form["id"],
+                        "status": "going",
+                        "adults": 1,
+                        "children": 1,
+                    },
+                }
+            ],
+        }
+        start.wait()
+        response = racers[i].post("/api/sync/push", json=body)
+        assert response.status_code == 200, response.text
+        outcome: dict[str, object] = response.json()["results"][0]["outcome"]
+        return outcome
+
+    with ThreadPoolExecutor(RACERS) as pool:
+        outcomes = list(pool.map(race, range(RACERS)))
+    assert sorted(str(o["state"]) for o in outcomes).count("confirmed") == 1
+    positions = sorted(int(str(o["position"])) for o in outcomes if o["state"] == "waitlisted")
+    assert positions == list(range(1, RACERS))
+    with sqlite3.connect(live_server.db) as conn:
+        assert conn.execute("select count(*) from rsvps where state = 'confirmed'").fetchone() == (
+            1,
+        )
+    for client in [host, *racers]:
+        client.close()

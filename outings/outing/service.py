@@ -97,161 +97,187 @@ async def _promote(w: Writer, outing: Outing, promoted: list[str], now: str) -> 
 
 async def propose(db: Database, user: User, outing_id: str, data: OutingInput) -> Outing:
     """Create an outing. A re-sent form (same id, same host) returns the first one."""
+    return await db.write(lambda w: propose_in(w, user, outing_id, data))
+
+
+async def propose_in(w: Writer, user: User, outing_id: str, data: OutingInput) -> Outing:
     data = rules.clean(data)
     errors = rules.check(data, now=utcnow())
+    existing = await store.get(w, outing_id)
+    if existing is not None:
+        if existing.host_id != user.id:
+            raise Refused("conflict", _("That outing id is taken."))
+        return existing
+    if errors:
+        raise Invalid(errors)
+    await _check_venue(w, data)
+    await store.insert(w, outing_id, user.id, data, now_iso())
+    await _record_outing(w, outing_id)
+    return await _load(w, outing_id)
 
-    async def run(w: Writer) -> Outing:
-        existing = await store.get(w, outing_id)
-        if existing is not None:
-            if existing.host_id != user.id:
-                raise Refused("conflict", _("That outing id is taken."))
-            return existing
-        if errors:
-            raise Invalid(errors)
-        await _check_venue(w, data)
-        await store.insert(w, outing_id, user.id, data, now_iso())
-        await _record_outing(w, outing_id)
-        return await _load(w, outing_id)
 
-    return await db.write(run)
+async def outing_input(w: Writer, outing_id: str) -> OutingInput:
+    """An outing's editable fields as they are now, to apply a partial update to."""
+    o = await _load(w, outing_id)
+    return OutingInput(
+        title=o.title,
+        category=o.category,
+        starts_at=o.starts_at,
+        ends_at=o.ends_at,
+        description=o.description,
+        venue_id=o.venue_id,
+        place=o.place,
+        meeting_point=o.meeting_point,
+        meeting_point_private=o.meeting_point_private,
+        area=o.area,
+        age_min_months=o.age_min_months,
+        age_max_months=o.age_max_months,
+        capacity=o.capacity,
+        cost=o.cost,
+        language=o.language,
+    )
 
 
 async def edit(db: Database, user: User, outing_id: str, data: OutingInput) -> Edited:
+    return await db.write(lambda w: edit_in(w, user, outing_id, data))
+
+
+async def edit_in(w: Writer, user: User, outing_id: str, data: OutingInput) -> Edited:
     data = rules.clean(data)
     now = utcnow()
-
-    async def run(w: Writer) -> Edited:
-        before = await _load(w, outing_id)
-        refusal = rules.why_no_edit(user, before, now)
-        if refusal:
-            raise Refused("forbidden" if not rules.is_host(user, before) else "closed", refusal)
-        errors = rules.check(data, now=now, previous=before)
-        if errors:
-            raise Invalid(errors)
-        await _check_venue(w, data)
-        stamp = now_iso()
-        bump = rules.needs_new_sequence(before, data)
-        await store.update(w, outing_id, data, stamp, bump=bump)
-        seats = await rsvp_store.seats(w, outing_id)
-        outcome = capacity.change_capacity(seats, data.capacity)
-        await _write_seats(w, outing_id, outcome.changed, stamp)
-        await _promote(w, before, outcome.promoted, stamp)
-        if bump:
-            others = [s.user_id for s in seats if s.status in ("going", "maybe")]
-            await notify(w, others, "changed", outing_id, stamp, title=data.title)
-        await _record_outing(w, outing_id)
-        after = await _load(w, outing_id)
-        seats_after = await rsvp_store.seats(w, outing_id)
-        return Edited(
-            outing=after,
-            over_capacity=capacity.over_capacity(seats_after, data.capacity),
-            promoted=len(outcome.promoted),
-        )
-
-    return await db.write(run)
+    before = await _load(w, outing_id)
+    refusal = rules.why_no_edit(user, before, now)
+    if refusal:
+        raise Refused("forbidden" if not rules.is_host(user, before) else "closed", refusal)
+    errors = rules.check(data, now=now, previous=before)
+    if errors:
+        raise Invalid(errors)
+    await _check_venue(w, data)
+    stamp = now_iso()
+    bump = rules.needs_new_sequence(before, data)
+    await store.update(w, outing_id, data, stamp, bump=bump)
+    seats = await rsvp_store.seats(w, outing_id)
+    outcome = capacity.change_capacity(seats, data.capacity)
+    await _write_seats(w, outing_id, outcome.changed, stamp)
+    await _promote(w, before, outcome.promoted, stamp)
+    if bump:
+        others = [s.user_id for s in seats if s.status in ("going", "maybe")]
+        await notify(w, others, "changed", outing_id, stamp, title=data.title)
+    await _record_outing(w, outing_id)
+    after = await _load(w, outing_id)
+    seats_after = await rsvp_store.seats(w, outing_id)
+    return Edited(
+        outing=after,
+        over_capacity=capacity.over_capacity(seats_after, data.capacity),
+        promoted=len(outcome.promoted),
+    )
 
 
 async def cancel(db: Database, user: User, outing_id: str, reason: str) -> Outing:
+    return await db.write(lambda w: cancel_in(w, user, outing_id, reason))
+
+
+async def cancel_in(w: Writer, user: User, outing_id: str, reason: str) -> Outing:
     text, error = rules.check_reason(reason)
     now = utcnow()
-
-    async def run(w: Writer) -> Outing:
-        outing = await _load(w, outing_id)
-        if outing.cancelled and rules.is_host(user, outing):
-            return outing  # cancelling twice is harmless
-        refusal = rules.why_no_edit(user, outing, now)
-        if refusal:
-            raise Refused("forbidden" if not rules.is_host(user, outing) else "closed", refusal)
-        if error:
-            raise Invalid({"reason": error})
-        stamp = now_iso()
-        await store.cancel(w, outing_id, text, stamp)
-        families = await rsvp_store.user_ids(w, outing_id, ("going", "maybe"))
-        await notify(w, families, "cancelled", outing_id, stamp, title=outing.title, reason=text)
-        await _record_outing(w, outing_id)
-        return await _load(w, outing_id)
-
-    return await db.write(run)
+    outing = await _load(w, outing_id)
+    if outing.cancelled and rules.is_host(user, outing):
+        return outing  # cancelling twice is harmless
+    refusal = rules.why_no_edit(user, outing, now)
+    if refusal:
+        raise Refused("forbidden" if not rules.is_host(user, outing) else "closed", refusal)
+    if error:
+        raise Invalid({"reason": error})
+    stamp = now_iso()
+    await store.cancel(w, outing_id, text, stamp)
+    families = await rsvp_store.user_ids(w, outing_id, ("going", "maybe"))
+    await notify(w, families, "cancelled", outing_id, stamp, title=outing.title, reason=text)
+    await _record_outing(w, outing_id)
+    return await _load(w, outing_id)
 
 
 async def set_rsvp(
     db: Database, user: User, outing_id: str, status: str, adults: int, children: int
 ) -> RsvpResult:
     """Reply to an outing; a full outing puts a "going" on the waitlist."""
+    return await db.write(lambda w: set_rsvp_in(w, user, outing_id, status, adults, children))
+
+
+async def set_rsvp_in(
+    w: Writer, user: User, outing_id: str, status: str, adults: int, children: int
+) -> RsvpResult:
     if status not in ("going", "maybe", "declined"):
         raise Invalid({"status": _("Please choose going, maybe or can't go.")})
     errors = rules.check_rsvp_counts(adults, children)
     if errors:
         raise Invalid(errors)
     now = utcnow()
-
-    async def run(w: Writer) -> RsvpResult:
-        outing = await _load(w, outing_id)
-        refusal = rules.why_no_rsvp(outing, now)
-        if refusal:
-            raise Refused("cancelled" if outing.cancelled else "past", refusal)
-        seats = await rsvp_store.seats(w, outing_id)
-        outcome = capacity.set_rsvp(
-            seats,
-            outing.capacity,
-            user_id=user.id,
-            status=status,  # type: ignore[arg-type]
-            adults=adults,
-            children=children,
-            seq=await changes.next_seq(w),
-        )
-        stamp = now_iso()
-        await _write_seats(w, outing_id, outcome.changed, stamp)
-        await _promote(w, outing, outcome.promoted, stamp)
-        await _record_outing(w, outing_id)
-        assert outcome.mine is not None
-        after = [s for s in seats if s.user_id not in {c.user_id for c in outcome.changed}]
-        after += outcome.changed
-        return RsvpResult(
-            status=outcome.mine.status,
-            state=outcome.mine.state,
-            position=capacity.position(after, user.id),
-            adults=adults,
-            children=children,
-        )
-
-    return await db.write(run)
+    outing = await _load(w, outing_id)
+    refusal = rules.why_no_rsvp(outing, now)
+    if refusal:
+        raise Refused("cancelled" if outing.cancelled else "past", refusal)
+    seats = await rsvp_store.seats(w, outing_id)
+    outcome = capacity.set_rsvp(
+        seats,
+        outing.capacity,
+        user_id=user.id,
+        status=status,  # type: ignore[arg-type]
+        adults=adults,
+        children=children,
+        seq=await changes.next_seq(w),
+    )
+    stamp = now_iso()
+    await _write_seats(w, outing_id, outcome.changed, stamp)
+    await _promote(w, outing, outcome.promoted, stamp)
+    await _record_outing(w, outing_id)
+    assert outcome.mine is not None
+    after = [s for s in seats if s.user_id not in {c.user_id for c in outcome.changed}]
+    after += outcome.changed
+    return RsvpResult(
+        status=outcome.mine.status,
+        state=outcome.mine.state,
+        position=capacity.position(after, user.id),
+        adults=adults,
+        children=children,
+    )
 
 
 async def add_comment(
     db: Database, user: User, outing_id: str, comment_id: str, body: str
 ) -> Comment:
+    return await db.write(lambda w: add_comment_in(w, user, outing_id, comment_id, body))
+
+
+async def add_comment_in(
+    w: Writer, user: User, outing_id: str, comment_id: str, body: str
+) -> Comment:
     text, error = rules.check_comment(body)
     if error:
         raise Invalid({"body": error})
-
-    async def run(w: Writer) -> Comment:
-        outing = await _load(w, outing_id)
-        replied = await rsvp_store.seat(w, outing_id, user.id) is not None
-        if not rules.may_comment(user, outing, replied):
-            raise Refused(
-                "forbidden", _("Reply to the outing first, then you can join the conversation.")
-            )
-        stamp = now_iso()
-        if await comment_store.insert(
-            w,
-            comment_id=comment_id,
-            outing_id=outing_id,
-            author_id=user.id,
-            body=text,
-            now=stamp,
-        ):
-            await changes.record(w, "comment", comment_id)
-        return Comment(
-            id=comment_id,
-            outing_id=outing_id,
-            author_id=user.id,
-            author_name=user.display_name,
-            body=text,
-            created_at=stamp,
+    outing = await _load(w, outing_id)
+    replied = await rsvp_store.seat(w, outing_id, user.id) is not None
+    if not rules.may_comment(user, outing, replied):
+        raise Refused(
+            "forbidden", _("Reply to the outing first, then you can join the conversation.")
         )
-
-    return await db.write(run)
+    stamp = now_iso()
+    if await comment_store.insert(
+        w,
+        comment_id=comment_id,
+        outing_id=outing_id,
+        author_id=user.id,
+        body=text,
+        now=stamp,
+    ):
+        await changes.record(w, "comment", comment_id)
+    return Comment(
+        id=comment_id,
+        outing_id=outing_id,
+        author_id=user.id,
+        author_name=user.display_name,
+        body=text,
+        created_at=stamp,
+    )
 
 
 async def delete_comment(db: Database, user: User, comment_id: str) -> str:

@@ -35,10 +35,12 @@ from outings.web import flash
 log = logging.getLogger("outings.errors")
 
 
-class ErrorBody(msgspec.Struct):
+class ErrorBody(msgspec.Struct, omit_defaults=True):
     code: str
     message: str
     fields: dict[str, str] = msgspec.field(default_factory=dict)
+    #: e.g. the mutation id a sync push should resend from
+    expected: int | None = None
 
 
 class ErrorEnvelope(msgspec.Struct):
@@ -55,10 +57,12 @@ class ApiError(HTTPException):
         message: str,
         fields: dict[str, str] | None = None,
         headers: dict[str, str] | None = None,
+        extra: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(detail=message, status_code=status_code, headers=headers)
         self.code = code
         self.fields = fields or {}
+        self.more = extra or {}
 
 
 def wants_json(request: Request[Any, Any, Any]) -> bool:
@@ -92,6 +96,8 @@ def _describe(exc: Exception) -> tuple[int, str, str, dict[str, str]]:
             message = _("This form has expired. Please go back, reload the page and try again.")
             return 403, "csrf_failed", message, {}
         return 403, "forbidden", _("You are not allowed to do that."), {}
+    if isinstance(exc, HTTPException) and exc.status_code == 413:
+        return 413, "too_large", _("That is too much to send at once."), {}
     if isinstance(exc, MethodNotAllowedException):
         return 405, "method_not_allowed", _("That cannot be done here."), {}
     if isinstance(exc, HTTPException) and exc.status_code < 500:
@@ -114,8 +120,9 @@ def handle_exception(request: Request[Any, Any, Any], exc: Exception) -> Respons
     if status == 503:
         headers.setdefault("retry-after", "2")
     if wants_json(request):
+        expected = exc.more.get("expected") if isinstance(exc, ApiError) else None
         return Response(
-            ErrorEnvelope(ErrorBody(code, message, fields)),
+            ErrorEnvelope(ErrorBody(code, message, fields, expected)),
             status_code=status,
             media_type=MediaType.JSON,
             headers=headers,

@@ -1,0 +1,66 @@
+"""``/api/sync/push`` and ``/api/sync/pull`` (DESIGN.md, Sync API)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from litestar import Request, Response, Router, get, post
+from litestar.params import FromQuery
+
+from outings.accounts.sessions import current_user
+from outings.i18n import gettext as _
+from outings.sync import pull as pulling
+from outings.sync import push as pushing
+from outings.sync.protocol import (
+    MAX_MUTATIONS,
+    MAX_PUSH_BYTES,
+    PULL_PAGE,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+)
+from outings.web.deps import DB
+from outings.web.errors import ApiError
+
+_decode_push = msgspec.json.Decoder(PushRequest).decode
+
+
+@post("/push", status_code=200, request_max_body_size=MAX_PUSH_BYTES)
+async def push(request: Request[Any, Any, Any], db: DB) -> PushResponse:
+    user = current_user(request)
+    if user is None:
+        raise ApiError(401, "sign_in_needed", _("Please sign in to send your changes."))
+    try:
+        body = _decode_push(await request.body())
+    except msgspec.DecodeError as exc:
+        raise ApiError(
+            400, "invalid", _("The changes could not be read."), {"body": str(exc)}
+        ) from exc
+    if len(body.mutations) > MAX_MUTATIONS:
+        raise ApiError(
+            413, "too_many_mutations", _("Send at most %(max)d changes at once.", max=MAX_MUTATIONS)
+        )
+    try:
+        return await pushing.push(db, user, body)
+    except pushing.PushRefused as exc:
+        raise ApiError(exc.status, exc.code, exc.message, extra=exc.extra) from exc
+
+
+@get("/pull")
+async def pull(
+    request: Request[Any, Any, Any],
+    db: DB,
+    cursor: FromQuery[int] = 0,
+    client_id: FromQuery[str | None] = None,
+    limit: FromQuery[int] = PULL_PAGE,
+) -> Response[PullResponse]:
+    if cursor < 0 or not 1 <= limit <= PULL_PAGE:
+        raise ApiError(
+            400, "invalid", _("cursor must be 0 or more, limit 1 to %(max)d.", max=PULL_PAGE)
+        )
+    result = await pulling.pull(db, current_user(request), cursor, client_id, limit)
+    return Response(result, headers={"cache-control": "private, no-store"})
+
+
+router = Router(path="/api/sync", route_handlers=[push, pull], tags=["sync"])

@@ -1,0 +1,134 @@
+"""The sync API's shapes (DESIGN.md, Sync API), as msgspec Structs.
+
+A push is decoded in two steps: the envelope first, then each mutation's
+``args`` by its ``name``. So one malformed mutation is *rejected* with a
+reason, and never blocks the mutations queued behind it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+import msgspec
+
+MAX_MUTATIONS = 100
+MAX_PUSH_BYTES = 256 * 1024
+PULL_PAGE = 200
+
+
+class RawMutation(msgspec.Struct, frozen=True):
+    id: int
+    name: str
+    args: msgspec.Raw = msgspec.Raw(b"{}")
+
+
+class PushRequest(msgspec.Struct, frozen=True):
+    client_id: str
+    mutations: list[RawMutation]
+
+
+class MutationError(msgspec.Struct, frozen=True):
+    code: str
+    message: str
+    fields: dict[str, str] = {}
+
+
+class MutationResult(msgspec.Struct, frozen=True, omit_defaults=True):
+    id: int
+    status: Literal["applied", "rejected"]
+    outcome: dict[str, Any] | None = None
+    error: MutationError | None = None
+
+
+class PushResponse(msgspec.Struct, frozen=True):
+    last_mutation_id: int
+    results: list[MutationResult]
+
+
+# Mutation arguments: the field names of the entities a pull returns. -------
+
+
+class RsvpSetArgs(msgspec.Struct, frozen=True, forbid_unknown_fields=False):
+    outing_id: str
+    status: str
+    adults: int = 1
+    children: int = 0
+
+
+class OutingCreateArgs(msgspec.Struct, frozen=True, forbid_unknown_fields=False):
+    id: str
+    title: str
+    category: str
+    starts_at: datetime
+    ends_at: datetime
+    description: str = ""
+    venue_id: str | None = None
+    place: str = ""
+    meeting_point: str = ""
+    meeting_point_private: bool = False
+    area: str = ""
+    age_min_months: int | None = None
+    age_max_months: int | None = None
+    capacity: int | None = None
+    cost: str = ""
+    language: str = ""
+
+
+class OutingUpdateArgs(msgspec.Struct, frozen=True, forbid_unknown_fields=False):
+    """``id`` and only the fields that change; absent fields keep their value."""
+
+    id: str
+    title: str | msgspec.UnsetType = msgspec.UNSET
+    category: str | msgspec.UnsetType = msgspec.UNSET
+    starts_at: datetime | msgspec.UnsetType = msgspec.UNSET
+    ends_at: datetime | msgspec.UnsetType = msgspec.UNSET
+    description: str | msgspec.UnsetType = msgspec.UNSET
+    venue_id: str | msgspec.UnsetType | None = msgspec.UNSET
+    place: str | msgspec.UnsetType = msgspec.UNSET
+    meeting_point: str | msgspec.UnsetType = msgspec.UNSET
+    meeting_point_private: bool | msgspec.UnsetType = msgspec.UNSET
+    area: str | msgspec.UnsetType = msgspec.UNSET
+    age_min_months: int | msgspec.UnsetType | None = msgspec.UNSET
+    age_max_months: int | msgspec.UnsetType | None = msgspec.UNSET
+    capacity: int | msgspec.UnsetType | None = msgspec.UNSET
+    cost: str | msgspec.UnsetType = msgspec.UNSET
+    language: str | msgspec.UnsetType = msgspec.UNSET
+
+
+class OutingCancelArgs(msgspec.Struct, frozen=True, forbid_unknown_fields=False):
+    id: str
+    reason: str
+
+
+class CommentAddArgs(msgspec.Struct, frozen=True, forbid_unknown_fields=False):
+    id: str
+    outing_id: str
+    body: str
+
+
+ARGS: dict[str, type[msgspec.Struct]] = {
+    "rsvp.set": RsvpSetArgs,
+    "outing.create": OutingCreateArgs,
+    "outing.update": OutingUpdateArgs,
+    "outing.cancel": OutingCancelArgs,
+    "comment.add": CommentAddArgs,
+}
+
+
+# Pull ------------------------------------------------------------------------
+
+
+class Change(msgspec.Struct, frozen=True, omit_defaults=True):
+    op: Literal["put", "del"]
+    type: str
+    id: str
+    data: dict[str, Any] | None = None
+
+
+class PullResponse(msgspec.Struct, frozen=True, omit_defaults=True):
+    cursor: int
+    last_mutation_id: int
+    has_more: bool
+    changes: list[Change]
+    reset: bool = False

@@ -1,0 +1,187 @@
+"""Applying a client's pushed mutations: each once, in order, with its result kept.
+
+Every mutation runs in its own write transaction together with the client's
+``last_mutation_id`` and its recorded result, so a push whose response was
+lost can be sent again and nothing is applied twice. A mutation that cannot
+be applied is *rejected*: it still counts as processed and the queue moves on.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import msgspec
+
+from outings.accounts.models import User
+from outings.db import Database, now_iso
+from outings.db.database import Writer
+from outings.i18n import gettext as _
+from outings.ids import is_uuid
+from outings.outing import service
+from outings.outing.rules import OutingInput
+from outings.sync import store
+from outings.sync.protocol import (
+    ARGS,
+    CommentAddArgs,
+    MutationError,
+    MutationResult,
+    OutingCancelArgs,
+    OutingCreateArgs,
+    OutingUpdateArgs,
+    PushRequest,
+    PushResponse,
+    RawMutation,
+    RsvpSetArgs,
+)
+
+
+class PushRefused(Exception):
+    """The whole push is refused (nothing applied): HTTP status, code, message."""
+
+    def __init__(self, status: int, code: str, message: str, **extra: Any) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.extra = extra
+
+
+def _rejected(
+    mutation_id: int, code: str, message: str, fields: dict[str, str] | None = None
+) -> MutationResult:
+    return MutationResult(
+        id=mutation_id,
+        status="rejected",
+        error=MutationError(code=code, message=message, fields=fields or {}),
+    )
+
+
+def _aware(args: OutingCreateArgs | OutingUpdateArgs) -> dict[str, str]:
+    errors = {}
+    for name in ("starts_at", "ends_at"):
+        value = getattr(args, name)
+        if not isinstance(value, msgspec.UnsetType) and value.tzinfo is None:
+            errors[name] = _("Give the time with its UTC offset, e.g. 2026-05-01T08:00:00Z.")
+    return errors
+
+
+async def _apply(w: Writer, user: User, name: str, args: Any) -> dict[str, Any]:
+    """Run one mutation through the same domain functions the forms use."""
+    match args:
+        case RsvpSetArgs():
+            result = await service.set_rsvp_in(
+                w, user, args.outing_id, args.status, args.adults, args.children
+            )
+            return {"outing_id": args.outing_id, **msgspec.structs.asdict(result)}
+        case OutingCreateArgs():
+            if not is_uuid(args.id):
+                raise service.Invalid({"id": _("The outing needs a UUID made by the app.")})
+            if errors := _aware(args):
+                raise service.Invalid(errors)
+            data = OutingInput(**{f: getattr(args, f) for f in OutingInput.__struct_fields__})
+            outing = await service.propose_in(w, user, args.id, data)
+            return {"id": outing.id}
+        case OutingUpdateArgs():
+            if errors := _aware(args):
+                raise service.Invalid(errors)
+            current = await service.outing_input(w, args.id)
+            changed = {
+                f: getattr(args, f)
+                for f in OutingInput.__struct_fields__
+                if not isinstance(getattr(args, f), msgspec.UnsetType)
+            }
+            edited = await service.edit_in(
+                w, user, args.id, msgspec.structs.replace(current, **changed)
+            )
+            return {"id": args.id, "over_capacity": edited.over_capacity}
+        case OutingCancelArgs():
+            await service.cancel_in(w, user, args.id, args.reason)
+            return {"id": args.id}
+        case CommentAddArgs():
+            if not is_uuid(args.id):
+                raise service.Invalid({"id": _("The comment needs a UUID made by the app.")})
+            await service.add_comment_in(w, user, args.outing_id, args.id, args.body)
+            return {"id": args.id}
+    raise AssertionError(f"no handler for {name}")  # pragma: no cover - ARGS lists them all
+
+
+async def _process(w: Writer, user: User, client_id: str, m: RawMutation) -> MutationResult:
+    args_type = ARGS.get(m.name)
+    if args_type is None:
+        return _rejected(
+            m.id, "unknown_mutation", _("This app version sent a change the server does not know.")
+        )
+    try:
+        args = msgspec.json.decode(m.args, type=args_type)
+    except msgspec.ValidationError as exc:
+        return _rejected(
+            m.id, "invalid", _("Something in this change was not valid."), {"args": str(exc)}
+        )
+    # A savepoint, so a refusal half-way leaves nothing of this mutation behind
+    # while its recorded result still commits.
+    await w.execute("savepoint mutation")
+    try:
+        outcome = await _apply(w, user, m.name, args)
+    except service.Refused as exc:
+        await w.execute("rollback to mutation")
+        return _rejected(m.id, exc.code, exc.message)
+    except service.Invalid as exc:
+        await w.execute("rollback to mutation")
+        return _rejected(m.id, "invalid", "; ".join(exc.errors.values()), exc.errors)
+    finally:
+        await w.execute("release mutation")
+    return MutationResult(id=m.id, status="applied", outcome=outcome)
+
+
+async def push(db: Database, user: User, request: PushRequest) -> PushResponse:
+    if not is_uuid(request.client_id):
+        raise PushRefused(400, "bad_client_id", _("client_id must be a UUID."))
+    ids = [m.id for m in request.mutations]
+    if any(b != a + 1 for a, b in itertools.pairwise(ids)):
+        raise PushRefused(400, "bad_order", _("Mutation ids must count up by one."))
+
+    async def claim(w: Writer) -> int:
+        await store.claim_client(w, request.client_id, user.id, now_iso())
+        found = await store.client(w, request.client_id)
+        assert found is not None
+        owner, last = found
+        if owner != user.id:
+            raise PushRefused(
+                403, "client_taken", _("This device's sync id belongs to another account.")
+            )
+        return last
+
+    last = await db.write(claim)
+    if ids and ids[0] > last + 1:
+        # A gap: something before these was lost. Nothing is applied.
+        raise PushRefused(
+            409, "mutation_gap", _("Some earlier changes are missing."), expected=last + 1
+        )
+    results: list[MutationResult] = []
+    for m in request.mutations:
+        if m.id <= last:
+            async with db.reader() as r:
+                kept = await store.recorded(r, request.client_id, m.id)
+            results.append(kept or _rejected(m.id, "forgotten", _("Already processed.")))
+            continue
+
+        async def one(w: Writer, m: RawMutation = m) -> MutationResult | None:
+            # Checked again inside the transaction: the same push sent twice at
+            # once (a retry racing its original) must still apply once.
+            found = await store.client(w, request.client_id)
+            assert found is not None
+            if m.id != found[1] + 1:
+                return await store.recorded(w, request.client_id, m.id)
+            result = await _process(w, user, request.client_id, m)
+            await store.record_result(w, request.client_id, m.name, result, now_iso())
+            return result
+
+        outcome = await db.write(one)
+        if outcome is None:
+            raise PushRefused(
+                409, "mutation_gap", _("Some earlier changes are missing."), expected=last + 1
+            )
+        results.append(outcome)
+        last = max(last, m.id)
+    return PushResponse(last_mutation_id=last, results=results)
