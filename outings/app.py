@@ -15,7 +15,7 @@ from litestar.openapi.config import OpenAPIConfig
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
-from outings import __version__, pages
+from outings import __version__, pages, pwa
 from outings.accounts import api as accounts_api
 from outings.accounts import pages as accounts_pages
 from outings.accounts.sessions import load_user
@@ -93,6 +93,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             accounts_pages.router,
             accounts_api.router,
             sync_api.router,
+            pwa.router,
             serve_static,
         ],
         dependencies={

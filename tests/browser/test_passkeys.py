@@ -80,6 +80,7 @@ def test_register_sign_out_sign_in_add_and_remove_passkeys(
 
     # and the remaining passkey (on this device) still signs in
     page.get_by_role("button", name="Sign out of this device").click()
+    expect(page.locator(".flash")).to_contain_text("You are signed out")
     page.goto(f"{live_server.url}/login")
     page.get_by_role("button", name="Sign in with a passkey").click()
     page.wait_for_url(f"{live_server.url}/me")

@@ -1,5 +1,7 @@
 // Enhancements every page loads. Each feature lives in its own module and
 // only starts where its elements are on the page.
+import { startOffline } from "./offline.js";
 import { startPasskeys } from "./passkeys.js";
 
 startPasskeys(document);
+startOffline();

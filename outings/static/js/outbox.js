@@ -1,0 +1,189 @@
+// The outbox: changes made on this phone, kept in IndexedDB until the server
+// has them. A classic script so that the page and the service worker share
+// this one implementation (the worker loads it with importScripts).
+(function (scope) {
+  "use strict";
+
+  const DB_NAME = "outings-sync";
+  const LOCK = "outings-outbox";
+  const CHANNEL = "outings-sync";
+
+  function open() {
+    return new Promise((resolve, reject) => {
+      const request = indexedDB.open(DB_NAME, 1);
+      request.onupgradeneeded = () => {
+        const db = request.result;
+        db.createObjectStore("meta", { keyPath: "key" });
+        db.createObjectStore("outbox", { keyPath: "id" });
+        db.createObjectStore("results", { keyPath: "id" });
+      };
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+  }
+
+  function done(tx) {
+    return new Promise((resolve, reject) => {
+      tx.oncomplete = () => resolve();
+      tx.onerror = () => reject(tx.error);
+      tx.onabort = () => reject(tx.error);
+    });
+  }
+
+  function req(request) {
+    return new Promise((resolve, reject) => {
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+  }
+
+  function newClient() {
+    return { key: "client", client_id: crypto.randomUUID(), next_id: 1 };
+  }
+
+  async function client(db) {
+    const found = await req(db.transaction("meta").objectStore("meta").get("client"));
+    return found || newClient();
+  }
+
+  // Queue a change; its id is the next in this phone's count, 1, 2, 3…
+  async function enqueue(name, args, about) {
+    const db = await open();
+    const tx = db.transaction(["meta", "outbox"], "readwrite");
+    const meta = await req(tx.objectStore("meta").get("client")) || newClient();
+    const mutation = { id: meta.next_id, name, args, about: about || null, at: Date.now() };
+    meta.next_id += 1;
+    tx.objectStore("meta").put(meta);
+    tx.objectStore("outbox").put(mutation);
+    await done(tx);
+    return mutation;
+  }
+
+  async function all(storeName) {
+    const db = await open();
+    return req(db.transaction(storeName).objectStore(storeName).getAll());
+  }
+
+  // A new sync identity: for a new account on this browser, or after the
+  // server said our count went astray. Unsent changes are renumbered from 1.
+  async function rotate(keepOutbox) {
+    const db = await open();
+    const tx = db.transaction(["meta", "outbox"], "readwrite");
+    const outbox = await req(tx.objectStore("outbox").getAll());
+    tx.objectStore("outbox").clear();
+    const meta = newClient();
+    if (keepOutbox) {
+      for (const m of outbox.sort((a, b) => a.id - b.id)) {
+        tx.objectStore("outbox").put({ ...m, id: meta.next_id });
+        meta.next_id += 1;
+      }
+    }
+    tx.objectStore("meta").put(meta);
+    await done(tx);
+  }
+
+  function announce(message) {
+    if (typeof BroadcastChannel === "function") {
+      const channel = new BroadcastChannel(CHANNEL);
+      channel.postMessage(message);
+      channel.close();
+    }
+  }
+
+  class SyncError extends Error {
+    constructor(message, { retry }) {
+      super(message);
+      this.retry = retry;
+    }
+  }
+
+  async function pushOnce() {
+    const db = await open();
+    const meta = await client(db);
+    const outbox = (await all("outbox")).sort((a, b) => a.id - b.id);
+    if (!outbox.length) return [];
+    let response;
+    try {
+      response = await fetch("/api/sync/push", {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json", Accept: "application/json" },
+        body: JSON.stringify({
+          client_id: meta.client_id,
+          mutations: outbox.slice(0, 100).map(({ id, name, args }) => ({ id, name, args })),
+        }),
+      });
+    } catch (err) {
+      throw new SyncError("offline", { retry: true });
+    }
+    if (response.status === 409 || response.status === 403) {
+      // Our count no longer matches the server's (a lost queue, another
+      // account): start a new identity and send everything again.
+      await rotate(true);
+      throw new SyncError("renumbered", { retry: true });
+    }
+    if (response.status === 401) throw new SyncError("signed-out", { retry: false });
+    if (!response.ok) throw new SyncError(`server ${response.status}`, { retry: true });
+    const body = await response.json();
+    const byId = new Map(outbox.map((m) => [m.id, m]));
+    const tx = db.transaction(["outbox", "results", "meta"], "readwrite");
+    const results = [];
+    for (const result of body.results) {
+      const sent = byId.get(result.id);
+      tx.objectStore("outbox").delete(result.id);
+      if (sent) {
+        const kept = { ...result, id: `${meta.client_id}:${result.id}`, name: sent.name,
+                       args: sent.args, about: sent.about, at: Date.now(), seen: false };
+        tx.objectStore("results").put(kept);
+        results.push(kept);
+      }
+    }
+    tx.objectStore("meta").put(meta);
+    await done(tx);
+    return results;
+  }
+
+  // Send everything queued. One tab or worker at a time (Web Locks), so a
+  // page and Background Sync never push the same changes at once.
+  async function flush() {
+    const run = async () => {
+      const results = [];
+      for (let round = 0; round < 20; round += 1) {
+        const batch = await pushOnce();
+        if (!batch.length) break;
+        results.push(...batch);
+      }
+      if (results.length) announce({ type: "synced", results });
+      return results;
+    };
+    if (scope.navigator && scope.navigator.locks) {
+      return scope.navigator.locks.request(LOCK, run);
+    }
+    return run();
+  }
+
+  async function markSeen(ids) {
+    const db = await open();
+    const tx = db.transaction("results", "readwrite");
+    for (const id of ids) {
+      const found = await req(tx.objectStore("results").get(id));
+      if (found) tx.objectStore("results").put({ ...found, seen: true });
+    }
+    await done(tx);
+  }
+
+  async function clear() {
+    const db = await open();
+    const tx = db.transaction(["outbox", "results"], "readwrite");
+    tx.objectStore("outbox").clear();
+    tx.objectStore("results").clear();
+    await done(tx);
+    await rotate(false);
+  }
+
+  scope.OutingsOutbox = {
+    enqueue, flush, markSeen, clear, rotate, CHANNEL,
+    pending: () => all("outbox"),
+    results: () => all("results"),
+  };
+})(self);
