@@ -13,6 +13,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+from bs4 import BeautifulSoup
+
+from tests.softauthn import SoftAuthenticator
 
 
 def _free_port() -> int:
@@ -74,3 +77,41 @@ def live_server(tmp_path: Path) -> Iterator[LiveServer]:
     server.stop()
     problems = [line for line in server.log.read_text().splitlines() if "Traceback" in line]
     assert not problems, f"the server logged errors:\n{server.log.read_text()}"
+
+
+def signed_up(server: LiveServer, name: str) -> httpx.Client:
+    client = httpx.Client(base_url=server.url, timeout=30)
+    authenticator = SoftAuthenticator(origin=server.url)
+    options = client.post("/api/auth/register/options", json={"display_name": name}).json()
+    answer = client.post("/api/auth/register/verify", json=authenticator.create(options))
+    assert answer.status_code == 201, answer.text
+    return client
+
+
+def csrf(client: httpx.Client, path: str) -> str:
+    page = BeautifulSoup(client.get(path).text, "html.parser")
+    field = page.select_one("input[name=_csrf_token]")
+    assert field is not None
+    return str(field["value"])
+
+
+def host_outing(server: LiveServer, **overrides: str) -> str:
+    """The id of an outing proposed by a new host (signed up over HTTP)."""
+    from tests.outing_helpers import outing_form
+
+    host = signed_up(server, "Hana")
+    try:
+        form = outing_form(**overrides)
+        form["_csrf_token"] = csrf(host, "/outings/new")
+        response = host.post("/outings", data=form)
+        assert response.status_code in (302, 303), response.text
+    finally:
+        host.close()
+    return str(form["id"])
+
+
+def rows(server: LiveServer, sql: str, *params: object) -> list[tuple[object, ...]]:
+    import sqlite3
+
+    with sqlite3.connect(server.db) as conn:
+        return list(conn.execute(sql, params))

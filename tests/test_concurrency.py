@@ -6,30 +6,10 @@ import sqlite3
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-import httpx
-from bs4 import BeautifulSoup
-
-from tests.live import LiveServer
+from tests.live import LiveServer, csrf, signed_up
 from tests.outing_helpers import outing_form
-from tests.softauthn import SoftAuthenticator
 
 RACERS = 10
-
-
-def signed_up(server: LiveServer, name: str) -> httpx.Client:
-    client = httpx.Client(base_url=server.url, timeout=30)
-    authenticator = SoftAuthenticator(origin=server.url)
-    options = client.post("/api/auth/register/options", json={"display_name": name}).json()
-    answer = client.post("/api/auth/register/verify", json=authenticator.create(options))
-    assert answer.status_code == 201, answer.text
-    return client
-
-
-def csrf(client: httpx.Client, path: str) -> str:
-    page = BeautifulSoup(client.get(path).text, "html.parser")
-    field = page.select_one("input[name=_csrf_token]")
-    assert field is not None
-    return str(field["value"])
 
 
 def test_the_last_place_goes_to_exactly_one_family(live_server: LiveServer) -> None:

@@ -7,6 +7,23 @@ const say = (text, values = {}) =>
 
 let retryDelay = 2000;
 let retryTimer = null;
+// navigator.onLine only knows about the phone's own radio; whether Outings
+// answers is learnt from requests, so both decide what the indicator says.
+let connected = navigator.onLine;
+
+async function probe() {
+  if (!navigator.onLine) return (connected = false);
+  try {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), 4000);
+    const response = await fetch("/healthz", { cache: "no-store", signal: controller.signal });
+    clearTimeout(timer);
+    connected = response.ok;
+  } catch (err) {
+    connected = false;
+  }
+  return connected;
+}
 
 // -- the service worker and its updates ------------------------------------
 
@@ -46,10 +63,10 @@ async function showStatus() {
   const status = document.getElementById("sync-status");
   if (!status) return;
   const waiting = (await Outbox.pending()).length;
-  status.dataset.state = waiting ? "waiting" : navigator.onLine ? "online" : "offline";
-  status.textContent = waiting
-    ? say(words.waiting, { count: waiting })
-    : navigator.onLine ? words.online : words.offline;
+  const online = connected && navigator.onLine;
+  status.dataset.state = waiting ? "waiting" : online ? "online" : "offline";
+  status.textContent = waiting ? say(words.waiting, { count: waiting })
+    : online ? words.online : words.offline;
 }
 
 // -- sending -----------------------------------------------------------------
@@ -58,11 +75,13 @@ async function sync() {
   clearTimeout(retryTimer);
   try {
     const results = await Outbox.flush();
+    if (results.length) connected = true;
     retryDelay = 2000;
     await showStatus();
     if (results.length) await afterSync(results);
     warmPages();
   } catch (err) {
+    if (err.retry) connected = false;
     await showStatus();
     if (err.retry) {
       // No signal or the server is away: try again later, a little later each time.
@@ -89,7 +108,7 @@ async function afterSync(results) {
 
 function warmPages() {
   const controller = navigator.serviceWorker?.controller;
-  if (!controller || !navigator.onLine) return;
+  if (!controller || !connected) return;
   const links = [...document.querySelectorAll('a[href^="/outings/"]')]
     .map((a) => a.getAttribute("href").split("#")[0])
     .filter((href) => /^\/outings\/[0-9a-f-]{36}$/.test(href));
@@ -231,8 +250,12 @@ function enhancePropose() {
   const form = document.getElementById("outing-form");
   if (!form || form.dataset.mode !== "create") return;
   form.addEventListener("submit", async (event) => {
-    if (navigator.onLine) return; // with signal the server checks the form and answers at once
     event.preventDefault();
+    // With signal the server checks the form and answers beside each field.
+    if (await probe()) {
+      form.submit();
+      return;
+    }
     const v = Object.fromEntries(new FormData(form));
     const number = (x) => (x === "" || x === undefined ? null : Number(x));
     const zone = form.dataset.timezone;
@@ -272,8 +295,8 @@ export async function startOffline() {
   enhancePropose();
   enhanceSignOut();
   navigator.storage?.persist?.();
-  window.addEventListener("online", sync);
-  window.addEventListener("offline", showStatus);
+  window.addEventListener("online", () => { connected = true; sync(); });
+  window.addEventListener("offline", () => { connected = false; showStatus(); });
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "visible") sync();
   });
@@ -287,5 +310,7 @@ export async function startOffline() {
   await showPending();
   await showVerdicts();
   await registerWorker();
+  await probe();
+  await showStatus();
   sync();
 }
