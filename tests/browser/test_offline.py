@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, Route, expect
 
 from tests.browser.conftest import assert_accessible, screenshot
 from tests.browser.test_outings_browser import phone
-from tests.live import LiveServer, host_outing, rows
+from tests.live import LiveServer, csrf, host_outing, rows, signed_up, start_server
 
 pytestmark = pytest.mark.browser
 
@@ -67,3 +69,127 @@ def test_rsvp_offline_lands_once_with_the_verdict(
         ("going", 2, 3, "confirmed")
     ]
     assert rows(live_server, "select count(*) from sync_mutations") == [(1,)]
+
+
+def test_rsvp_offline_to_an_outing_filled_meanwhile_joins_the_waitlist(
+    live_server: LiveServer, browser: Browser
+) -> None:
+    outing_id = host_outing(live_server, title="Baby swim", capacity="1")
+    page = phone(browser, live_server, "Ana")
+    visit(page, f"{live_server.url}/outings/{outing_id}")
+    page.context.set_offline(True)
+    page.get_by_role("button", name="Save my reply").click()
+    expect(page.locator("#my-reply-pending")).to_contain_text("waiting for signal")
+    # meanwhile, another parent with signal takes the last place
+    other = signed_up(live_server, "Bo")
+    other.post(
+        f"/outings/{outing_id}/rsvp",
+        data={"_csrf_token": csrf(other, "/"), "status": "going", "adults": "1"},
+    )
+    other.close()
+    page.context.set_offline(False)
+    expect(page.locator("#sync-verdicts")).to_contain_text("number 1 on the waitlist")
+    expect(page.locator(".my-reply")).to_contain_text("number 1 on the waitlist")
+    assert rows(
+        live_server,
+        "select u.display_name, r.state from rsvps r join users u"
+        " on u.id = r.user_id order by u.display_name",
+    ) == [("Ana", "waitlisted"), ("Bo", "confirmed")]
+
+
+def test_propose_offline_keeps_the_id_made_offline(
+    live_server: LiveServer, browser: Browser
+) -> None:
+    page = phone(browser, live_server, "Hana")
+    visit(page, f"{live_server.url}/outings/new")
+    page.context.set_offline(True)
+    page.reload()
+    offline_id = page.locator("input[name=id]").input_value()
+    page.get_by_label("Title").fill("Picnic in the park")
+    page.get_by_label("Or the place in words").fill("Meadow Park, by the pond")
+    page.get_by_role("button", name="Propose this outing").click()
+    expect(page.locator("#outing-form-pending")).to_contain_text("Saved on your phone")
+    assert rows(live_server, "select count(*) from outings") == [(0,)]
+    page.context.set_offline(False)
+    page.wait_for_url(f"{live_server.url}/outings/{offline_id}")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Picnic in the park")
+    assert rows(live_server, "select id, title from outings") == [
+        (offline_id, "Picnic in the park")
+    ]
+
+
+def test_rsvp_offline_then_close_and_reopen_later_pushes_once(
+    live_server: LiveServer, browser: Browser
+) -> None:
+    outing_id = host_outing(live_server, title="Library rhymes")
+    page = phone(browser, live_server, "Ana")
+    url = f"{live_server.url}/outings/{outing_id}"
+    visit(page, url)
+    context = page.context
+    context.set_offline(True)
+    page.get_by_role("button", name="Save my reply").click()
+    expect(page.locator("#my-reply-pending")).to_be_visible()
+    page.close()
+    context.set_offline(False)
+    later = context.new_page()
+    later.goto(url)
+    expect(later.locator(".my-reply")).to_contain_text("You're in!")
+    later.wait_for_timeout(1500)  # give a second push (Background Sync, retries) its chance
+    assert rows(live_server, "select count(*) from rsvps") == [(1,)]
+    assert rows(live_server, "select count(*) from sync_mutations") == [(1,)]
+
+
+def test_server_down_while_online_the_reply_waits_and_lands(
+    live_server: LiveServer, browser: Browser, tmp_path: Path
+) -> None:
+    outing_id = host_outing(live_server, title="Farm visit")
+    page = phone(browser, live_server, "Ana")
+    url = f"{live_server.url}/outings/{outing_id}"
+    visit(page, url)
+    live_server.stop()
+    page.get_by_role("button", name="Save my reply").click()
+    expect(page.locator("#my-reply-pending")).to_contain_text("waiting for signal")
+    expect(page.locator("#sync-status")).to_contain_text("Waiting to sync: 1")
+    port = int(live_server.url.rsplit(":", 1)[1])
+    restarted = start_server(live_server.db.parent, port=port)
+    try:
+        expect(page.locator("#sync-verdicts")).to_contain_text("You're in!", timeout=40_000)
+        assert rows(restarted, "select count(*) from rsvps") == [(1,)]
+    finally:
+        restarted.stop()
+
+
+def test_a_lost_push_response_is_retried_and_applied_once(
+    live_server: LiveServer, browser: Browser
+) -> None:
+    outing_id = host_outing(live_server, title="Museum stroll")
+    page = phone(browser, live_server, "Ana")
+    visit(page, f"{live_server.url}/outings/{outing_id}")
+    dropped: list[str] = []
+
+    def lose_first_response(route: Route) -> None:
+        if not dropped:
+            route.fetch()  # the server gets it and answers…
+            dropped.append(route.request.url)
+            route.abort("connectionreset")  # …and the answer never arrives
+        else:
+            route.continue_()
+
+    page.context.route("**/api/sync/push", lose_first_response)
+    page.get_by_role("button", name="Save my reply").click()
+    expect(page.locator("#sync-verdicts")).to_contain_text("You're in!", timeout=30_000)
+    assert dropped
+    assert rows(live_server, "select count(*) from rsvps") == [(1,)]
+    assert rows(live_server, "select count(*) from sync_mutations") == [(1,)]
+
+
+def test_the_app_is_installable(live_server: LiveServer, browser: Browser) -> None:
+    page = phone(browser, live_server, "Ana")
+    visit(page, f"{live_server.url}/")
+    cdp = page.context.new_cdp_session(page)
+    manifest = cdp.send("Page.getAppManifest")
+    assert not manifest.get("errors"), manifest
+    errors = cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]
+    # Playwright's contexts are incognito, where Chromium never offers to
+    # install; every other requirement (manifest, icons, worker) must be met.
+    assert [e["errorId"] for e in errors if e["errorId"] != "in-incognito"] == []
