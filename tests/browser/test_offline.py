@@ -27,11 +27,35 @@ def visit(page: Page, url: str) -> None:
     page.goto(url)
 
 
+def kept(page: Page, path: str) -> bool:
+    found: bool = page.evaluate(
+        """async (path) => {
+            for (const name of await caches.keys()) {
+                const cache = await caches.open(name);
+                if (await cache.match(path, { ignoreVary: true })) return true;
+            }
+            return false;
+        }""",
+        path,
+    )
+    return found
+
+
 def test_browse_offline_after_one_visit(live_server: LiveServer, browser: Browser) -> None:
     outing_id = host_outing(live_server, title="Rhyme time")
     page = phone(browser, live_server, "Ana")
     visit(page, f"{live_server.url}/")
-    visit(page, f"{live_server.url}/outings/{outing_id}")
+    # the outing page was never opened: the worker stored it ahead
+    page.wait_for_function(
+        """async (path) => {
+            for (const name of await caches.keys()) {
+                if (await (await caches.open(name)).match(path, { ignoreVary: true })) return true;
+            }
+            return false;
+        }""",
+        arg=f"/outings/{outing_id}",
+    )
+    assert kept(page, "/me")
     page.context.set_offline(True)
     page.goto(f"{live_server.url}/")
     expect(page.locator(".outing-title")).to_have_text(["Rhyme time"])

@@ -79,6 +79,7 @@ async function sync() {
     retryDelay = 2000;
     await showStatus();
     if (results.length) await afterSync(results);
+    else await showVerdicts(); // a sync by the worker or another tab may have finished first
     warmPages();
   } catch (err) {
     if (err.retry) connected = false;
@@ -151,6 +152,12 @@ async function showVerdicts() {
     .filter((r) => !r.seen && (!outingId || r.about === outingId || !r.about))
     .sort((a, b) => a.at - b.at);
   if (!unseen.length) return;
+  if (outingId && unseen.some((r) => r.about === outingId && r.at > performance.timeOrigin)) {
+    // The server decided after this page was drawn (the worker synced in the
+    // background): draw it again from the server's truth, then say the verdict.
+    window.location.reload();
+    return;
+  }
   box.replaceChildren(...unseen.map((r) => {
     const { text, tone } = verdict(r);
     const p = document.createElement("p");
@@ -288,7 +295,24 @@ function enhanceSignOut() {
   }
 }
 
+// Offer to install the app at a sensible moment: on /me, once the parent has
+// an account and has seen the app work, never as a pop-up on arrival.
+function offerInstall() {
+  const card = document.getElementById("install");
+  const button = document.getElementById("install-app");
+  if (!card || !button) return;
+  window.addEventListener("beforeinstallprompt", (event) => {
+    event.preventDefault();
+    card.hidden = false;
+    button.onclick = async () => {
+      card.hidden = true;
+      await event.prompt();
+    };
+  });
+}
+
 export async function startOffline() {
+  offerInstall();
   if (!Outbox || !("indexedDB" in self)) return;
   enhanceRsvp();
   enhanceComment();

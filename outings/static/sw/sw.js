@@ -80,16 +80,30 @@ async function page(request) {
   }
 }
 
-// Store ahead the pages a parent will want offline (asked by the page after a sync).
+const OUTING_LINK = /href="(\/outings\/[0-9a-f-]{36})"/g;
+
+async function keep(cache, path) {
+  try {
+    const response = await fetch(path, { credentials: "same-origin" });
+    if (!response.ok || response.type !== "basic") return "";
+    await cache.put(path, response.clone());
+    return await response.text();
+  } catch (err) {
+    return ""; // no signal: keep what we have
+  }
+}
+
+// Store ahead the pages a parent will want offline, asked by the page after
+// a sync: the list and /me, then the outings they link to — the upcoming
+// ones and those the parent replied to.
 async function warm(urls) {
   const cache = await caches.open(PAGES);
-  const unique = [...new Set(urls)].slice(0, WARM_LIMIT);
-  await Promise.all(unique.map(async (path) => {
-    try {
-      const response = await fetch(path, { credentials: "same-origin" });
-      if (response.ok && response.type === "basic") await cache.put(path, response);
-    } catch (err) {
-      // no signal: keep what we have
-    }
-  }));
+  const found = new Set(urls);
+  for (const hub of ["/", "/me"]) {
+    const text = await keep(cache, hub);
+    for (const match of text.matchAll(OUTING_LINK)) found.add(match[1]);
+    found.delete(hub);
+  }
+  const rest = [...found].slice(0, WARM_LIMIT);
+  await Promise.all(rest.map((path) => keep(cache, path)));
 }
