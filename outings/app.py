@@ -21,9 +21,11 @@ from outings.accounts import pages as accounts_pages
 from outings.accounts.sessions import load_user
 from outings.db import Database
 from outings.db.database import Writer
+from outings.moderation import pages as moderation_pages
 from outings.outing import pages as outing_pages
 from outings.settings import Settings
 from outings.sync import api as sync_api
+from outings.venue import pages as venue_pages
 from outings.web import middleware
 from outings.web.errors import handle_exception
 from outings.web.static import StaticAssets, serve_static
@@ -90,6 +92,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         route_handlers=[
             pages.router,
             outing_pages.router,
+            venue_pages.router,
+            moderation_pages.router,
             accounts_pages.router,
             accounts_api.router,
             sync_api.router,

@@ -26,6 +26,13 @@ class Notification(msgspec.Struct, frozen=True, kw_only=True):
     read_at: str | None
 
     @property
+    def link(self) -> str | None:
+        if self.outing_id:
+            return f"/outings/{self.outing_id}"
+        venue_id = self.params.get("venue_id")
+        return f"/venues/{venue_id}" if venue_id else None
+
+    @property
     def message(self) -> str:
         title = str(self.params.get("title", ""))
         if self.kind == "promoted":
@@ -38,6 +45,17 @@ class Notification(msgspec.Struct, frozen=True, kw_only=True):
             )
         if self.kind == "changed":
             return _("%(title)s has a new time or place. Please check it.", title=title)
+        reason = str(self.params.get("reason", ""))
+        if self.kind == "venue_report":
+            return _(
+                "A parent reported a change at %(title)s: %(reason)s", title=title, reason=reason
+            )
+        if self.kind == "claim_approved":
+            return _("You now manage %(title)s and can keep its listing current.", title=title)
+        if self.kind == "claim_refused":
+            return _("Your request to manage %(title)s was not approved.", title=title)
+        if self.kind == "hidden":
+            return _("A moderator hid “%(title)s”: %(reason)s", title=title, reason=reason)
         return title
 
 

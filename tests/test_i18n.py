@@ -17,11 +17,18 @@ from outings import i18n
 from tests.conftest import ORIGIN, csrf_token, sign_up
 from tests.outing_helpers import propose, reply
 from tests.softauthn import SoftAuthenticator
+from tests.test_venues import list_venue
 
 ROOT = Path(__file__).resolve().parent.parent
 OPEN, CLOSE = "⟦", "⟧"
 # Names, not text: the app's, each language's own, and those given to passkeys.
-NOT_TRANSLATED = (".brand", "#language-select", "#passkeys .list-title", ".passkey-name")
+NOT_TRANSLATED = (
+    ".brand",
+    "#language-select",
+    "#passkeys .list-title",
+    ".passkey-name",
+    "#f-venue_id",  # venue names in the propose form's list
+)
 PUNCTUATION = re.compile(r"^[\s·:—–\-,.()!?%\d]*$")
 
 
@@ -75,6 +82,10 @@ def _unmarked(doc: BeautifulSoup) -> list[str]:
         ("OUTING", True),
         ("OUTING", False),
         ("/?q=nothing-matches", False),
+        ("/venues", False),
+        ("/venues/new", True),
+        ("VENUE", True),
+        ("/venues?has=quiet_space", False),
     ],
 )
 def test_every_visible_string_is_marked(
@@ -100,7 +111,16 @@ def test_every_visible_string_is_marked(
     client.post("/me/calendar", data={"_csrf_token": token})
     if not signed_in:
         client.post("/api/auth/logout", json={})
-    path = f"/outings/{outing_id}" if path == "OUTING" else path
+    venue_id = list_venue(
+        client,
+        name=f"{OPEN}Café{CLOSE}",
+        address=f"{OPEN}1 Road{CLOSE}",
+        area=f"{OPEN}North{CLOSE}",
+        description=f"{OPEN}Sofas{CLOSE}",
+        opening_hours=f"{OPEN}Mo-Fr{CLOSE}",
+        manage="on",
+    )
+    path = {"OUTING": f"/outings/{outing_id}", "VENUE": f"/venues/{venue_id}"}.get(path, path)
     pseudo = Pseudo()
     monkeypatch.setattr(i18n, "translations_for", lambda code: pseudo)
     doc = BeautifulSoup(client.get(path).text, "html.parser")

@@ -275,3 +275,15 @@ def test_a_busy_database_is_a_503_to_retry(client: Client, monkeypatch: pytest.M
     assert response.status_code == 503
     assert response.headers["retry-after"]
     assert response.json()["error"]["code"] == "busy"
+
+
+def test_a_prefetch_by_the_worker_leaves_the_flash_for_the_page(client: Client) -> None:
+    token = csrf_token(client, "/")
+    client.post(
+        "/language",
+        data={"_csrf_token": token, "lang": "en", "next": "/offline"},
+        follow_redirects=False,
+    )
+    prefetched = client.get("/", headers={"x-outings-prefetch": "1"})
+    assert html(prefetched).select_one(".flash") is None
+    assert "Language changed." in html(client.get("/offline")).select_one(".flash").get_text()  # type: ignore[union-attr]

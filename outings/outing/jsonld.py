@@ -6,14 +6,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from outings.outing.models import Outing
-from outings.venue.store import VenueSummary
+from outings.venue.models import Venue
 
 _FREE = {"", "free", "gratuit", "za darmo", "bure", "免费"}
 
 
-def event(
-    outing: Outing, *, origin: str, tz: ZoneInfo, venue: VenueSummary | None
-) -> dict[str, Any]:
+def event(outing: Outing, *, origin: str, tz: ZoneInfo, venue: Venue | None) -> dict[str, Any]:
     place: dict[str, Any] = {"@type": "Place", "name": outing.where or outing.area}
     address = venue.address if venue is not None else outing.place
     if address or outing.area:

@@ -162,7 +162,7 @@ async def new_outing(
             form = OutingForm.from_outing(source, settings.tz, new_id=new_id(), new_date=day)
     elif venue_id and is_uuid(venue_id):
         async with db.reader() as r:
-            venue = await venue_store.get_summary(r, venue_id)
+            venue = await venue_store.get(r, venue_id)
         if venue is not None:
             form.values.update(venue_id=venue.id, area=venue.area)
     return await _form_page(request, db, settings, form)
@@ -225,7 +225,7 @@ async def _outing_page(
     async with db.reader() as r:
         attendees = await rsvp_store.attendees(r, outing.id)
         comments = await comment_store.for_outing(r, outing.id)
-        venue = await venue_store.get_summary(r, outing.venue_id) if outing.venue_id else None
+        venue = await venue_store.get(r, outing.venue_id) if outing.venue_id else None
     mine = next((a for a in attendees if user and a.user_id == user.id), None)
     confirmed = mine is not None and mine.state == "confirmed"
     return page(

@@ -20,22 +20,10 @@ from outings.notifications import notify
 from outings.outing import capacity, comment_store, rsvp_store, rules, store
 from outings.outing.models import Comment, Outing, RsvpState, RsvpStatus, Seat
 from outings.outing.rules import OutingInput
+from outings.refusals import Invalid, Refused
 from outings.sync import changes
 
-
-class Refused(Exception):
-    """The change cannot be made; ``code`` is stable, ``message`` is for people."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-
-
-class Invalid(Exception):
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
-        self.errors = errors
+__all__ = ["Invalid", "Refused"]
 
 
 class RsvpResult(msgspec.Struct, frozen=True, kw_only=True):

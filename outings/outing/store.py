@@ -141,6 +141,7 @@ async def upcoming(
     area: str | None = None,
     age_months: int | None = None,
     text: str | None = None,
+    venue_id: str | None = None,
     limit: int = 50,
     offset: int = 0,
 ) -> list[Outing]:
@@ -153,6 +154,8 @@ async def upcoming(
         f.add("o.starts_at < :end", end=iso(end))
     if category:
         f.add("o.category = :category", category=category)
+    if venue_id:
+        f.add("o.venue_id = :venue_id", venue_id=venue_id)
     if area:
         f.add("lower(o.area) = lower(:area)", area=area)
     if age_months is not None:

@@ -107,12 +107,56 @@ class CommentAddArgs(msgspec.Struct, frozen=True, forbid_unknown_fields=False):
     body: str
 
 
+class VenueCreateArgs(msgspec.Struct, frozen=True, forbid_unknown_fields=False):
+    id: str
+    name: str
+    kind: str
+    address: str = ""
+    area: str = ""
+    description: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    opening_hours: str = ""
+    website: str = ""
+    phone: str = ""
+    price_notes: str = ""
+    age_min_months: int | None = None
+    age_max_months: int | None = None
+    amenities: dict[str, str] = {}
+    changing_table_location: str = ""
+    #: the person listing it runs the place
+    manage: bool = False
+
+
+class VenueUpdateArgs(msgspec.Struct, frozen=True, forbid_unknown_fields=False):
+    """``id`` and only the fields that change; ``amenities`` replaces the whole set."""
+
+    id: str
+    name: str | msgspec.UnsetType = msgspec.UNSET
+    kind: str | msgspec.UnsetType = msgspec.UNSET
+    address: str | msgspec.UnsetType = msgspec.UNSET
+    area: str | msgspec.UnsetType = msgspec.UNSET
+    description: str | msgspec.UnsetType = msgspec.UNSET
+    latitude: float | msgspec.UnsetType | None = msgspec.UNSET
+    longitude: float | msgspec.UnsetType | None = msgspec.UNSET
+    opening_hours: str | msgspec.UnsetType = msgspec.UNSET
+    website: str | msgspec.UnsetType = msgspec.UNSET
+    phone: str | msgspec.UnsetType = msgspec.UNSET
+    price_notes: str | msgspec.UnsetType = msgspec.UNSET
+    age_min_months: int | msgspec.UnsetType | None = msgspec.UNSET
+    age_max_months: int | msgspec.UnsetType | None = msgspec.UNSET
+    amenities: dict[str, str] | msgspec.UnsetType = msgspec.UNSET
+    changing_table_location: str | msgspec.UnsetType = msgspec.UNSET
+
+
 ARGS: dict[str, type[msgspec.Struct]] = {
     "rsvp.set": RsvpSetArgs,
     "outing.create": OutingCreateArgs,
     "outing.update": OutingUpdateArgs,
     "outing.cancel": OutingCancelArgs,
     "comment.add": CommentAddArgs,
+    "venue.create": VenueCreateArgs,
+    "venue.update": VenueUpdateArgs,
 }
 
 

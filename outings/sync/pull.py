@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import msgspec
+
 from outings.accounts.models import User
 from outings.db import Database
 from outings.db.database import Reader
@@ -16,6 +18,7 @@ from outings.outing import store as outing_store
 from outings.outing.models import Outing
 from outings.sync import store
 from outings.sync.protocol import PULL_PAGE, Change, PullResponse
+from outings.venue import store as venue_store
 
 
 def outing_data(o: Outing) -> dict[str, Any]:
@@ -65,6 +68,16 @@ async def _data(r: Reader, entity_type: str, entity_id: str) -> tuple[str, dict[
             "state": seat.state,
             "position": capacity.position(seats, user_id),
         }
+    if entity_type == "venue":
+        venue = await venue_store.get(r, entity_id)
+        if venue is None:
+            return entity_id, None
+        data = msgspec.structs.asdict(venue)
+        data["amenities"] = {a.name: a.value for a in venue.amenities}
+        data["verified"] = venue.verified
+        for private in ("created_by", "hidden_at"):
+            data.pop(private)
+        return entity_id, data
     if entity_type == "comment":
         row = await r.fetchone(
             "select c.*, u.display_name from comments c join users u on u.id = c.author_id"

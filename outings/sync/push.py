@@ -9,7 +9,7 @@ be applied is *rejected*: it still counts as processed and the queue moves on.
 from __future__ import annotations
 
 import itertools
-from typing import Any
+from typing import Any, TypeVar
 
 import msgspec
 
@@ -33,7 +33,11 @@ from outings.sync.protocol import (
     PushResponse,
     RawMutation,
     RsvpSetArgs,
+    VenueCreateArgs,
+    VenueUpdateArgs,
 )
+from outings.venue import service as venue_service
+from outings.venue.models import VenueInput
 
 
 class PushRefused(Exception):
@@ -66,6 +70,24 @@ def _aware(args: OutingCreateArgs | OutingUpdateArgs) -> dict[str, str]:
     return errors
 
 
+S = TypeVar("S", bound=msgspec.Struct)
+
+
+def _built(kind: type[S], args: msgspec.Struct) -> S:
+    """A domain input made from a mutation's arguments of the same names."""
+    return kind(**{f: getattr(args, f) for f in kind.__struct_fields__})
+
+
+def _merged(current: S, args: msgspec.Struct) -> S:
+    """``current`` with the fields an update mutation carries (absent ones are UNSET)."""
+    changed = {
+        f: getattr(args, f)
+        for f in current.__struct_fields__
+        if not isinstance(getattr(args, f, msgspec.UNSET), msgspec.UnsetType)
+    }
+    return msgspec.structs.replace(current, **changed)
+
+
 async def _apply(w: Writer, user: User, name: str, args: Any) -> dict[str, Any]:
     """Run one mutation through the same domain functions the forms use."""
     match args:
@@ -79,24 +101,27 @@ async def _apply(w: Writer, user: User, name: str, args: Any) -> dict[str, Any]:
                 raise service.Invalid({"id": _("The outing needs a UUID made by the app.")})
             if errors := _aware(args):
                 raise service.Invalid(errors)
-            data = OutingInput(**{f: getattr(args, f) for f in OutingInput.__struct_fields__})
-            outing = await service.propose_in(w, user, args.id, data)
+            outing = await service.propose_in(w, user, args.id, _built(OutingInput, args))
             return {"id": outing.id}
         case OutingUpdateArgs():
             if errors := _aware(args):
                 raise service.Invalid(errors)
             current = await service.outing_input(w, args.id)
-            changed = {
-                f: getattr(args, f)
-                for f in OutingInput.__struct_fields__
-                if not isinstance(getattr(args, f), msgspec.UnsetType)
-            }
-            edited = await service.edit_in(
-                w, user, args.id, msgspec.structs.replace(current, **changed)
-            )
+            edited = await service.edit_in(w, user, args.id, _merged(current, args))
             return {"id": args.id, "over_capacity": edited.over_capacity}
         case OutingCancelArgs():
             await service.cancel_in(w, user, args.id, args.reason)
+            return {"id": args.id}
+        case VenueCreateArgs():
+            if not is_uuid(args.id):
+                raise service.Invalid({"id": _("The place needs a UUID made by the app.")})
+            venue = await venue_service.create_in(
+                w, user, args.id, _built(VenueInput, args), manage=args.manage
+            )
+            return {"id": venue.id}
+        case VenueUpdateArgs():
+            place = venue_service.as_input(await venue_service.load(w, args.id))
+            await venue_service.update_in(w, user, args.id, _merged(place, args))
             return {"id": args.id}
         case CommentAddArgs():
             if not is_uuid(args.id):

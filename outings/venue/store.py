@@ -1,61 +1,131 @@
-"""SQL for the ``venues`` and ``venue_amenities`` tables."""
+"""SQL for ``venues``, ``venue_amenities`` and ``venue_claims``: the one place it lives."""
 
 from __future__ import annotations
 
-import msgspec
+from typing import Any
 
+from outings.db import Row
 from outings.db.database import Reader, Writer
+from outings.venue.models import HAS, Amenity, Venue, VenueInput
 
 Conn = Reader | Writer
 
-
-class Amenity(msgspec.Struct, frozen=True, kw_only=True):
-    name: str
-    value: str
-    detail: str
-    confirmed_at: str
+_SELECT = (
+    "select v.*, m.display_name as manager_name from venues v"
+    " left join users m on m.id = v.manager_id"
+)
 
 
-class VenueSummary(msgspec.Struct, frozen=True, kw_only=True):
-    id: str
-    name: str
-    kind: str
-    area: str
-    address: str
-    latitude: float | None
-    longitude: float | None
-    verified: bool
-    amenities: list[Amenity] = []
-
-
-async def get_summary(conn: Conn, venue_id: str) -> VenueSummary | None:
-    row = await conn.fetchone(
-        "select * from venues where id = ? and hidden_at is null", (venue_id,)
+async def _amenities(conn: Conn, venue_ids: list[str]) -> dict[str, list[Amenity]]:
+    if not venue_ids:
+        return {}
+    marks = ", ".join("?" for _ in venue_ids)
+    rows = await conn.fetchall(
+        f"select * from venue_amenities where venue_id in ({marks}) order by amenity",
+        venue_ids,
     )
-    if row is None:
-        return None
-    amenities = await conn.fetchall(
-        "select * from venue_amenities where venue_id = ? order by amenity", (venue_id,)
-    )
-    return VenueSummary(
+    found: dict[str, list[Amenity]] = {}
+    for r in rows:
+        found.setdefault(r["venue_id"], []).append(
+            Amenity(
+                name=r["amenity"],
+                value=r["value"],
+                detail=r["detail"],
+                confirmed_at=r["confirmed_at"],
+            )
+        )
+    return found
+
+
+def _venue(row: Row, amenities: list[Amenity]) -> Venue:
+    return Venue(
         id=row["id"],
         name=row["name"],
         kind=row["kind"],
-        area=row["area"],
+        description=row["description"],
         address=row["address"],
+        area=row["area"],
         latitude=row["latitude"],
         longitude=row["longitude"],
-        verified=row["verified_at"] is not None,
-        amenities=[
-            Amenity(
-                name=a["amenity"],
-                value=a["value"],
-                detail=a["detail"],
-                confirmed_at=a["confirmed_at"],
-            )
-            for a in amenities
-        ],
+        opening_hours=row["opening_hours"],
+        website=row["website"],
+        phone=row["phone"],
+        price_notes=row["price_notes"],
+        age_min_months=row["age_min_months"],
+        age_max_months=row["age_max_months"],
+        created_by=row["created_by"],
+        manager_id=row["manager_id"],
+        manager_name=row["manager_name"],
+        verified_at=row["verified_at"],
+        hidden_at=row["hidden_at"],
+        updated_at=row["updated_at"],
+        amenities=amenities,
     )
+
+
+async def _many(conn: Conn, rows: list[Row]) -> list[Venue]:
+    amenities = await _amenities(conn, [r["id"] for r in rows])
+    return [_venue(r, amenities.get(r["id"], [])) for r in rows]
+
+
+async def get(conn: Conn, venue_id: str, *, hidden: bool = False) -> Venue | None:
+    row = await conn.fetchone(
+        _SELECT + " where v.id = ?" + ("" if hidden else " and v.hidden_at is null"),
+        (venue_id,),
+    )
+    if row is None:
+        return None
+    return (await _many(conn, [row]))[0]
+
+
+async def search(
+    conn: Conn,
+    *,
+    kind: str | None = None,
+    area: str | None = None,
+    has: list[str] | None = None,
+    text: str | None = None,
+    limit: int = 100,
+) -> list[Venue]:
+    """Listed venues with every amenity in ``has``, verified ones first."""
+    where = ["v.hidden_at is null"]
+    params: dict[str, Any] = {"limit": limit}
+    if kind:
+        where.append("v.kind = :kind")
+        params["kind"] = kind
+    if area:
+        where.append("lower(v.area) = lower(:area)")
+        params["area"] = area
+    for i, tag in enumerate(has or []):
+        values = sorted(HAS[tag])
+        marks = ", ".join(f":v{i}_{j}" for j in range(len(values)))
+        where.append(
+            f"exists (select 1 from venue_amenities a where a.venue_id = v.id"
+            f" and a.amenity = :tag{i} and a.value in ({marks}))"
+        )
+        params[f"tag{i}"] = tag
+        params.update({f"v{i}_{j}": value for j, value in enumerate(values)})
+    if text:
+        where.append(
+            "(v.name like :q escape '\\' or v.description like :q escape '\\'"
+            " or v.address like :q escape '\\')"
+        )
+        params["q"] = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    rows = await conn.fetchall(
+        _SELECT
+        + " where "
+        + " and ".join(where)
+        + " order by v.verified_at is null, v.name limit :limit",
+        params,
+    )
+    return await _many(conn, rows)
+
+
+async def areas(conn: Conn) -> list[str]:
+    rows = await conn.fetchall(
+        "select distinct area from venues where hidden_at is null and area != '' order by area"
+    )
+    return [r["area"] for r in rows]
 
 
 async def choices(conn: Conn) -> list[tuple[str, str, str]]:
@@ -64,3 +134,159 @@ async def choices(conn: Conn) -> list[tuple[str, str, str]]:
         "select id, name, area from venues where hidden_at is null order by name"
     )
     return [(r["id"], r["name"], r["area"]) for r in rows]
+
+
+def _fields(data: VenueInput) -> dict[str, Any]:
+    return {
+        "name": data.name,
+        "kind": data.kind,
+        "description": data.description,
+        "address": data.address,
+        "area": data.area,
+        "latitude": data.latitude,
+        "longitude": data.longitude,
+        "opening_hours": data.opening_hours,
+        "website": data.website,
+        "phone": data.phone,
+        "price_notes": data.price_notes,
+        "age_min_months": data.age_min_months,
+        "age_max_months": data.age_max_months,
+    }
+
+
+async def insert(
+    w: Writer,
+    venue_id: str,
+    data: VenueInput,
+    *,
+    created_by: str,
+    manager_id: str | None,
+    now: str,
+) -> bool:
+    fields = {
+        "id": venue_id,
+        **_fields(data),
+        "created_by": created_by,
+        "manager_id": manager_id,
+        "created_at": now,
+        "updated_at": now,
+    }
+    names = ", ".join(fields)
+    marks = ", ".join(f":{n}" for n in fields)
+    changed = await w.execute(
+        f"insert into venues ({names}) values ({marks}) on conflict (id) do nothing", fields
+    )
+    return changed > 0
+
+
+async def update(w: Writer, venue_id: str, data: VenueInput, now: str) -> None:
+    fields = {**_fields(data), "updated_at": now}
+    sets = ", ".join(f"{n} = :{n}" for n in fields)
+    await w.execute(f"update venues set {sets} where id = :id", {**fields, "id": venue_id})
+
+
+async def set_amenities(w: Writer, venue_id: str, data: VenueInput, user_id: str, now: str) -> None:
+    """Replace the venue's amenities; an unchanged answer keeps its confirmation date."""
+    current = {a.name: a for a in (await _amenities(w, [venue_id])).get(venue_id, [])}
+    await w.execute("delete from venue_amenities where venue_id = ?", (venue_id,))
+    for tag, value in data.amenities.items():
+        detail = data.changing_table_location if tag == "changing_table" else ""
+        before = current.get(tag)
+        same = before is not None and before.value == value and before.detail == detail
+        await w.execute(
+            "insert into venue_amenities (venue_id, amenity, value, detail, confirmed_at,"
+            " confirmed_by) values (?, ?, ?, ?, ?, ?)",
+            (
+                venue_id,
+                tag,
+                value,
+                detail,
+                before.confirmed_at if same and before else now,
+                user_id,
+            ),
+        )
+
+
+async def confirm_amenities(w: Writer, venue_id: str, user_id: str, now: str) -> None:
+    await w.execute(
+        "update venue_amenities set confirmed_at = ?, confirmed_by = ? where venue_id = ?",
+        (now, user_id, venue_id),
+    )
+
+
+async def verify(w: Writer, venue_id: str, moderator_id: str, now: str) -> None:
+    await w.execute(
+        "update venues set verified_at = ?, verified_by = ?, updated_at = ? where id = ?",
+        (now, moderator_id, now, venue_id),
+    )
+
+
+async def set_manager(w: Writer, venue_id: str, user_id: str, now: str) -> None:
+    await w.execute(
+        "update venues set manager_id = ?, updated_at = ? where id = ?", (user_id, now, venue_id)
+    )
+
+
+async def hide(w: Writer, venue_id: str, reason: str, now: str) -> None:
+    await w.execute(
+        "update venues set hidden_at = ?, hidden_reason = ?, updated_at = ? where id = ?",
+        (now, reason, now, venue_id),
+    )
+
+
+async def unverified(conn: Conn) -> list[Venue]:
+    rows = await conn.fetchall(
+        _SELECT + " where v.verified_at is null and v.hidden_at is null order by v.created_at"
+    )
+    return await _many(conn, rows)
+
+
+# claims --------------------------------------------------------------------
+
+
+async def pending_claim(conn: Conn, venue_id: str, user_id: str) -> bool:
+    found = await conn.fetchval(
+        "select 1 from venue_claims where venue_id = ? and user_id = ? and status = 'pending'",
+        (venue_id, user_id),
+    )
+    return bool(found)
+
+
+async def insert_claim(
+    w: Writer, claim_id: str, venue_id: str, user_id: str, message: str, now: str
+) -> None:
+    await w.execute(
+        "insert into venue_claims (id, venue_id, user_id, message, created_at)"
+        " values (?, ?, ?, ?, ?)",
+        (claim_id, venue_id, user_id, message, now),
+    )
+
+
+async def pending_claims(conn: Conn) -> list[Row]:
+    return await conn.fetchall(
+        "select c.*, v.name as venue_name, u.display_name as user_name from venue_claims c"
+        " join venues v on v.id = c.venue_id join users u on u.id = c.user_id"
+        " where c.status = 'pending' order by c.created_at"
+    )
+
+
+async def get_claim(conn: Conn, claim_id: str) -> Row | None:
+    return await conn.fetchone("select * from venue_claims where id = ?", (claim_id,))
+
+
+async def decide_claim(w: Writer, claim_id: str, status: str, moderator_id: str, now: str) -> None:
+    await w.execute(
+        "update venue_claims set status = ?, decided_at = ?, decided_by = ? where id = ?",
+        (status, now, moderator_id, claim_id),
+    )
+
+
+async def refuse_other_claims(
+    w: Writer, venue_id: str, keep: str, moderator_id: str, now: str
+) -> list[str]:
+    rows = await w.fetchall(
+        "update venue_claims set status = 'refused', decided_at = ?, decided_by = ?"
+        " where venue_id = ? and id != ? and status = 'pending' returning user_id",
+        (now, moderator_id, venue_id, keep),
+    )
+    return [r["user_id"] for r in rows]

@@ -53,6 +53,19 @@ MESSAGES: dict[str, tuple[Any, str]] = {
     ),
     "rsvp_saved": (lazy_gettext("Your reply is saved."), "success"),
     "comment_deleted": (lazy_gettext("Your comment was deleted."), "success"),
+    "venue_listed": (
+        lazy_gettext("Thank you! The place is listed; a moderator will verify it soon."),
+        "success",
+    ),
+    "venue_saved": (lazy_gettext("The listing is up to date."), "success"),
+    "venue_confirmed": (lazy_gettext("Thanks for checking! Other parents will see it."), "success"),
+    "claim_sent": (
+        lazy_gettext("Request sent. A moderator will check it and let you know."),
+        "success",
+    ),
+    "report_sent": (lazy_gettext("Thank you. The moderators will look at it."), "success"),
+    "report_empty": (lazy_gettext("Please say in a few words what is wrong."), "error"),
+    "moderation_done": (lazy_gettext("Done. It is in the moderation log."), "success"),
     "calendar_ready": (
         lazy_gettext("Your calendar link is ready. Add it to your phone's calendar."),
         "success",
@@ -69,7 +82,9 @@ def cookie(code: str) -> Cookie:
 def take(request: Request[Any, Any, Any]) -> tuple[Flash | None, list[Cookie]]:
     """The message waiting for this request, and the cookie that clears it."""
     code = request.cookies.get(COOKIE)
-    if not code:
+    # The service worker fetching pages ahead must not eat a message meant
+    # for the page the parent is about to see.
+    if not code or request.headers.get("x-outings-prefetch"):
         return None, []
     clear = [Cookie(key=COOKIE, value="", path="/", max_age=0, httponly=True, samesite="lax")]
     entry = MESSAGES.get(code)

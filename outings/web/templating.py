@@ -20,6 +20,7 @@ from outings import i18n
 from outings.outing import display
 from outings.outing.models import CATEGORIES
 from outings.settings import Settings
+from outings.venue.models import HAS, KINDS, VALUE_LABELS
 from outings.web import flash
 from outings.web.static import StaticAssets
 
@@ -78,6 +79,10 @@ def make_environment(settings: Settings, assets: StaticAssets) -> Environment:
         places=display.places,
         family=display.family,
         amenity_labels=display.AMENITY_LABELS,
+        venue_kinds=lambda: [(code, str(label)) for code, (label, _type) in KINDS.items()],
+        venue_kind_label=lambda code: str(KINDS.get(code, KINDS["other"])[0]),
+        has_values=HAS,
+        value_label=lambda value: str(VALUE_LABELS.get(value, value)),
         static=assets.url,
         app_name=settings.rp_name,
         locales=[(code, i18n.language_name(code)) for code in i18n.LOCALES],

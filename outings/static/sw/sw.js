@@ -84,7 +84,10 @@ const OUTING_LINK = /href="(\/outings\/[0-9a-f-]{36})"/g;
 
 async function keep(cache, path) {
   try {
-    const response = await fetch(path, { credentials: "same-origin" });
+    const response = await fetch(path, {
+      credentials: "same-origin",
+      headers: { "X-Outings-Prefetch": "1" },
+    });
     if (!response.ok || response.type !== "basic") return "";
     await cache.put(path, response.clone());
     return await response.text();

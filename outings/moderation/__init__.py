@@ -1,0 +1,1 @@
+"""Moderation: reports from anyone signed in, decisions by moderators, all logged."""
