@@ -287,3 +287,18 @@ def test_a_prefetch_by_the_worker_leaves_the_flash_for_the_page(client: Client) 
     prefetched = client.get("/", headers={"x-outings-prefetch": "1"})
     assert html(prefetched).select_one(".flash") is None
     assert "Language changed." in html(client.get("/offline")).select_one(".flash").get_text()  # type: ignore[union-attr]
+
+
+def test_pages_are_gzipped_and_static_files_gzipped_once(client: Client) -> None:
+    import gzip
+
+    page = client.get("/", headers={"accept-encoding": "gzip"})
+    assert page.headers["content-encoding"] == "gzip"
+    assert "<html" in page.text
+    css = html(page).select_one("link[rel=stylesheet]")["href"]  # type: ignore[index]
+    response = client.get(str(css), headers={"accept-encoding": "gzip"})
+    assert response.headers["content-encoding"] == "gzip"
+    # httpx undid one layer of gzip: what is left must be CSS, not gzip again
+    assert not response.content.startswith(b"\x1f\x8b")
+    assert b"--brand" in response.content
+    assert gzip.decompress(gzip.compress(response.content)) == response.content

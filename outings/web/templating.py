@@ -7,6 +7,7 @@ signed-in user, a flash message, the language) to the template's context.
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,8 @@ def make_environment(settings: Settings, assets: StaticAssets) -> Environment:
         autoescape=select_autoescape(default=True, default_for_string=True),
         extensions=["jinja2.ext.i18n"],
         undefined=StrictUndefined,
+        # Templates ship with the code: no stat() of every file on every render.
+        auto_reload=False,
         trim_blocks=True,
         lstrip_blocks=True,
     )
@@ -53,21 +56,29 @@ def make_environment(settings: Settings, assets: StaticAssets) -> Environment:
     )
     tz = settings.tz
 
-    def local(value: datetime | str) -> datetime:
-        moment = datetime.fromisoformat(value) if isinstance(value, str) else value
-        return moment.astimezone(tz)
+    def local(value: date | datetime | str) -> datetime:
+        if isinstance(value, str):
+            value = datetime.fromisoformat(value)
+        if not isinstance(value, datetime):
+            value = datetime(value.year, value.month, value.day, tzinfo=tz)
+        return value.astimezone(tz)
 
-    def day(value: date | datetime | str, fmt: str = "medium") -> str:
-        if isinstance(value, date) and not isinstance(value, datetime):
-            return format_date(value, fmt, locale=i18n.current_locale())
-        return format_date(local(value), fmt, locale=i18n.current_locale())
+    # Babel's formatting is the costliest part of a list page, and outings
+    # share their days and times: remember each formatted value.
+    @lru_cache(maxsize=4096)
+    def formatted(kind: str, value: date | datetime | str, fmt: str, locale: str) -> str:
+        if kind == "date":
+            if isinstance(value, date) and not isinstance(value, datetime):
+                return format_date(value, fmt, locale=locale)
+            return format_date(local(value), fmt, locale=locale)
+        if kind == "time":
+            return format_time(local(value), fmt, locale=locale)
+        return format_datetime(local(value), fmt, tzinfo=tz, locale=locale)
 
     env.filters.update(
-        date=day,
-        time=lambda v, fmt="short": format_time(local(v), fmt, locale=i18n.current_locale()),
-        datetime=lambda v, fmt="medium": format_datetime(
-            local(v), fmt, tzinfo=tz, locale=i18n.current_locale()
-        ),
+        date=lambda v, fmt="medium": formatted("date", v, fmt, i18n.current_locale()),
+        time=lambda v, fmt="short": formatted("time", v, fmt, i18n.current_locale()),
+        datetime=lambda v, fmt="medium": formatted("datetime", v, fmt, i18n.current_locale()),
     )
     env.globals.update(
         category_label=display.category_label,

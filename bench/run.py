@@ -1,0 +1,340 @@
+"""`make bench`: Outings beside the ceilings it cannot beat, on this machine, on loopback.
+
+Builds a realistic database (bench/dataset.py), serves the app the way the
+README does (`outings serve`, one uvicorn process) and a bare Litestar app
+with the same server, drives both with wrk at a fixed number of connections,
+A/B alternated over several rounds, and prints medians: requests/s, p50,
+p99 and the ratio to the bare app. Also measures the single-writer SQLite
+transaction rate through aiosqlite (the storage ceiling), and the bytes a
+phone transfers on a first and a repeat visit (Chromium). Writes everything
+to bench/results/latest.json.
+
+    .venv/bin/python -m bench.run [--scale 1.0] [--rounds 3] [--duration 5] [--connections 32]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from bench.dataset import Dataset, build
+
+ROOT = Path(__file__).resolve().parent
+RESULTS = ROOT / "results"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+class Server:
+    def __init__(self, args: list[str], env: dict[str, str], url: str) -> None:
+        self.url = url
+        self.process = subprocess.Popen(
+            args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                httpx.get(url + "/", timeout=1)
+                return
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        raise RuntimeError(f"{args} did not start")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+def start_app(db: Path) -> Server:
+    port = free_port()
+    url = f"http://localhost:{port}"
+    env = {
+        **os.environ,
+        "OUTINGS_DB": str(db),
+        "OUTINGS_ORIGIN": url,
+        "OUTINGS_LOG_LEVEL": "WARNING",
+        "OUTINGS_SECRET": "bench",
+    }
+    return Server([sys.executable, "-m", "outings", "serve", "--port", str(port)], env, url)
+
+
+def start_bare() -> Server:
+    port = free_port()
+    return Server(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "bench.bare_app:app",
+            "--port",
+            str(port),
+            "--no-access-log",
+            "--log-level",
+            "warning",
+        ],
+        dict(os.environ),
+        f"http://127.0.0.1:{port}",
+    )
+
+
+PUSH_LUA = """
+local ids = {%(ids)s}
+local size = %(size)d
+local cookie = "%(cookie)s"
+local n = 0
+request = function()
+  n = n + 1
+  local client = string.format("%%08x-%%04x-4%%03x-8%%03x-%%012x", math.random(0, 0x7fffffff),
+    math.random(0, 0xffff), math.random(0, 0xfff), math.random(0, 0xfff), n)
+  local parts = {}
+  for i = 1, size do
+    parts[i] = string.format(
+      '{"id":%%d,"name":"rsvp.set","args":{"outing_id":"%%s","status":"going","adults":1,"children":1}}',
+      i, ids[math.random(#ids)])
+  end
+  local body = '{"client_id":"' .. client .. '","mutations":[' .. table.concat(parts, ",") .. ']}'
+  return wrk.format("POST", "/api/sync/push",
+    {["Content-Type"] = "application/json", ["Cookie"] = cookie}, body)
+end
+"""
+
+
+def wrk(
+    url: str,
+    *,
+    connections: int,
+    duration: int,
+    script: Path | None = None,
+    headers: dict[str, str] | None = None,
+) -> dict[str, float]:
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", "--timeout", "10s"]
+    for name, value in (headers or {}).items():
+        command += ["-H", f"{name}: {value}"]
+    if script is not None:
+        command += ["-s", str(script)]
+    out = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1])  # type: ignore[index]
+
+    def latency(label: str) -> float:
+        value, unit = re.search(rf"\s{label}\s+([\d.]+)(us|ms|s)", out).groups()  # type: ignore[union-attr]
+        return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {
+        "rps": rps,
+        "p50": latency("50%"),
+        "p99": latency("99%"),
+        "errors": float(errors[1]) if errors else 0.0,
+    }
+
+
+async def sqlite_ceiling(db: Path, seconds: float = 3.0) -> float:
+    """Single-writer transactions per second through aiosqlite on the same disk."""
+    import aiosqlite
+
+    async with aiosqlite.connect(db, isolation_level=None) as conn:
+        await conn.execute("pragma journal_mode = wal")
+        await conn.execute("pragma synchronous = normal")
+        await conn.execute("create table if not exists bench_tx (k integer primary key, v text)")
+        await conn.execute("create table if not exists bench_counter (n integer)")
+        await conn.execute("insert into bench_counter values (0)")
+        done = 0
+        end = time.perf_counter() + seconds
+        while time.perf_counter() < end:
+            await conn.execute("begin immediate")
+            await conn.execute("insert into bench_tx (v) values ('x')")
+            await conn.execute("update bench_counter set n = n + 1")
+            await conn.execute("commit")
+            done += 1
+        return done / seconds
+
+
+def transfer(url: str) -> dict[str, Any]:
+    """Bytes of a first and a repeat visit of / in Chromium, as a phone would fetch them."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport=PHONE)
+        page = context.new_page()
+        cdp = context.new_cdp_session(page)
+        cdp.send("Network.enable")
+        seen: dict[str, dict[str, Any]] = {}
+
+        def received(event: dict[str, Any]) -> None:
+            response = event["response"]
+            seen[event["requestId"]] = {
+                "url": response["url"],
+                "sw": response.get("fromServiceWorker", False),
+            }
+
+        def finished(event: dict[str, Any]) -> None:
+            seen.get(event["requestId"], {})["bytes"] = event["encodedDataLength"]
+
+        cdp.on("Network.responseReceived", received)
+        cdp.on("Network.loadingFinished", finished)
+        page.goto(url + "/")
+        page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+        page.wait_for_function("!!navigator.serviceWorker.controller")
+        page.wait_for_timeout(500)
+        first = sum(
+            r.get("bytes", 0)
+            for r in seen.values()
+            if r["url"].startswith(url) and not r["url"].endswith("/sw.js")
+        )
+        first_requests = len(seen)
+        seen.clear()
+        page.goto(url + "/")
+        page.wait_for_timeout(300)
+        shell_from_network = [
+            r["url"] for r in seen.values() if "/static/" in r["url"] and not r["sw"]
+        ]
+        repeat = sum(r.get("bytes", 0) for r in seen.values() if not r["sw"])
+        browser.close()
+    precache = json.loads(
+        re.search(
+            r"const PRECACHE = (\[.*?\]);",  # type: ignore[index]
+            httpx.get(url + "/sw.js").text,
+        )[1]
+    )
+    precache_bytes = sum(
+        len(httpx.get(url + u, headers={"accept-encoding": "gzip"}).content) for u in precache
+    )
+    return {
+        "first_visit_bytes": first,
+        "first_visit_requests": first_requests,
+        "repeat_visit_bytes": repeat,
+        "repeat_shell_requests": len(shell_from_network),
+        "precache_bytes": precache_bytes,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--duration", type=int, default=5)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--out", type=Path, default=RESULTS / "latest.json")
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("bench: wrk is missing: install Debian's package 'wrk' (make bench does as root)")
+    tmp = Path(tempfile.mkdtemp(prefix="outings-bench-"))
+    started = time.perf_counter()
+    data: Dataset = build(tmp / "bench.db", args.scale)
+    print(f"dataset {data.counts} built in {time.perf_counter() - started:.1f} s", flush=True)
+    app, bare = start_app(data.db), start_bare()
+    cookie = f"outings_session={data.tokens[0]}"
+    ids = ",".join(f'"{i}"' for i in data.outing_ids[:300])
+    scripts = {}
+    for size in (1, 50):
+        script = tmp / f"push{size}.lua"
+        script.write_text(PUSH_LUA % {"ids": ids, "size": size, "cookie": cookie})
+        scripts[size] = script
+    targets: dict[str, dict[str, Any]] = {
+        "bare Litestar GET /": {"url": bare.url + "/"},
+        "GET /": {"url": app.url + "/"},
+        "GET /?when=week&age=12&category=park": {
+            "url": app.url + "/?when=week&age=12&category=park"
+        },
+        "GET /outings/{id}": {"url": f"{app.url}/outings/{data.outing_ids[0]}"},
+        "GET /api/sync/pull?cursor=0": {
+            "url": app.url + "/api/sync/pull?cursor=0",
+            "headers": {"Cookie": cookie},
+        },
+        "GET /api/sync/pull recent cursor": {
+            "url": f"{app.url}/api/sync/pull?cursor={data.recent_cursor}",
+            "headers": {"Cookie": cookie},
+        },
+        "POST push, 1 RSVP": {"url": app.url, "script": scripts[1], "mutations": 1},
+        "POST push, 50 mutations": {"url": app.url, "script": scripts[50], "mutations": 50},
+    }
+    runs: dict[str, list[dict[str, float]]] = {name: [] for name in targets}
+    try:
+        for round_ in range(args.rounds):
+            for name, target in targets.items():
+                if name != "bare Litestar GET /":
+                    # A/B: the ceiling right before each measurement, so drift hits both
+                    runs["bare Litestar GET /"].append(
+                        wrk(bare.url + "/", connections=args.connections, duration=args.duration)
+                    )
+                runs[name].append(
+                    wrk(
+                        target["url"],
+                        connections=args.connections,
+                        duration=args.duration,
+                        script=target.get("script"),
+                        headers=target.get("headers"),
+                    )
+                )
+            print(f"round {round_ + 1}/{args.rounds} done", flush=True)
+        ceiling = asyncio.run(sqlite_ceiling(tmp / "ceiling.db"))
+        bytes_ = transfer(app.url)
+    finally:
+        app.stop()
+        bare.stop()
+    bare_rps = statistics.median(r["rps"] for r in runs["bare Litestar GET /"])
+    table = []
+    for name, results in runs.items():
+        rps = statistics.median(r["rps"] for r in results)
+        row = {
+            "name": name,
+            "rps": round(rps, 1),
+            "p50_ms": round(statistics.median(r["p50"] for r in results), 2),
+            "p99_ms": round(statistics.median(r["p99"] for r in results), 2),
+            "ratio": round(rps / bare_rps, 3),
+            "errors": int(sum(r["errors"] for r in results)),
+        }
+        if mutations := targets[name].get("mutations"):
+            row["mutations_per_s"] = round(rps * mutations)
+        table.append(row)
+    print(f"\n{'request':<40}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'× bare':>8}{'mut/s':>8}")
+    for row in table:
+        print(
+            f"{row['name']:<40}{row['rps']:>9.0f}{row['p50_ms']:>9.2f}{row['p99_ms']:>9.2f}"
+            f"{row['ratio']:>8.2f}{row.get('mutations_per_s', ''):>8}"
+        )
+    print(f"\nSQLite single-writer transactions/s (aiosqlite): {ceiling:.0f}")
+    for key, value in bytes_.items():
+        print(f"{key}: {value}")
+    report = {
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": f"{os.cpu_count()} cores",
+        "scale": args.scale,
+        "connections": args.connections,
+        "rounds": args.rounds,
+        "duration_s": args.duration,
+        "dataset": data.counts,
+        "table": table,
+        "sqlite_transactions_per_s": round(ceiling),
+        "bytes": bytes_,
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, indent=2) + "\n")
+    print(f"\nwritten to {args.out}")
+
+
+if __name__ == "__main__":
+    main()
