@@ -37,6 +37,11 @@ unit: $(STAMP)
 browser-check:
 	@sh scripts/ensure-chromium.sh
 
+## bench: the benchmark table (wrk from Debian's packages; about five minutes)
+bench: $(STAMP) browser-check
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } || { echo "bench needs Debian's package 'wrk'" >&2; exit 1; }
+	$(BIN)/python -m bench.run
+
 ## messages: extract every marked string into the one catalogue and update each language
 messages: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -o outings/locale/messages.pot --no-location --sort-output --project Outings .

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from datetime import date, datetime, timedelta
 from itertools import groupby
 from typing import Any
@@ -368,21 +369,16 @@ async def cancel_outing(
 ) -> Template | Redirect:
     user = signed_in(request)
     outing = await _outing_or_404(db, outing_id)
-    try:
-        await service.cancel(db, user, outing.id, field(data, "reason"))
-    except service.Invalid as exc:
-        return await _outing_page(
-            request,
-            db,
-            settings,
-            outing,
-            status_code=400,
-            errors=exc.errors,
-            typed={"reason": field(data, "reason")},
-        )
-    except service.Refused as exc:
-        raise PermissionDeniedException(exc.message) from exc
-    return Redirect(f"/outings/{outing.id}", cookies=[flash.cookie("outing_cancelled")])
+    return await _act(
+        request,
+        db,
+        settings,
+        outing,
+        data,
+        service.cancel(db, user, outing.id, field(data, "reason")),
+        typed=("reason",),
+        done=Redirect(f"/outings/{outing.id}", cookies=[flash.cookie("outing_cancelled")]),
+    )
 
 
 @post("/outings/{outing_id:str}/comments")
@@ -396,14 +392,38 @@ async def add_comment(
     user = signed_in(request)
     outing = await _outing_or_404(db, outing_id)
     comment_id = field(data, "id")
-    try:
-        await service.add_comment(
+    return await _act(
+        request,
+        db,
+        settings,
+        outing,
+        data,
+        service.add_comment(
             db,
             user,
             outing.id,
             comment_id if is_uuid(comment_id) else new_id(),
             field(data, "body"),
-        )
+        ),
+        typed=("body",),
+        done=Redirect(f"/outings/{outing.id}#comments"),
+    )
+
+
+async def _act(
+    request: Request[Any, Any, Any],
+    db: DB,
+    settings: Settings,
+    outing: Outing,
+    data: dict[str, Any],
+    change: Awaitable[object],
+    *,
+    typed: tuple[str, ...],
+    done: Redirect,
+) -> Template | Redirect:
+    """Make a change from a form on the outing page; on bad input, the page with the errors."""
+    try:
+        await change
     except service.Invalid as exc:
         return await _outing_page(
             request,
@@ -412,11 +432,11 @@ async def add_comment(
             outing,
             status_code=400,
             errors=exc.errors,
-            typed={"body": field(data, "body")},
+            typed={name: field(data, name) for name in typed},
         )
     except service.Refused as exc:
         raise PermissionDeniedException(exc.message) from exc
-    return Redirect(f"/outings/{outing.id}#comments")
+    return done
 
 
 @post("/comments/{comment_id:str}/delete")
