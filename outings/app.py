@@ -28,6 +28,7 @@ from outings.settings import Settings
 from outings.sync import api as sync_api
 from outings.venue import pages as venue_pages
 from outings.web import middleware
+from outings.web.cache import LRU
 from outings.web.errors import handle_exception
 from outings.web.static import StaticAssets, serve_static
 from outings.web.templating import make_environment
@@ -131,4 +132,5 @@ def create_app(settings: Settings | None = None) -> Litestar:
     app.state.db = db
     app.state.settings = settings
     app.state.assets = assets
+    app.state.list_cache = LRU(512)
     return app

@@ -17,6 +17,7 @@ from outings import i18n
 from outings.accounts.models import User
 from outings.accounts.pages import signed_in
 from outings.accounts.sessions import current_user
+from outings.db.database import Reader
 from outings.ids import is_uuid, new_id
 from outings.outing import (
     calendar,
@@ -33,6 +34,7 @@ from outings.outing.models import CATEGORIES, Outing
 from outings.settings import Settings
 from outings.venue import store as venue_store
 from outings.web import flash
+from outings.web.cache import LRU
 from outings.web.deps import DB, Conf
 from outings.web.forms import FormData, field
 from outings.web.templating import page
@@ -40,7 +42,7 @@ from outings.web.templating import page
 PAGE_SIZE = 40
 
 
-class ListFilters(msgspec.Struct, kw_only=True):
+class ListFilters(msgspec.Struct, kw_only=True, frozen=True):
     category: str = ""
     when: str = ""
     age: int | None = None
@@ -78,39 +80,64 @@ async def browse(
     """Upcoming outings, soonest first, grouped by day, with filters kept in the URL."""
     filters = _filters(category, when, age, area, q)
     now = service.utcnow()
-    window = display.when_range(filters.when, now, settings.tz) if filters.when else None
     number = max(page_number, 1)
+    locale = i18n.current_locale()
+    today = now.astimezone(settings.tz).date()
+    cache: LRU[tuple[str, list[str]]] = request.app.state.list_cache
     async with db.reader() as r:
-        found = await store.upcoming(
-            r,
-            now=now,
-            start=window[0] if window else None,
-            end=window[1] if window else None,
-            category=filters.category or None,
-            area=filters.area or None,
-            age_months=filters.age,
-            text=filters.q or None,
-            limit=PAGE_SIZE + 1,
-            offset=(number - 1) * PAGE_SIZE,
-        )
-        areas = await store.areas(r, now)
-    more = len(found) > PAGE_SIZE
-    found = found[:PAGE_SIZE]
-    days = [
-        (day, list(items))
-        for day, items in groupby(found, key=lambda o: o.starts_at.astimezone(settings.tz).date())
-    ]
+        # Every write bumps the cursor, so (cursor, minute) says the list is unchanged.
+        cursor = await r.fetchval("select cursor from sync_state where id = 1")
+        key = (filters, number, locale, cursor, now.replace(second=0, microsecond=0))
+        cached = cache.get(key)
+        if cached is None:
+            cached = await _results(request, r, settings, filters, number, now, today)
+            cache.put(key, cached)
+    results, areas = cached
     return page(
         request,
         "outings/list.html",
         title=None,
-        days=days,
+        results=results,
         filters=filters,
         areas=areas,
-        more=more,
-        page_number=number,
-        today=now.astimezone(settings.tz).date(),
     )
+
+
+async def _results(
+    request: Request[Any, Any, Any],
+    r: Reader,
+    settings: Settings,
+    filters: ListFilters,
+    number: int,
+    now: datetime,
+    today: date,
+) -> tuple[str, list[str]]:
+    window = display.when_range(filters.when, now, settings.tz) if filters.when else None
+    found = await store.upcoming(
+        r,
+        now=now,
+        start=window[0] if window else None,
+        end=window[1] if window else None,
+        category=filters.category or None,
+        area=filters.area or None,
+        age_months=filters.age,
+        text=filters.q or None,
+        limit=PAGE_SIZE + 1,
+        offset=(number - 1) * PAGE_SIZE,
+    )
+    more = len(found) > PAGE_SIZE
+    days = [
+        (day, list(items))
+        for day, items in groupby(
+            found[:PAGE_SIZE], key=lambda o: o.starts_at.astimezone(settings.tz).date()
+        )
+    ]
+    env = request.app.template_engine.engine  # type: ignore[union-attr]
+    areas = await store.areas(r, now)
+    html = env.get_template("outings/_results.html").render(
+        days=days, filters=filters, more=more, page_number=number, today=today, areas=areas
+    )
+    return html, areas
 
 
 async def _form_page(

@@ -24,6 +24,7 @@ from outings.settings import Settings
 from outings.venue.models import HAS, KINDS, VALUE_LABELS
 from outings.web import flash
 from outings.web.static import StaticAssets
+from outings.web.sync_words import sync_messages
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
@@ -95,6 +96,7 @@ def make_environment(settings: Settings, assets: StaticAssets) -> Environment:
         has_values=HAS,
         value_label=lambda value: str(VALUE_LABELS.get(value, value)),
         static=assets.url,
+        sync_messages=sync_messages,
         app_name=settings.rp_name,
         locales=[(code, i18n.language_name(code)) for code in i18n.LOCALES],
     )
