@@ -39,6 +39,30 @@ async def for_outing(conn: Conn, outing_id: str) -> list[Comment]:
     ]
 
 
+async def many(conn: Conn, comment_ids: list[str]) -> dict[str, Comment]:
+    """Live comments by id, in one query."""
+    if not comment_ids:
+        return {}
+    marks = ", ".join("?" for _ in comment_ids)
+    rows = await conn.fetchall(
+        "select c.*, u.display_name as author_name from comments c"
+        f" join users u on u.id = c.author_id where c.id in ({marks})"
+        " and c.deleted_at is null and c.hidden_at is null",
+        comment_ids,
+    )
+    return {
+        r["id"]: Comment(
+            id=r["id"],
+            outing_id=r["outing_id"],
+            author_id=r["author_id"],
+            author_name=r["author_name"],
+            body=r["body"],
+            created_at=r["created_at"],
+        )
+        for r in rows
+    }
+
+
 async def author_of(conn: Conn, comment_id: str) -> tuple[str, str] | None:
     """(author id, outing id) of a live comment."""
     row = await conn.fetchone(

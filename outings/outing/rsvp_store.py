@@ -32,6 +32,24 @@ async def seat(conn: Conn, outing_id: str, user_id: str) -> Seat | None:
     return None if row is None else _seat(row)
 
 
+async def mine_many(conn: Conn, user_id: str, outing_ids: list[str]) -> dict[str, Row]:
+    """One family's RSVPs to these outings, each with its waitlist position, in one query.
+
+    The position counts the same order as :func:`capacity.position`.
+    """
+    if not outing_ids:
+        return {}
+    marks = ", ".join("?" for _ in outing_ids)
+    rows = await conn.fetchall(
+        "select r.*, case when r.state = 'waitlisted' then (select count(*) from rsvps w"
+        " where w.outing_id = r.outing_id and w.state = 'waitlisted' and (w.queued_seq <"
+        " r.queued_seq or (w.queued_seq = r.queued_seq and w.user_id <= r.user_id))) end"
+        f" as position from rsvps r where r.user_id = ? and r.outing_id in ({marks})",
+        (user_id, *outing_ids),
+    )
+    return {r["outing_id"]: r for r in rows}
+
+
 async def save(w: Writer, outing_id: str, seat: Seat, now: str) -> None:
     await w.execute(
         "insert into rsvps (outing_id, user_id, status, adults, children, state, queued_seq,"

@@ -11,14 +11,15 @@ from typing import Any
 import msgspec
 
 from outings.accounts.models import User
-from outings.db import Database
+from outings.db import Database, Row
 from outings.db.database import Reader
-from outings.outing import capacity, rsvp_store
+from outings.outing import comment_store, rsvp_store
 from outings.outing import store as outing_store
 from outings.outing.models import Outing
-from outings.sync import store
+from outings.sync import changes, store
 from outings.sync.protocol import PULL_PAGE, Change, PullResponse
 from outings.venue import store as venue_store
+from outings.venue.models import Venue
 
 
 def outing_data(o: Outing) -> dict[str, Any]:
@@ -49,52 +50,47 @@ def outing_data(o: Outing) -> dict[str, Any]:
     }
 
 
-async def _data(r: Reader, entity_type: str, entity_id: str) -> tuple[str, dict[str, Any] | None]:
-    """The public id and current data of an entity (None: gone, so a tombstone)."""
-    if entity_type == "outing":
-        outing = await outing_store.get(r, entity_id)
-        return entity_id, None if outing is None else outing_data(outing)
-    if entity_type == "rsvp":
-        outing_id, _sep, user_id = entity_id.partition(":")
-        seats = await rsvp_store.seats(r, outing_id)
-        seat = next((s for s in seats if s.user_id == user_id), None)
-        if seat is None:
-            return outing_id, None
-        return outing_id, {
-            "outing_id": outing_id,
-            "status": seat.status,
-            "adults": seat.adults,
-            "children": seat.children,
-            "state": seat.state,
-            "position": capacity.position(seats, user_id),
+def venue_data(venue: Venue) -> dict[str, Any]:
+    data = msgspec.structs.asdict(venue)
+    data["amenities"] = {a.name: a.value for a in venue.amenities}
+    data["verified"] = venue.verified
+    for private in ("created_by", "hidden_at"):
+        data.pop(private)
+    return data
+
+
+async def _load(r: Reader, rows: list[Row], user_id: str | None) -> dict[tuple[str, str], Any]:
+    """The current data of every entity on a page, a few queries in all, not one per row."""
+    ids: dict[str, list[str]] = {}
+    for row in rows:
+        ids.setdefault(row["entity_type"], []).append(row["entity_id"])
+    found: dict[tuple[str, str], Any] = {}
+    for outing_id, outing in (await outing_store.get_many(r, ids.get("outing", []))).items():
+        found["outing", outing_id] = outing_data(outing)
+    for venue_id, venue in (await venue_store.get_many(r, ids.get("venue", []))).items():
+        found["venue", venue_id] = venue_data(venue)
+    for comment_id, c in (await comment_store.many(r, ids.get("comment", []))).items():
+        found["comment", comment_id] = {
+            "id": c.id,
+            "outing_id": c.outing_id,
+            "author_id": c.author_id,
+            "author_name": c.author_name,
+            "body": c.body,
+            "created_at": c.created_at,
         }
-    if entity_type == "venue":
-        venue = await venue_store.get(r, entity_id)
-        if venue is None:
-            return entity_id, None
-        data = msgspec.structs.asdict(venue)
-        data["amenities"] = {a.name: a.value for a in venue.amenities}
-        data["verified"] = venue.verified
-        for private in ("created_by", "hidden_at"):
-            data.pop(private)
-        return entity_id, data
-    if entity_type == "comment":
-        row = await r.fetchone(
-            "select c.*, u.display_name from comments c join users u on u.id = c.author_id"
-            " where c.id = ? and c.deleted_at is null and c.hidden_at is null",
-            (entity_id,),
-        )
-        if row is None:
-            return entity_id, None
-        return entity_id, {
-            "id": row["id"],
-            "outing_id": row["outing_id"],
-            "author_id": row["author_id"],
-            "author_name": row["display_name"],
-            "body": row["body"],
-            "created_at": row["created_at"],
-        }
-    return entity_id, None
+    if user_id is not None:
+        # rsvp rows reach only their owner, so they are all the caller's
+        outing_ids = [key.partition(":")[0] for key in ids.get("rsvp", [])]
+        for outing_id, seat in (await rsvp_store.mine_many(r, user_id, outing_ids)).items():
+            found["rsvp", changes.rsvp_key(outing_id, user_id)] = {
+                "outing_id": outing_id,
+                "status": seat["status"],
+                "adults": seat["adults"],
+                "children": seat["children"],
+                "state": seat["state"],
+                "position": seat["position"],
+            }
+    return found
 
 
 async def pull(
@@ -118,24 +114,27 @@ async def _pull(
     rows = await store.changes_after(r, since, user_id, limit + 1)
     has_more = len(rows) > limit
     rows = rows[:limit]
-    changes = []
+    found = await _load(r, rows, user_id)
+    page = []
     for row in rows:
-        public_id, data = await _data(r, row["entity_type"], row["entity_id"])
+        kind, key = row["entity_type"], row["entity_id"]
+        public_id = key.partition(":")[0] if kind == "rsvp" else key
+        data = found.get((kind, key))
         if row["op"] == "del" or data is None:
             if not reset:  # a fresh snapshot needs no tombstones
-                changes.append(Change(op="del", type=row["entity_type"], id=public_id))
+                page.append(Change(op="del", type=kind, id=public_id))
         else:
-            changes.append(Change(op="put", type=row["entity_type"], id=public_id, data=data))
+            page.append(Change(op="put", type=kind, id=public_id, data=data))
     last_mutation_id = 0
     if client_id and user_id:
-        found = await store.client(r, client_id)
-        if found is not None and found[0] == user_id:
-            last_mutation_id = found[1]
+        owner = await store.client(r, client_id)
+        if owner is not None and owner[0] == user_id:
+            last_mutation_id = owner[1]
     new_cursor = rows[-1]["cursor"] if has_more else current
     return PullResponse(
         cursor=new_cursor,
         last_mutation_id=last_mutation_id,
         has_more=has_more,
-        changes=changes,
+        changes=page,
         reset=reset,
     )

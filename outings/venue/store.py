@@ -78,6 +78,16 @@ async def get(conn: Conn, venue_id: str, *, hidden: bool = False) -> Venue | Non
     return (await _many(conn, [row]))[0]
 
 
+async def get_many(conn: Conn, venue_ids: list[str]) -> dict[str, Venue]:
+    if not venue_ids:
+        return {}
+    marks = ", ".join("?" for _ in venue_ids)
+    rows = await conn.fetchall(
+        _SELECT + f" where v.id in ({marks}) and v.hidden_at is null", venue_ids
+    )
+    return {v.id: v for v in await _many(conn, rows)}
+
+
 async def search(
     conn: Conn,
     *,
