@@ -12,6 +12,9 @@ from typing import Any, Literal
 
 import msgspec
 
+from outings.outing.rules import OutingInput
+from outings.venue.models import VenueInput
+
 MAX_MUTATIONS = 100
 MAX_PUSH_BYTES = 256 * 1024
 PULL_PAGE = 200
@@ -56,23 +59,10 @@ class RsvpSetArgs(msgspec.Struct, frozen=True, forbid_unknown_fields=False):
     children: int = 0
 
 
-class OutingCreateArgs(msgspec.Struct, frozen=True, forbid_unknown_fields=False):
+class OutingCreateArgs(OutingInput, kw_only=True, forbid_unknown_fields=False):
+    """An outing made on the phone: its fields, and the id the phone gave it."""
+
     id: str
-    title: str
-    category: str
-    starts_at: datetime
-    ends_at: datetime
-    description: str = ""
-    venue_id: str | None = None
-    place: str = ""
-    meeting_point: str = ""
-    meeting_point_private: bool = False
-    area: str = ""
-    age_min_months: int | None = None
-    age_max_months: int | None = None
-    capacity: int | None = None
-    cost: str = ""
-    language: str = ""
 
 
 class OutingUpdateArgs(msgspec.Struct, frozen=True, forbid_unknown_fields=False):
@@ -107,24 +97,10 @@ class CommentAddArgs(msgspec.Struct, frozen=True, forbid_unknown_fields=False):
     body: str
 
 
-class VenueCreateArgs(msgspec.Struct, frozen=True, forbid_unknown_fields=False):
+class VenueCreateArgs(VenueInput, kw_only=True, forbid_unknown_fields=False):
+    """A place listed on the phone; ``manage``: the person listing it runs the place."""
+
     id: str
-    name: str
-    kind: str
-    address: str = ""
-    area: str = ""
-    description: str = ""
-    latitude: float | None = None
-    longitude: float | None = None
-    opening_hours: str = ""
-    website: str = ""
-    phone: str = ""
-    price_notes: str = ""
-    age_min_months: int | None = None
-    age_max_months: int | None = None
-    amenities: dict[str, str] = {}
-    changing_table_location: str = ""
-    #: the person listing it runs the place
     manage: bool = False
 
 

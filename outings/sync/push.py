@@ -19,7 +19,6 @@ from outings.db.database import Writer
 from outings.i18n import gettext as _
 from outings.ids import is_uuid
 from outings.outing import service
-from outings.outing.rules import OutingInput
 from outings.sync import store
 from outings.sync.protocol import (
     ARGS,
@@ -37,7 +36,6 @@ from outings.sync.protocol import (
     VenueUpdateArgs,
 )
 from outings.venue import service as venue_service
-from outings.venue.models import VenueInput
 
 
 class PushRefused(Exception):
@@ -73,11 +71,6 @@ def _aware(args: OutingCreateArgs | OutingUpdateArgs) -> dict[str, str]:
 S = TypeVar("S", bound=msgspec.Struct)
 
 
-def _built(kind: type[S], args: msgspec.Struct) -> S:
-    """A domain input made from a mutation's arguments of the same names."""
-    return kind(**{f: getattr(args, f) for f in kind.__struct_fields__})
-
-
 def _merged(current: S, args: msgspec.Struct) -> S:
     """``current`` with the fields an update mutation carries (absent ones are UNSET)."""
     changed = {
@@ -101,7 +94,7 @@ async def _apply(w: Writer, user: User, name: str, args: Any) -> dict[str, Any]:
                 raise service.Invalid({"id": _("The outing needs a UUID made by the app.")})
             if errors := _aware(args):
                 raise service.Invalid(errors)
-            outing = await service.propose_in(w, user, args.id, _built(OutingInput, args))
+            outing = await service.propose_in(w, user, args.id, args)
             return {"id": outing.id}
         case OutingUpdateArgs():
             if errors := _aware(args):
@@ -115,9 +108,7 @@ async def _apply(w: Writer, user: User, name: str, args: Any) -> dict[str, Any]:
         case VenueCreateArgs():
             if not is_uuid(args.id):
                 raise service.Invalid({"id": _("The place needs a UUID made by the app.")})
-            venue = await venue_service.create_in(
-                w, user, args.id, _built(VenueInput, args), manage=args.manage
-            )
+            venue = await venue_service.create_in(w, user, args.id, args, manage=args.manage)
             return {"id": venue.id}
         case VenueUpdateArgs():
             place = venue_service.as_input(await venue_service.load(w, args.id))
