@@ -302,3 +302,10 @@ def test_pages_are_gzipped_and_static_files_gzipped_once(client: Client) -> None
     assert not response.content.startswith(b"\x1f\x8b")
     assert b"--brand" in response.content
     assert gzip.decompress(gzip.compress(response.content)) == response.content
+
+
+def test_a_prefetch_of_a_private_page_leaves_no_sign_in_message(client: Client) -> None:
+    response = client.get("/me", headers={"x-outings-prefetch": "1"}, follow_redirects=False)
+    assert response.status_code == 401
+    assert "outings_flash" not in response.headers.get("set-cookie", "")
+    assert html(client.get("/")).select_one(".flash") is None

@@ -127,6 +127,9 @@ def handle_exception(request: Request[Any, Any, Any], exc: Exception) -> Respons
             media_type=MediaType.JSON,
             headers=headers,
         )
+    if status == 401 and request.headers.get("x-outings-prefetch"):
+        # The service worker storing pages ahead: no page to send to, no message to leave.
+        return Response(b"", status_code=401, headers={"cache-control": "no-store"})
     if status == 401:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return Redirect(
