@@ -96,14 +96,34 @@ def people(
 
 
 # In this order: a verified place takes no more claims, and hiding closes reports.
-ACTIONS = ("edit", "claim", "confirm", "report", "moderation", "verify", "dismiss", "hide")
+ACTIONS = (
+    "edit",
+    "claim",
+    "confirm",
+    "report",
+    "moderation",
+    "approve",
+    "verify",
+    "dismiss",
+    "hide",
+)
 # who may do each action on a café managed by Manon (unverified, so claims are open)
 ALLOWED = {
     "anonymous": set(),
     "parent": {"claim", "confirm", "report"},
     "manager": {"edit", "confirm", "report"},
     "other_manager": {"claim", "confirm", "report"},
-    "moderator": {"edit", "verify", "claim", "confirm", "report", "moderation", "hide", "dismiss"},
+    "moderator": {
+        "edit",
+        "verify",
+        "claim",
+        "confirm",
+        "report",
+        "moderation",
+        "hide",
+        "dismiss",
+        "approve",
+    },
 }
 
 
@@ -113,6 +133,9 @@ def test_authorization_matrix(
 ) -> None:
     venue_id = list_venue(client, manage="on")
     list_venue(people["other_manager"], name="Otto's", manage="on")
+    park = list_venue(people["parent"], name="Community park", kind="park")
+    post(people["other_manager"], f"/venues/{park}/claim", message="I run the park café")
+    (claim_id,) = db(settings, "select id from venue_claims")[0]
     post(client, "/reports", target_type="venue", target_id=venue_id, reason="Closed?", next="/")
     (report_id,) = db(settings, "select id from reports")[0]
     actor = people[who]
@@ -135,6 +158,7 @@ def test_authorization_matrix(
         "hide": lambda: post(
             actor, "/moderation/hide", target_type="venue", target_id=venue_id, reason="Spam"
         ),
+        "approve": lambda: post(actor, f"/moderation/claims/{claim_id}/approve"),
         "dismiss": lambda: post(actor, f"/moderation/reports/{report_id}/dismiss"),
     }
     for action in ACTIONS:
