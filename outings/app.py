@@ -58,8 +58,9 @@ def _csrf_config(settings: Settings) -> CSRFConfig:
         cookie_secure=settings.secure_cookies,
         cookie_httponly=True,
         cookie_samesite="lax",
-        # The JSON API defends itself with the Content-Type and Origin checks.
-        exclude=["^/api/"],
+        # The JSON API defends itself with the Content-Type and Origin checks;
+        # static files need no token (and must not set a cookie on cached files).
+        exclude=["^/api/", "^/static/"],
     )
 
 

@@ -309,3 +309,12 @@ def test_a_prefetch_of_a_private_page_leaves_no_sign_in_message(client: Client) 
     assert response.status_code == 401
     assert "outings_flash" not in response.headers.get("set-cookie", "")
     assert html(client.get("/")).select_one(".flash") is None
+
+
+def test_static_files_set_no_cookies(client: Client, authenticator: SoftAuthenticator) -> None:
+    sign_up(client, authenticator)
+    css = html(client.get("/")).select_one("link[rel=stylesheet]")["href"]  # type: ignore[index]
+    client.cookies.delete("outings_csrf")
+    response = client.get(str(css))
+    assert response.status_code == 200
+    assert "set-cookie" not in response.headers

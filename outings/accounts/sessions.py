@@ -96,7 +96,8 @@ def load_user(app: ASGIApp) -> ASGIApp:
             state["user"] = None
             state["session_id"] = None
             token = cookie_value(scope, COOKIE)
-            if token:
+            # Static files are the same for everyone: no session lookup for them.
+            if token and not scope["path"].startswith("/static/"):
                 litestar_app = scope["litestar_app"]
                 found = await service.user_for_session(
                     litestar_app.state.db, litestar_app.state.settings, token
