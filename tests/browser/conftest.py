@@ -54,8 +54,11 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
+_OPEN: list[BrowserContext] = []
+
+
 def new_phone(browser: Browser, **options: Any) -> BrowserContext:
-    return browser.new_context(
+    context = browser.new_context(
         viewport=PHONE,
         device_scale_factor=1,
         is_mobile=True,
@@ -63,6 +66,17 @@ def new_phone(browser: Browser, **options: Any) -> BrowserContext:
         locale="en-GB",
         **options,
     )
+    _OPEN.append(context)
+    return context
+
+
+@pytest.fixture(autouse=True)
+def _close_phones() -> Iterator[None]:
+    """Close every phone a test opened: a page left open keeps retrying its sync, and a
+    later test's server may be given the same port."""
+    yield
+    while _OPEN:
+        _OPEN.pop().close()
 
 
 @pytest.fixture
