@@ -19,33 +19,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-CATEGORIES = (
-    "zoo",
-    "pool",
-    "museum",
-    "cafe",
-    "park",
-    "playground",
-    "library",
-    "farm",
-    "show",
-    "walk",
-    "other",
-)
-KINDS = (
-    "zoo",
-    "pool",
-    "museum",
-    "cafe",
-    "restaurant",
-    "park",
-    "playground",
-    "library",
-    "farm",
-    "theatre",
-    "indoor_play",
-    "other",
-)
+from outings.outing.models import CATEGORIES as OUTING_CATEGORIES
+from outings.venue.models import KINDS as VENUE_KINDS
+
+CATEGORIES = tuple(OUTING_CATEGORIES)
+KINDS = tuple(VENUE_KINDS)
 AMENITIES = (
     ("changing_table", ("yes", "limited", "no")),
     ("baby_feeding", ("yes", "room", "no")),

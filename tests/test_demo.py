@@ -67,3 +67,16 @@ def test_demo_if_empty_skips_a_database_with_users(tmp_path: Path) -> None:
     in_thread(asyncio.run, load_demo(settings))
 
     assert "already" in in_thread(asyncio.run, load_demo(settings, if_empty=True))
+
+
+def test_demo_places_reach_a_sync_pull(tmp_path: Path) -> None:
+    settings = Settings(db=str(tmp_path / "d.db"), origin="http://outings.local:8000", secret="x")
+    in_thread(asyncio.run, load_demo(settings))
+    with sqlite3.connect(settings.db) as conn:
+        venues = conn.execute("select count(*) from venues").fetchone()[0]
+        logged = conn.execute(
+            "select count(*) from sync_changes where entity_type = 'venue'"
+        ).fetchone()[0]
+        verified = conn.execute("select count(*) from venues where verified_at is not null")
+        assert verified.fetchone()[0] >= 3
+    assert logged == venues

@@ -37,6 +37,11 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
+def placeholders(values: Iterable[object]) -> str:
+    """``?, ?, ?`` for an ``in (...)`` list; the values still travel as parameters."""
+    return ", ".join("?" for _ in values)
+
+
 def is_transient(exc: sqlite3.OperationalError) -> bool:
     message = str(exc).lower()
     return "locked" in message or "busy" in message

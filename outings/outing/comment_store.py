@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from outings.db import placeholders
 from outings.db.database import Reader, Writer
 from outings.outing.models import Comment
 
@@ -43,7 +44,7 @@ async def many(conn: Conn, comment_ids: list[str]) -> dict[str, Comment]:
     """Live comments by id, in one query."""
     if not comment_ids:
         return {}
-    marks = ", ".join("?" for _ in comment_ids)
+    marks = placeholders(comment_ids)
     rows = await conn.fetchall(
         "select c.*, u.display_name as author_name from comments c"
         f" join users u on u.id = c.author_id where c.id in ({marks})"

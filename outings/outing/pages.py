@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable
-from datetime import date, datetime, timedelta
-from itertools import groupby
+from datetime import datetime, timedelta
 from typing import Any
 
-import msgspec
 from litestar import Request, Response, Router, get, post
 from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.params import FromPath, FromQuery
@@ -17,10 +15,8 @@ from outings import i18n
 from outings.accounts.models import User
 from outings.accounts.pages import signed_in
 from outings.accounts.sessions import current_user
-from outings.db.database import Reader
 from outings.ids import is_uuid, new_id
 from outings.outing import (
-    calendar,
     comment_store,
     display,
     jsonld,
@@ -29,115 +25,16 @@ from outings.outing import (
     service,
     store,
 )
+from outings.outing.browse import browse
+from outings.outing.feeds import ics_response, personal_calendar
 from outings.outing.forms import OutingForm, form_errors
 from outings.outing.models import CATEGORIES, Outing
 from outings.settings import Settings
 from outings.venue import store as venue_store
 from outings.web import flash
-from outings.web.cache import LRU
 from outings.web.deps import DB, Conf
 from outings.web.forms import FormData, field
 from outings.web.templating import page
-
-PAGE_SIZE = 40
-
-
-class ListFilters(msgspec.Struct, kw_only=True, frozen=True):
-    category: str = ""
-    when: str = ""
-    age: int | None = None
-    area: str = ""
-    q: str = ""
-
-    @property
-    def active(self) -> bool:
-        return bool(self.category or self.when or self.age is not None or self.area or self.q)
-
-
-def _filters(category: str, when: str, age: str, area: str, q: str) -> ListFilters:
-    months = int(age) if age.isdigit() and int(age) <= rules.AGE_MAX_MONTHS else None
-    return ListFilters(
-        category=category if category in CATEGORIES else "",
-        when=when if when in display.WHEN_CHOICES else "",
-        age=months,
-        area=area.strip()[: rules.AREA_MAX],
-        q=q.strip()[:100],
-    )
-
-
-@get("/")
-async def browse(
-    request: Request[Any, Any, Any],
-    db: DB,
-    settings: Conf,
-    category: FromQuery[str] = "",
-    when: FromQuery[str] = "",
-    age: FromQuery[str] = "",
-    area: FromQuery[str] = "",
-    q: FromQuery[str] = "",
-    page_number: FromQuery[int] = 1,
-) -> Template:
-    """Upcoming outings, soonest first, grouped by day, with filters kept in the URL."""
-    filters = _filters(category, when, age, area, q)
-    now = service.utcnow()
-    number = max(page_number, 1)
-    locale = i18n.current_locale()
-    today = now.astimezone(settings.tz).date()
-    cache: LRU[tuple[str, list[str]]] = request.app.state.list_cache
-    async with db.reader() as r:
-        # Every write bumps the cursor, so (cursor, minute) says the list is unchanged.
-        cursor = await r.fetchval("select cursor from sync_state where id = 1")
-        key = (filters, number, locale, cursor, now.replace(second=0, microsecond=0))
-        cached = cache.get(key)
-        if cached is None:
-            cached = await _results(request, r, settings, filters, number, now, today)
-            cache.put(key, cached)
-    results, areas = cached
-    return page(
-        request,
-        "outings/list.html",
-        title=None,
-        results=results,
-        filters=filters,
-        areas=areas,
-    )
-
-
-async def _results(
-    request: Request[Any, Any, Any],
-    r: Reader,
-    settings: Settings,
-    filters: ListFilters,
-    number: int,
-    now: datetime,
-    today: date,
-) -> tuple[str, list[str]]:
-    window = display.when_range(filters.when, now, settings.tz) if filters.when else None
-    found = await store.upcoming(
-        r,
-        now=now,
-        start=window[0] if window else None,
-        end=window[1] if window else None,
-        category=filters.category or None,
-        area=filters.area or None,
-        age_months=filters.age,
-        text=filters.q or None,
-        limit=PAGE_SIZE + 1,
-        offset=(number - 1) * PAGE_SIZE,
-    )
-    more = len(found) > PAGE_SIZE
-    days = [
-        (day, list(items))
-        for day, items in groupby(
-            found[:PAGE_SIZE], key=lambda o: o.starts_at.astimezone(settings.tz).date()
-        )
-    ]
-    env = request.app.template_engine.engine  # type: ignore[union-attr]
-    areas = await store.areas(r, now)
-    html = env.get_template("outings/_results.html").render(
-        days=days, filters=filters, more=more, page_number=number, today=today, areas=areas
-    )
-    return html, areas
 
 
 async def _form_page(
@@ -234,7 +131,7 @@ async def show_outing(
 ) -> Template | Response[bytes]:
     if ref.endswith(".ics"):
         outing = await _outing_or_404(db, ref.removesuffix(".ics"))
-        return _ics([outing], settings, outing.title, f"outing-{outing.id}.ics")
+        return ics_response([outing], settings, outing.title, f"outing-{outing.id}.ics")
     return await _outing_page(request, db, settings, await _outing_or_404(db, ref))
 
 
@@ -278,18 +175,6 @@ async def _outing_page(
         errors=errors or {},
         typed=typed or {},
         comment_id=new_id(),
-    )
-
-
-def _ics(outings: list[Outing], settings: Settings, name: str, filename: str) -> Response[bytes]:
-    body = calendar.calendar(outings, origin=settings.origin, tz=settings.tz, name=name)
-    return Response(
-        body,
-        media_type="text/calendar; charset=utf-8",
-        headers={
-            "content-disposition": f'inline; filename="{filename}"',
-            "cache-control": "private, max-age=300",
-        },
     )
 
 
@@ -480,30 +365,11 @@ async def delete_comment(
     return Redirect(f"/outings/{outing_id}#comments", cookies=[flash.cookie("comment_deleted")])
 
 
-@get("/calendar/{token:str}")
-async def personal_calendar(db: DB, settings: Conf, token: FromPath[str]) -> Response[bytes]:
-    """My outings as a calendar feed, at a secret URL a calendar app can subscribe to."""
-    secret = token.removesuffix(".ics")
-    async with db.reader() as r:
-        user_id = await r.fetchval("select id from users where calendar_token = ?", (secret,))
-        if not user_id:
-            raise NotFoundException()
-        outings = await store.for_calendar(r, user_id, service.utcnow() - timedelta(days=30))
-    return _ics(outings, settings, i18n.gettext("My outings"), "outings.ics")
-
-
-def _day_label(day: date, today: date) -> str:
-    if day == today:
-        return i18n.gettext("Today")
-    if day == today + timedelta(days=1):
-        return i18n.gettext("Tomorrow")
-    return ""
-
-
 router = Router(
     path="/",
     route_handlers=[
         browse,
+        personal_calendar,
         new_outing,
         create_outing,
         show_outing,
@@ -513,7 +379,6 @@ router = Router(
         cancel_outing,
         add_comment,
         delete_comment,
-        personal_calendar,
     ],
     include_in_schema=False,
 )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from outings.db import Row
+from outings.db import Row, placeholders
 from outings.db.database import Reader, Writer
 from outings.outing.models import Attendee, Seat
 
@@ -39,7 +39,7 @@ async def mine_many(conn: Conn, user_id: str, outing_ids: list[str]) -> dict[str
     """
     if not outing_ids:
         return {}
-    marks = ", ".join("?" for _ in outing_ids)
+    marks = placeholders(outing_ids)
     rows = await conn.fetchall(
         "select r.*, case when r.state = 'waitlisted' then (select count(*) from rsvps w"
         " where w.outing_id = r.outing_id and w.state = 'waitlisted' and (w.queued_seq <"
@@ -102,7 +102,7 @@ async def attendees(conn: Conn, outing_id: str) -> list[Attendee]:
 
 
 async def user_ids(conn: Conn, outing_id: str, statuses: tuple[str, ...]) -> list[str]:
-    marks = ", ".join("?" for _ in statuses)
+    marks = placeholders(statuses)
     rows = await conn.fetchall(
         f"select user_id from rsvps where outing_id = ? and status in ({marks})",
         (outing_id, *statuses),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from outings.db import Row
+from outings.db import Row, placeholders
 from outings.db.database import Reader, Writer
 from outings.outing.models import Outing
 from outings.outing.rules import OutingInput
@@ -123,7 +123,7 @@ async def get_many(conn: Conn, outing_ids: list[str]) -> dict[str, Outing]:
     """Visible outings by id, in one query (a pull page asks for up to 200)."""
     if not outing_ids:
         return {}
-    marks = ", ".join("?" for _ in outing_ids)
+    marks = placeholders(outing_ids)
     rows = await conn.fetchall(
         _SELECT + f" where o.id in ({marks}) and o.hidden_at is null", outing_ids
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from outings.db import Row
+from outings.db import Row, placeholders
 from outings.db.database import Reader, Writer
 from outings.venue.models import HAS, Amenity, Venue, VenueInput
 
@@ -19,7 +19,7 @@ _SELECT = (
 async def _amenities(conn: Conn, venue_ids: list[str]) -> dict[str, list[Amenity]]:
     if not venue_ids:
         return {}
-    marks = ", ".join("?" for _ in venue_ids)
+    marks = placeholders(venue_ids)
     rows = await conn.fetchall(
         f"select * from venue_amenities where venue_id in ({marks}) order by amenity",
         venue_ids,
@@ -81,7 +81,7 @@ async def get(conn: Conn, venue_id: str, *, hidden: bool = False) -> Venue | Non
 async def get_many(conn: Conn, venue_ids: list[str]) -> dict[str, Venue]:
     if not venue_ids:
         return {}
-    marks = ", ".join("?" for _ in venue_ids)
+    marks = placeholders(venue_ids)
     rows = await conn.fetchall(
         _SELECT + f" where v.id in ({marks}) and v.hidden_at is null", venue_ids
     )
@@ -224,7 +224,7 @@ async def confirm_amenities(w: Writer, venue_id: str, user_id: str, now: str) ->
     )
 
 
-async def verify(w: Writer, venue_id: str, moderator_id: str, now: str) -> None:
+async def verify(w: Writer, venue_id: str, moderator_id: str | None, now: str) -> None:
     await w.execute(
         "update venues set verified_at = ?, verified_by = ?, updated_at = ? where id = ?",
         (now, moderator_id, now, venue_id),

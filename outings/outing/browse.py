@@ -1,0 +1,122 @@
+"""``/``: upcoming outings, soonest first, grouped by day, filtered by the URL's query."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from itertools import groupby
+from typing import Any
+
+import msgspec
+from litestar import Request, get
+from litestar.params import FromQuery
+from litestar.response import Template
+
+from outings import i18n
+from outings.db.database import Reader
+from outings.outing import display, rules, service, store
+from outings.outing.models import CATEGORIES
+from outings.settings import Settings
+from outings.sync import store as sync_store
+from outings.web.cache import LRU
+from outings.web.deps import DB, Conf
+from outings.web.templating import page
+
+PAGE_SIZE = 40
+
+
+class ListFilters(msgspec.Struct, kw_only=True, frozen=True):
+    category: str = ""
+    when: str = ""
+    age: int | None = None
+    area: str = ""
+    q: str = ""
+
+    @property
+    def active(self) -> bool:
+        return bool(self.category or self.when or self.age is not None or self.area or self.q)
+
+
+def _filters(category: str, when: str, age: str, area: str, q: str) -> ListFilters:
+    months = int(age) if age.isdigit() and int(age) <= rules.AGE_MAX_MONTHS else None
+    return ListFilters(
+        category=category if category in CATEGORIES else "",
+        when=when if when in display.WHEN_CHOICES else "",
+        age=months,
+        area=area.strip()[: rules.AREA_MAX],
+        q=q.strip()[:100],
+    )
+
+
+@get("/")
+async def browse(
+    request: Request[Any, Any, Any],
+    db: DB,
+    settings: Conf,
+    category: FromQuery[str] = "",
+    when: FromQuery[str] = "",
+    age: FromQuery[str] = "",
+    area: FromQuery[str] = "",
+    q: FromQuery[str] = "",
+    page_number: FromQuery[int] = 1,
+) -> Template:
+    """Upcoming outings, soonest first, grouped by day, with filters kept in the URL."""
+    filters = _filters(category, when, age, area, q)
+    now = service.utcnow()
+    number = max(page_number, 1)
+    locale = i18n.current_locale()
+    today = now.astimezone(settings.tz).date()
+    cache: LRU[tuple[str, list[str]]] = request.app.state.list_cache
+    async with db.reader() as r:
+        # Every write bumps the cursor, so (cursor, minute) says the list is unchanged.
+        cursor, _oldest = await sync_store.cursor_bounds(r)
+        key = (filters, number, locale, cursor, now.replace(second=0, microsecond=0))
+        cached = cache.get(key)
+        if cached is None:
+            cached = await _results(request, r, settings, filters, number, now, today)
+            cache.put(key, cached)
+    results, areas = cached
+    return page(
+        request,
+        "outings/list.html",
+        title=None,
+        results=results,
+        filters=filters,
+        areas=areas,
+    )
+
+
+async def _results(
+    request: Request[Any, Any, Any],
+    r: Reader,
+    settings: Settings,
+    filters: ListFilters,
+    number: int,
+    now: datetime,
+    today: date,
+) -> tuple[str, list[str]]:
+    window = display.when_range(filters.when, now, settings.tz) if filters.when else None
+    found = await store.upcoming(
+        r,
+        now=now,
+        start=window[0] if window else None,
+        end=window[1] if window else None,
+        category=filters.category or None,
+        area=filters.area or None,
+        age_months=filters.age,
+        text=filters.q or None,
+        limit=PAGE_SIZE + 1,
+        offset=(number - 1) * PAGE_SIZE,
+    )
+    more = len(found) > PAGE_SIZE
+    days = [
+        (day, list(items))
+        for day, items in groupby(
+            found[:PAGE_SIZE], key=lambda o: o.starts_at.astimezone(settings.tz).date()
+        )
+    ]
+    env = request.app.template_engine.engine  # type: ignore[union-attr]
+    areas = await store.areas(r, now)
+    html = env.get_template("outings/_results.html").render(
+        days=days, filters=filters, more=more, page_number=number, today=today, areas=areas
+    )
+    return html, areas
