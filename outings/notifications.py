@@ -10,11 +10,9 @@ from typing import Any
 
 import msgspec
 
-from outings.db.database import Reader, Writer
+from outings.db.database import Conn, Writer
 from outings.i18n import gettext as _
 from outings.ids import new_id
-
-Conn = Reader | Writer
 
 
 class Notification(msgspec.Struct, frozen=True, kw_only=True):

@@ -95,7 +95,7 @@ def test_database_is_wal_migrated_and_writes_are_all_or_nothing(tmp_path: Path) 
             # readers cannot write, even by mistake
             with pytest.raises(sqlite3.OperationalError):
                 async with db.reader() as r:
-                    await r.conn.execute("insert into meta (key, value) values ('b', '2')")
+                    await r.execute("insert into meta (key, value) values ('b', '2')")
         finally:
             await db.close()
         # opening again applies nothing twice

@@ -8,9 +8,7 @@ import msgspec
 
 from outings.accounts.models import Challenge, Passkey, Session, User
 from outings.db import Row
-from outings.db.database import Reader, Writer
-
-Conn = Reader | Writer
+from outings.db.database import Conn, Writer
 
 
 def _user(row: Row, roles: frozenset[str]) -> User:

@@ -5,12 +5,26 @@ SQLite has one writer at a time, so every write in the app goes through
 each call in ``BEGIN IMMEDIATE``; a failure rolls the whole call back, so a
 change is never half-applied. Reads use a small pool of ``query_only``
 connections that in WAL mode never wait for the writer.
+
+Statements run on the event loop's own thread. A request's queries are
+short (indexed lookups, bounded pages) and take microseconds; handing each
+one to a connection thread and back, as aiosqlite does, cost more than the
+query itself: measured on the benchmark database, it halved the pages and
+pushes served per second (see bench/README and issue 6). What can take long
+is kept off the loop: waiting for another process's write lock is an
+``asyncio.sleep`` between tries, never a blocking busy timeout, and WAL
+checkpoints (the only fsyncs under ``synchronous = normal``) run on an
+aiosqlite connection in its own thread. The methods stay ``async`` so a
+server-backed database (PostgreSQL) can take this one's place.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 import sqlite3
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -26,6 +40,14 @@ T = TypeVar("T")
 Params = Sequence[Any] | dict[str, Any]
 
 READERS = 3
+#: How long a write waits for another process (a CLI command) to finish its own.
+WRITE_WAIT_S = 5.0
+#: Checkpoint the WAL into the database after this many commits, or every
+#: CHECKPOINT_EVERY_S seconds when anything was written.
+CHECKPOINT_COMMITS = 500
+CHECKPOINT_EVERY_S = 5.0
+
+log = logging.getLogger("outings.db")
 
 
 class TransientDatabaseError(RuntimeError):
@@ -47,38 +69,44 @@ def is_transient(exc: sqlite3.OperationalError) -> bool:
     return "locked" in message or "busy" in message
 
 
-async def _connect(path: str, *, readonly: bool) -> aiosqlite.Connection:
+def _connect(path: str, *, readonly: bool) -> sqlite3.Connection:
+    """Open and prepare a connection; every connection is made here."""
     # isolation_level=None: we issue BEGIN ourselves, so the driver never
-    # opens a transaction behind our back.
-    conn = await aiosqlite.connect(path, isolation_level=None)
+    # opens a transaction behind our back. The connection is used from the
+    # event loop's thread, which may not be the thread that opened it.
+    conn = sqlite3.connect(
+        path, isolation_level=None, check_same_thread=False, cached_statements=512
+    )
     conn.row_factory = sqlite3.Row
-    await conn.execute("pragma busy_timeout = 5000")
-    await conn.execute("pragma foreign_keys = on")
+    conn.execute("pragma foreign_keys = on")
     if readonly:
-        await conn.execute("pragma query_only = on")
+        # In WAL mode readers never wait for the writer; this bounds the rare
+        # wait for a recovering WAL index.
+        conn.execute("pragma busy_timeout = 100")
+        conn.execute("pragma query_only = on")
     else:
-        await conn.execute("pragma journal_mode = wal")
-        await conn.execute("pragma synchronous = normal")
+        conn.execute("pragma busy_timeout = 0")  # we wait with asyncio.sleep instead
+        conn.execute("pragma journal_mode = wal")
+        conn.execute("pragma synchronous = normal")
+        conn.execute("pragma wal_autocheckpoint = 0")  # the checkpointer does it off the loop
     return conn
 
 
 class _Queries:
     """Read helpers shared by the writer and the readers."""
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
-        self.conn = conn
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
 
     async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
-        async with self.conn.execute(sql, params) as cursor:
-            row: Row | None = await cursor.fetchone()
-            return row
+        row: Row | None = self._conn.execute(sql, params).fetchone()
+        return row
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
-        async with self.conn.execute(sql, params) as cursor:
-            return list(await cursor.fetchall())
+        return self._conn.execute(sql, params).fetchall()
 
     async def fetchval(self, sql: str, params: Params = ()) -> Any:
-        row = await self.fetchone(sql, params)
+        row = self._conn.execute(sql, params).fetchone()
         return None if row is None else row[0]
 
 
@@ -87,47 +115,103 @@ class Writer(_Queries):
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run a statement; returns the number of rows it changed."""
-        cursor = await self.conn.execute(sql, params)
-        return cursor.rowcount
+        return self._conn.execute(sql, params).rowcount
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
-        await self.conn.executemany(sql, rows)
+        self._conn.executemany(sql, rows)
 
 
 class Reader(_Queries):
     """A read-only connection borrowed from the pool."""
 
+    @asynccontextmanager
+    async def snapshot(self) -> AsyncIterator[Reader]:
+        """Several reads that must agree with each other: one read transaction."""
+        self._conn.execute("begin")
+        try:
+            yield self
+        finally:
+            self._conn.execute("commit")
+
+    async def execute(self, sql: str, params: Params = ()) -> None:
+        """Run a statement for its effect (a reader refuses any that would write)."""
+        self._conn.execute(sql, params)
+
+
+#: Either side: store functions that only read take this.
+Conn = Reader | Writer
+
 
 class Database:
-    """SQLite through aiosqlite: one serialised writer, a pool of readers."""
+    """SQLite: one serialised writer, a pool of readers, checkpoints off the loop."""
 
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
-        self._writer: aiosqlite.Connection | None = None
+        self._writer: sqlite3.Connection | None = None
         self._write_lock = asyncio.Lock()
-        self._readers: asyncio.Queue[aiosqlite.Connection] = asyncio.Queue()
-        self._all_readers: list[aiosqlite.Connection] = []
+        self._readers: list[sqlite3.Connection] = []
+        self._all_readers: list[sqlite3.Connection] = []
+        self._reader_freed = asyncio.Event()
+        self._commits_since_checkpoint = 0
+        self._checkpoint_wanted = asyncio.Event()
+        self._checkpointer: asyncio.Task[None] | None = None
 
     async def open(self) -> None:
-        """Connect, apply pending migrations, then open the reader pool."""
+        """Connect, apply pending migrations, then open the readers and the checkpointer."""
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        self._writer = await _connect(self.path, readonly=False)
+        self._writer = _connect(self.path, readonly=False)
         async with self._write_lock:
-            await apply_migrations(self._writer)
+            await self._migrate(self._writer)
         for _ in range(READERS):
-            conn = await _connect(self.path, readonly=True)
+            conn = _connect(self.path, readonly=True)
             self._all_readers.append(conn)
-            self._readers.put_nowait(conn)
+            self._readers.append(conn)
+        if self.path != ":memory:":
+            self._checkpointer = asyncio.create_task(self._checkpoint_loop())
+
+    async def _migrate(self, conn: sqlite3.Connection) -> None:
+        deadline = time.monotonic() + WRITE_WAIT_S
+        while True:
+            try:
+                apply_migrations(conn)
+                return
+            except sqlite3.OperationalError as exc:
+                if not is_transient(exc) or time.monotonic() > deadline:
+                    raise
+                await asyncio.sleep(0.05)
 
     async def close(self) -> None:
+        if self._checkpointer is not None:
+            self._checkpointer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._checkpointer
+            self._checkpointer = None
         for conn in self._all_readers:
-            await conn.close()
+            conn.close()
         self._all_readers.clear()
+        self._readers.clear()
         if self._writer is not None:
             async with self._write_lock:
-                await self._writer.close()
+                # The last connection to close checkpoints and removes the WAL.
+                self._writer.close()
             self._writer = None
+
+    async def _begin(self, conn: sqlite3.Connection) -> None:
+        """``BEGIN IMMEDIATE``, waiting without blocking while another process writes."""
+        deadline = time.monotonic() + WRITE_WAIT_S
+        pause = 0.002
+        while True:
+            try:
+                conn.execute("begin immediate")
+                return
+            except sqlite3.OperationalError as exc:
+                if not is_transient(exc):
+                    raise
+                if time.monotonic() + pause > deadline:
+                    raise TransientDatabaseError(str(exc)) from exc
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, 0.1)
 
     async def write(self, fn: Callable[[Writer], Awaitable[T]]) -> T:
         """Run ``fn`` in its own ``BEGIN IMMEDIATE`` transaction on the writer.
@@ -139,32 +223,58 @@ class Database:
             raise RuntimeError("Database.open() was not called")
         async with self._write_lock:
             conn = self._writer
-            try:
-                await conn.execute("begin immediate")
-            except sqlite3.OperationalError as exc:
-                if is_transient(exc):
-                    raise TransientDatabaseError(str(exc)) from exc
-                raise
+            await self._begin(conn)
             try:
                 result = await fn(Writer(conn))
-                await conn.execute("commit")
+                conn.execute("commit")
             except BaseException as exc:
                 # CancelledError included: a cancelled request must not leave
                 # the writer inside an open transaction.
-                await asyncio.shield(conn.execute("rollback"))
+                if conn.in_transaction:
+                    conn.execute("rollback")
                 if isinstance(exc, sqlite3.OperationalError) and is_transient(exc):
                     raise TransientDatabaseError(str(exc)) from exc
                 raise
+            self._commits_since_checkpoint += 1
+            if self._commits_since_checkpoint >= CHECKPOINT_COMMITS:
+                self._checkpoint_wanted.set()
             return result
+
+    async def _checkpoint_loop(self) -> None:
+        """Copy the WAL into the database in a thread of its own, now and then.
+
+        ``PASSIVE`` never waits for readers or the writer; the WAL starts over
+        from the top once a checkpoint has caught up with it.
+        """
+        async with aiosqlite.connect(self.path, isolation_level=None) as conn:
+            while True:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._checkpoint_wanted.wait(), CHECKPOINT_EVERY_S)
+                self._checkpoint_wanted.clear()
+                if self._commits_since_checkpoint == 0:
+                    continue
+                self._commits_since_checkpoint = 0
+                try:
+                    await conn.execute("pragma wal_checkpoint(passive)")
+                except sqlite3.Error:
+                    log.warning("WAL checkpoint failed; will try again", exc_info=True)
 
     @asynccontextmanager
     async def reader(self) -> AsyncIterator[Reader]:
         """Borrow a read-only connection; it sees the last committed state."""
-        conn = await self._readers.get()
+        while not self._readers:
+            # Only a borrower that awaits something real while holding a
+            # reader can leave the pool empty: wait for one to come back.
+            self._reader_freed.clear()
+            await self._reader_freed.wait()
+        conn = self._readers.pop()
         try:
             yield Reader(conn)
         finally:
-            self._readers.put_nowait(conn)
+            if conn.in_transaction:
+                conn.execute("rollback")
+            self._readers.append(conn)
+            self._reader_freed.set()
 
     async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
         async with self.reader() as r:

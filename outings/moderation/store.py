@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from outings.db import Row
-from outings.db.database import Reader, Writer
+from outings.db.database import Conn, Writer
 from outings.ids import new_id
-
-Conn = Reader | Writer
 
 
 async def insert_report(

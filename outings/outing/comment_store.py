@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from outings.db import placeholders
-from outings.db.database import Reader, Writer
+from outings.db.database import Conn, Writer
 from outings.outing.models import Comment
-
-Conn = Reader | Writer
 
 
 async def insert(

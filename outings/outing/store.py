@@ -6,11 +6,9 @@ from datetime import datetime
 from typing import Any
 
 from outings.db import Row, placeholders
-from outings.db.database import Reader, Writer
+from outings.db.database import Conn, Writer
 from outings.outing.models import Outing
 from outings.outing.rules import OutingInput
-
-Conn = Reader | Writer
 
 _SELECT = """
 select o.*, u.display_name as host_name, v.name as venue_name,

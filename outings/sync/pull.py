@@ -96,12 +96,8 @@ async def _load(r: Reader, rows: list[Row], user_id: str | None) -> dict[tuple[s
 async def pull(
     db: Database, user: User | None, cursor: int, client_id: str | None, limit: int = PULL_PAGE
 ) -> PullResponse:
-    async with db.reader() as r:
-        await r.conn.execute("begin")
-        try:
-            return await _pull(r, user, cursor, client_id, limit)
-        finally:
-            await r.conn.execute("commit")
+    async with db.reader() as r, r.snapshot():
+        return await _pull(r, user, cursor, client_id, limit)
 
 
 async def _pull(

@@ -5,10 +5,9 @@ from __future__ import annotations
 import msgspec
 
 from outings.db import Row
-from outings.db.database import Reader, Writer
+from outings.db.database import Conn, Writer
 from outings.sync.protocol import MutationResult
 
-Conn = Reader | Writer
 _encode = msgspec.json.Encoder().encode
 _decode_result = msgspec.json.Decoder(MutationResult).decode
 

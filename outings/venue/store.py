@@ -5,10 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from outings.db import Row, placeholders
-from outings.db.database import Reader, Writer
+from outings.db.database import Conn, Writer
 from outings.venue.models import HAS, Amenity, Venue, VenueInput
-
-Conn = Reader | Writer
 
 _SELECT = (
     "select v.*, m.display_name as manager_name from venues v"

@@ -8,10 +8,9 @@ schema is a new file.
 from __future__ import annotations
 
 import re
+import sqlite3
 from dataclasses import dataclass
 from importlib import resources
-
-import aiosqlite
 
 _NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 
@@ -37,18 +36,17 @@ def migrations() -> list[Migration]:
     return found
 
 
-async def applied_versions(conn: aiosqlite.Connection) -> set[int]:
-    await conn.execute(
+def applied_versions(conn: sqlite3.Connection) -> set[int]:
+    conn.execute(
         "create table if not exists schema_migrations ("
         " version integer primary key, name text not null, applied_at text not null)"
     )
-    async with conn.execute("select version from schema_migrations") as cursor:
-        return {row[0] for row in await cursor.fetchall()}
+    return {row[0] for row in conn.execute("select version from schema_migrations")}
 
 
-async def apply_migrations(conn: aiosqlite.Connection) -> list[int]:
+def apply_migrations(conn: sqlite3.Connection) -> list[int]:
     """Apply the pending migrations on ``conn``; returns the versions applied."""
-    done = await applied_versions(conn)
+    done = applied_versions(conn)
     applied = []
     for migration in migrations():
         if migration.version in done:
@@ -65,10 +63,10 @@ async def apply_migrations(conn: aiosqlite.Connection) -> list[int]:
             "commit;"
         )
         try:
-            await conn.executescript(script)
+            conn.executescript(script)
         except Exception:
             if conn.in_transaction:
-                await conn.execute("rollback")
+                conn.execute("rollback")
             raise
         applied.append(migration.version)
     return applied
