@@ -259,12 +259,10 @@ async def user_for_session(
     now = now_iso()
     sid = session_id(token)
     async with db.reader() as r:
-        session = await store.get_live_session(r, sid, now)
-        if session is None:
-            return None
-        user = await store.get_user(r, session.user_id)
-    if user is None:
+        found = await store.live_session_user(r, sid, now)
+    if found is None:
         return None
+    session, user = found
     last_seen = datetime.fromisoformat(session.last_seen_at)
     if datetime.now(UTC) - last_seen > TOUCH_EVERY:
         expires = _later(timedelta(days=settings.session_days))

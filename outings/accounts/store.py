@@ -187,11 +187,26 @@ async def insert_session(
     )
 
 
-async def get_live_session(conn: Conn, session_id: str, now: str) -> Session | None:
+async def live_session_user(conn: Conn, session_id: str, now: str) -> tuple[Session, User] | None:
+    """A live session and its user with their roles, in one query: every request asks."""
     row = await conn.fetchone(
-        "select * from sessions where id = ? and expires_at > ?", (session_id, now)
+        "select s.id, s.user_id, s.user_agent, s.created_at, s.last_seen_at, s.expires_at,"
+        " u.display_name, u.user_handle, u.created_at as user_created_at,"
+        " (select group_concat(role, ' ') from user_roles r where r.user_id = u.id) as roles"
+        " from sessions s join users u on u.id = s.user_id"
+        " where s.id = ? and s.expires_at > ?",
+        (session_id, now),
     )
-    return None if row is None else _session(row)
+    if row is None:
+        return None
+    user = User(
+        id=row["user_id"],
+        display_name=row["display_name"],
+        user_handle=bytes(row["user_handle"]),
+        created_at=row["user_created_at"],
+        roles=frozenset((row["roles"] or "").split()),
+    )
+    return _session(row), user
 
 
 async def touch_session(w: Writer, session_id: str, now: str, expires_at: str) -> None:

@@ -150,54 +150,66 @@ async def _process(w: Writer, user: User, client_id: str, m: RawMutation) -> Mut
     return MutationResult(id=m.id, status="applied", outcome=outcome)
 
 
+async def _claim(w: Writer, client_id: str, user: User) -> int:
+    """Register a new client to ``user``; the client's last mutation id."""
+    await store.claim_client(w, client_id, user.id, now_iso())
+    found = await store.client(w, client_id)
+    assert found is not None
+    owner, last = found
+    if owner != user.id:
+        raise PushRefused(
+            403, "client_taken", _("This device's sync id belongs to another account.")
+        )
+    return last
+
+
+def _gap(expected: int) -> PushRefused:
+    return PushRefused(
+        409, "mutation_gap", _("Some earlier changes are missing."), expected=expected
+    )
+
+
 async def push(db: Database, user: User, request: PushRequest) -> PushResponse:
     if not is_uuid(request.client_id):
         raise PushRefused(400, "bad_client_id", _("client_id must be a UUID."))
     ids = [m.id for m in request.mutations]
     if any(b != a + 1 for a, b in itertools.pairwise(ids)):
         raise PushRefused(400, "bad_order", _("Mutation ids must count up by one."))
-
-    async def claim(w: Writer) -> int:
-        await store.claim_client(w, request.client_id, user.id, now_iso())
-        found = await store.client(w, request.client_id)
-        assert found is not None
-        owner, last = found
-        if owner != user.id:
-            raise PushRefused(
-                403, "client_taken", _("This device's sync id belongs to another account.")
-            )
-        return last
-
-    last = await db.write(claim)
-    if ids and ids[0] > last + 1:
-        # A gap: something before these was lost. Nothing is applied.
-        raise PushRefused(
-            409, "mutation_gap", _("Some earlier changes are missing."), expected=last + 1
+    client_id = request.client_id
+    if not request.mutations:
+        return PushResponse(
+            last_mutation_id=await db.write(lambda w: _claim(w, client_id, user)), results=[]
         )
+
     results: list[MutationResult] = []
+    last: int | None = None  # unknown until the first transaction reads it
     for m in request.mutations:
-        if m.id <= last:
+        if last is not None and m.id <= last:
             async with db.reader() as r:
-                kept = await store.recorded(r, request.client_id, m.id)
+                kept = await store.recorded(r, client_id, m.id)
             results.append(kept or _rejected(m.id, "forgotten", _("Already processed.")))
             continue
 
-        async def one(w: Writer, m: RawMutation = m) -> MutationResult | None:
-            # Checked again inside the transaction: the same push sent twice at
-            # once (a retry racing its original) must still apply once.
-            found = await store.client(w, request.client_id)
-            assert found is not None
-            if m.id != found[1] + 1:
-                return await store.recorded(w, request.client_id, m.id)
-            result = await _process(w, user, request.client_id, m)
-            await store.record_result(w, request.client_id, m.name, result, now_iso())
-            return result
+        async def one(w: Writer, m: RawMutation = m) -> tuple[int, MutationResult | None]:
+            # The claim, the check of the client's last id and the mutation
+            # share one transaction: the same push sent twice at once (a retry
+            # racing its original) still applies each mutation once.
+            known = await _claim(w, client_id, user)
+            if m.id <= known:
+                kept = await store.recorded(w, client_id, m.id)
+                return known, kept or _rejected(m.id, "forgotten", _("Already processed."))
+            if m.id > known + 1:
+                return known, None  # a gap: something before this was lost
+            result = await _process(w, user, client_id, m)
+            await store.record_result(w, client_id, m.name, result, now_iso())
+            return m.id, result
 
-        outcome = await db.write(one)
+        known, outcome = await db.write(one)
         if outcome is None:
-            raise PushRefused(
-                409, "mutation_gap", _("Some earlier changes are missing."), expected=last + 1
-            )
+            # Nothing of this push was applied when the gap is at its start;
+            # later, only the mutations before the gap were (and are answered).
+            raise _gap(known + 1)
         results.append(outcome)
-        last = max(last, m.id)
+        last = max(known, m.id)
+    assert last is not None
     return PushResponse(last_mutation_id=last, results=results)
