@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from litestar import Request, Response, Router, get, post
+from litestar import Request, Response, Router, get
 from litestar.datastructures import Cookie
+from litestar.params import FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 
 from outings import i18n
 from outings.web import flash
 from outings.web.deps import DB
-from outings.web.forms import FormData, field, safe_next
+from outings.web.forms import safe_next
 from outings.web.templating import page
 
 
@@ -31,10 +32,16 @@ async def healthz(db: DB) -> Response[dict[str, bool]]:
     )
 
 
-@post("/language")
-async def set_language(data: FormData) -> Redirect:
-    code = field(data, "lang")
-    target = safe_next(field(data, "next"))
+@get("/language", cache_control=None)
+async def set_language(
+    lang: FromQuery[str] = "",
+    next_path: Annotated[str, QueryParameter(name="next")] = "/",
+) -> Redirect:
+    """Remember the chosen language. A GET form: a preference kept in this
+    browser's own cookie, so the page needs no per-visitor token and stays
+    the same for everyone who is not signed in (and can be cached)."""
+    code = lang
+    target = safe_next(next_path)
     if code not in i18n.LOCALES:
         return Redirect(target)
     cookies = [
@@ -43,7 +50,7 @@ async def set_language(data: FormData) -> Redirect:
         ),
         flash.cookie("language_changed"),
     ]
-    return Redirect(target, cookies=cookies)
+    return Redirect(target, cookies=cookies, headers={"cache-control": "no-store"})
 
 
 router = Router(path="/", route_handlers=[offline, healthz, set_language], include_in_schema=False)

@@ -13,6 +13,7 @@ from bs4 import BeautifulSoup
 from litestar import Litestar
 from litestar.testing import TestClient
 
+from outings.accounts.sessions import COOKIE as SESSION_COOKIE
 from outings.app import CSRF_COOKIE, create_app
 from outings.settings import Settings
 from tests.live import live_server
@@ -79,8 +80,15 @@ def html(response: Any) -> BeautifulSoup:
     return BeautifulSoup(response.text, "html.parser")
 
 
-def csrf_token(client: TestClient[Litestar], path: str = "/") -> str:
-    """The CSRF token a page gives to its forms (and the cookie that backs it)."""
+def csrf_token(client: TestClient[Litestar], path: str = "/me") -> str:
+    """The CSRF token a page gives to its forms (and the cookie that backs it).
+
+    Pages for visitors who are not signed in hold no form that needs one: for
+    them it is the token the cookie carries, what any form would be given.
+    """
+    if not client.cookies.get(SESSION_COOKIE):
+        client.get("/")
+        return str(client.cookies[CSRF_COOKIE])
     page = client.get(path)
     token = html(page).select_one("input[name=_csrf_token]")
     assert token is not None, f"no CSRF field on {path}"

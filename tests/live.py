@@ -88,7 +88,8 @@ def signed_up(server: LiveServer, name: str) -> httpx.Client:
     return client
 
 
-def csrf(client: httpx.Client, path: str) -> str:
+def csrf(client: httpx.Client, path: str = "/me") -> str:
+    """The CSRF token a page of a signed-in parent gives to its forms."""
     page = BeautifulSoup(client.get(path).text, "html.parser")
     field = page.select_one("input[name=_csrf_token]")
     assert field is not None

@@ -270,7 +270,7 @@ def test_anonymous_visitors_browse_but_do_not_reply(host: Client, client: Client
     assert not doc.select("#rsvp form")
     response = client.post(
         f"/outings/{outing_id}/rsvp",
-        data={"_csrf_token": csrf_token(client, "/"), "status": "going"},
+        data={"_csrf_token": csrf_token(client), "status": "going"},
         follow_redirects=False,
     )
     assert response.headers["location"].startswith("/login?next=")
@@ -281,9 +281,9 @@ def test_only_the_host_edits_or_cancels(host: Client, family: Family, settings: 
     ana = family("Ana")
     assert ana.get(f"/outings/{outing_id}/edit").status_code == 403
     form = outing_form(id=outing_id, title="Hijacked")
-    form["_csrf_token"] = csrf_token(ana, "/")
+    form["_csrf_token"] = csrf_token(ana)
     assert ana.post(f"/outings/{outing_id}", data=form).status_code == 403
-    cancel = {"_csrf_token": csrf_token(ana, "/"), "reason": "mine now"}
+    cancel = {"_csrf_token": csrf_token(ana), "reason": "mine now"}
     assert ana.post(f"/outings/{outing_id}/cancel", data=cancel).status_code == 403
     assert db(settings, "select title, status from outings") == [
         ("Toddler morning at the zoo", "scheduled")
@@ -404,8 +404,8 @@ def test_comments_for_host_and_families_who_replied(
     delete_forms = ana_page.select(".comment form[action$='/delete']")
     assert len(delete_forms) == 1  # only her own
     action = str(delete_forms[0]["action"])
-    assert host.post(action, data={"_csrf_token": csrf_token(host, "/")}).status_code == 403
-    ana.post(action, data={"_csrf_token": csrf_token(ana, "/")})
+    assert host.post(action, data={"_csrf_token": csrf_token(host)}).status_code == 403
+    ana.post(action, data={"_csrf_token": csrf_token(ana)})
     texts = [p.get_text() for p in html(bo.get(f"/outings/{outing_id}")).select(".comment-body")]
     assert texts == ["Yes, by the entrance."]
 
@@ -425,3 +425,25 @@ def test_unknown_outings_are_404(client: Client) -> None:
     assert client.get("/outings/not-a-uuid").status_code == 404
     assert client.get("/outings/6f1c1d7e-0000-4000-8000-000000000000").status_code == 404
     assert client.get("/outings/6f1c1d7e-0000-4000-8000-000000000000.ics").status_code == 404
+
+
+def test_the_list_everyone_sees_is_shared_yet_follows_every_change(
+    host: Client, family: Family
+) -> None:
+    propose(host, title="Sandpit morning")
+    visitor = family("Vi")
+    visitor.post("/api/auth/logout", json={})
+    plain = visitor.get("/", headers={"accept-encoding": "identity"})
+    assert "content-encoding" not in plain.headers
+    zipped = visitor.get("/", headers={"accept-encoding": "gzip"})
+    assert zipped.headers["content-encoding"] == "gzip"
+    assert zipped.text == plain.text
+    assert "Sandpit morning" in html(plain).select_one("main").get_text()  # type: ignore[union-attr]
+    # a change shows at once, not when the kept copy expires
+    propose(host, title="Rainy day museum")
+    assert "Rainy day museum" in html(visitor.get("/")).select_one("main").get_text()  # type: ignore[union-attr]
+    # each language has its own copy; a signed-in parent gets her own page
+    assert html(visitor.get("/", headers={"accept-language": "fr"})).html["lang"] == "fr"  # type: ignore[index]
+    assert html(visitor.get("/")).html["lang"] == "en"  # type: ignore[index]
+    assert html(host.get("/")).select_one(".me-name").get_text() == "Hana"  # type: ignore[union-attr]
+    assert html(visitor.get("/")).select_one(".me-name") is None

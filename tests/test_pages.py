@@ -188,16 +188,21 @@ def test_static_files_have_hashed_urls_and_long_caching(client: Client) -> None:
 
 def test_language_follows_the_browser_and_the_menu(client: Client) -> None:
     assert html(client.get("/", headers={"accept-language": "pl-PL,pl;q=0.9"})).html["lang"] == "pl"  # type: ignore[index]
-    token = csrf_token(client, "/")
-    response = client.post("/language", data={"_csrf_token": token, "lang": "sw", "next": "/login"})
+    # the menu is a GET form (no token to carry) that brings the reader back,
+    # filters included
+    menu = html(client.get("/?category=zoo")).select_one("form.language-form")
+    assert menu is not None
+    assert menu["method"] == "get"
+    assert menu.select_one("input[name=next]")["value"] == "/?category=zoo"  # type: ignore[index]
+    response = client.get("/language", params={"lang": "sw", "next": "/login"})
     assert response.url.path == "/login"
     assert html(response).html["lang"] == "sw"  # type: ignore[index]
+    assert "Lugha imebadilishwa." in html(response).select_one(".flash").get_text()  # type: ignore[union-attr]
     # an unknown language or an off-site target changes nothing
-    back = client.post(
-        "/language", data={"_csrf_token": token, "lang": "xx", "next": "//evil.example/"}
-    )
+    back = client.get("/language", params={"lang": "xx", "next": "//evil.example/"})
     assert back.url.path == "/"
     assert back.url.host == "outings.local"
+    assert html(back).html["lang"] == "sw"  # type: ignore[index]
 
 
 def test_register_page_is_usable_without_script_explaining_why(client: Client) -> None:
@@ -278,12 +283,7 @@ def test_a_busy_database_is_a_503_to_retry(client: Client, monkeypatch: pytest.M
 
 
 def test_a_prefetch_by_the_worker_leaves_the_flash_for_the_page(client: Client) -> None:
-    token = csrf_token(client, "/")
-    client.post(
-        "/language",
-        data={"_csrf_token": token, "lang": "en", "next": "/offline"},
-        follow_redirects=False,
-    )
+    client.get("/language", params={"lang": "en", "next": "/offline"}, follow_redirects=False)
     prefetched = client.get("/", headers={"x-outings-prefetch": "1"})
     assert html(prefetched).select_one(".flash") is None
     assert "Language changed." in html(client.get("/offline")).select_one(".flash").get_text()  # type: ignore[union-attr]

@@ -62,7 +62,7 @@ def list_venue(client: Client, **overrides: Any) -> str:
 
 
 def post(client: Client, path: str, **data: Any) -> Any:
-    return client.post(path, data={"_csrf_token": csrf_token(client, "/"), **data})
+    return client.post(path, data={"_csrf_token": csrf_token(client), **data})
 
 
 def moderator_of(settings: Settings, name: str) -> None:

@@ -7,7 +7,7 @@ from itertools import groupby
 from typing import Any
 
 import msgspec
-from litestar import Request, get
+from litestar import Request, Response, get
 from litestar.params import FromQuery
 from litestar.response import Template
 
@@ -19,7 +19,7 @@ from outings.settings import Settings
 from outings.sync import store as sync_store
 from outings.web.cache import LRU
 from outings.web.deps import DB, Conf
-from outings.web.templating import page
+from outings.web.templating import is_shared, page, shared_page
 
 PAGE_SIZE = 40
 
@@ -58,7 +58,7 @@ async def browse(
     area: FromQuery[str] = "",
     q: FromQuery[str] = "",
     page_number: FromQuery[int] = 1,
-) -> Template:
+) -> Template | Response[bytes]:
     """Upcoming outings, soonest first, grouped by day, with filters kept in the URL."""
     filters = _filters(category, when, age, area, q)
     now = service.utcnow()
@@ -75,14 +75,11 @@ async def browse(
             cached = await _results(request, r, settings, filters, number, now, today)
             cache.put(key, cached)
     results, areas = cached
-    return page(
-        request,
-        "outings/list.html",
-        title=None,
-        results=results,
-        filters=filters,
-        areas=areas,
-    )
+    if is_shared(request):
+        return shared_page(
+            request, key, "outings/list.html", results=results, filters=filters, areas=areas
+        )
+    return page(request, "outings/list.html", results=results, filters=filters, areas=areas)
 
 
 async def _results(

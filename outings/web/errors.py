@@ -25,12 +25,12 @@ from litestar.exceptions import (
 )
 from litestar.response import Redirect
 from litestar.utils.scope.state import ScopeState
-from markupsafe import Markup
 
 from outings import i18n
 from outings.db import TransientDatabaseError
 from outings.i18n import gettext as _
 from outings.web import flash
+from outings.web.templating import csrf_input, layout_context
 
 log = logging.getLogger("outings.errors")
 
@@ -105,11 +105,9 @@ def _describe(exc: Exception) -> tuple[int, str, str, dict[str, str]]:
     return 500, "server_error", _("Sorry, something went wrong on our side."), {}
 
 
-def _csrf_input(request: Request[Any, Any, Any]) -> Markup:
+def _token(request: Request[Any, Any, Any]) -> str | None:
     token = ScopeState.from_scope(request.scope).csrf_token
-    if not isinstance(token, str) or not token:
-        return Markup("")
-    return Markup('<input type="hidden" name="_csrf_token" value="{}">').format(token)
+    return token if isinstance(token, str) else None
 
 
 def handle_exception(request: Request[Any, Any, Any], exc: Exception) -> Response[Any] | Redirect:
@@ -143,16 +141,13 @@ def handle_exception(request: Request[Any, Any, Any], exc: Exception) -> Respons
             )
         )
     context = {
-        "user": request.state.get("user"),
-        "flash": None,
+        **layout_context(request, None),
         "notices": [],
-        "lang": i18n.current_locale(),
-        "path": request.url.path,
         "status": status,
         "code": code,
         "message": message,
         "title": message,
-        "csrf_input": _csrf_input(request),
+        "csrf_input": csrf_input(_token(request)),
     }
     try:
         # Rendered here, not lazily, so that a broken error page still answers.

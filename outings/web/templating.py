@@ -6,16 +6,22 @@ signed-in user, a flash message, the language) to the template's context.
 
 from __future__ import annotations
 
+import gzip
+from collections.abc import Hashable
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import msgspec
 from babel.dates import format_date, format_datetime, format_time
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from litestar import Request
+from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2.bccache import Bucket
+from litestar import MediaType, Request, Response
 from litestar.datastructures import Cookie
 from litestar.response import Template
+from litestar.utils.scope.state import ScopeState
+from markupsafe import Markup
 
 from outings import i18n
 from outings.outing import display
@@ -23,6 +29,7 @@ from outings.outing.models import CATEGORIES
 from outings.settings import Settings
 from outings.venue.models import HAS, KINDS, VALUE_LABELS
 from outings.web import flash
+from outings.web.cache import LRU
 from outings.web.static import StaticAssets
 from outings.web.sync_words import sync_messages
 
@@ -37,6 +44,29 @@ def templates_dir() -> Path:
     raise RuntimeError(f"no templates/ next to {PACKAGE_DIR}")
 
 
+class _SharedBytecode(BytecodeCache):
+    """Compiled templates kept for every environment the process makes.
+
+    Each app compiles all templates at start-up (see warmup); the tests make
+    hundreds of apps. The key holds a checksum of the source, so an edited
+    template compiles again.
+    """
+
+    def __init__(self) -> None:
+        self._store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        code = self._store.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._store[bucket.key] = bucket.bytecode_to_string()
+
+
+_BYTECODE = _SharedBytecode()
+
+
 def make_environment(settings: Settings, assets: StaticAssets) -> Environment:
     env = Environment(
         loader=FileSystemLoader(templates_dir()),
@@ -47,6 +77,7 @@ def make_environment(settings: Settings, assets: StaticAssets) -> Environment:
         auto_reload=False,
         trim_blocks=True,
         lstrip_blocks=True,
+        bytecode_cache=_BYTECODE,
     )
     # The callables read the request's language from a context variable, so
     # one environment serves every language at once.
@@ -103,6 +134,25 @@ def make_environment(settings: Settings, assets: StaticAssets) -> Environment:
     return env
 
 
+def layout_context(request: Request[Any, Any, Any], shown: flash.Flash | None) -> dict[str, Any]:
+    """What the layout shows about this request, for pages and error pages alike."""
+    query = request.scope.get("query_string", b"")
+    path = request.url.path
+    return {
+        "user": request.state.get("user"),
+        "flash": shown,
+        "lang": i18n.current_locale(),
+        "path": path,
+        # where the language menu brings the reader back to, filters included
+        "full_path": f"{path}?{query.decode('latin-1')}" if query else path,
+        "notices": request.state.get("notices") or [],
+        "title": None,
+    }
+
+
+_HEADERS = {"cache-control": "private, no-cache", "vary": "cookie, accept-language"}
+
+
 def page(
     request: Request[Any, Any, Any],
     template: str,
@@ -113,19 +163,76 @@ def page(
 ) -> Template:
     """Render ``template`` with what the layout needs about this request."""
     shown, clear = flash.take(request)
-    cookies = [*(cookies or []), *clear]
-    context.setdefault("title", None)
     return Template(
         template_name=template,
-        context={
-            "user": request.state.get("user"),
-            "flash": shown,
-            "lang": i18n.current_locale(),
-            "path": request.url.path,
-            "notices": request.state.get("notices") or [],
-            **context,
-        },
+        context={**layout_context(request, shown), **context},
         status_code=status_code,
-        cookies=cookies,
-        headers={"cache-control": "private, no-cache", "vary": "cookie, accept-language"},
+        cookies=[*(cookies or []), *clear],
+        headers=_HEADERS,
     )
+
+
+# Shared pages ---------------------------------------------------------------
+#
+# Most visits of the list come from people who are not signed in (or not
+# yet): they all see the same page for the same address, language and data.
+# It is rendered once and kept with its gzip, until the data changes (the
+# caller's key says when). A form on such a page that needs a CSRF token gets
+# it put in per request: the kept copy holds a marker in its place.
+
+_TOKEN_MARK = "\x00csrf-token\x00"  # noqa: S105 - a marker, not a secret
+
+
+def csrf_input(token: str | None) -> Markup:
+    """The hidden field a form posts its CSRF token in (none without a token)."""
+    if not token:
+        return Markup("")
+    return Markup('<input type="hidden" name="_csrf_token" value="{}">').format(token)
+
+
+class _Shared(msgspec.Struct, frozen=True):
+    body: bytes
+    gzipped: bytes | None  # None when the page holds a token, which differs per visitor
+
+
+def is_shared(request: Request[Any, Any, Any]) -> bool:
+    """Whether this visitor sees what everyone not signed in sees (no message waiting)."""
+    return request.state.get("user") is None and flash.COOKIE not in request.cookies
+
+
+def shared_page(
+    request: Request[Any, Any, Any], key: Hashable, template: str, **context: Any
+) -> Response[bytes]:
+    """``template`` as everyone not signed in sees it, rendered once per ``key``.
+
+    ``key`` must change whenever what the page shows may have changed; the
+    address and the language are added to it here.
+    """
+    layout = layout_context(request, None)
+    full_key = (template, layout["full_path"], layout["lang"], key)
+    cache: LRU[_Shared] = request.app.state.page_cache
+    shared = cache.get(full_key)
+    if shared is None:
+        env = request.app.template_engine.engine  # type: ignore[union-attr]
+        html = env.get_template(template).render(
+            **layout, **context, csrf_input=csrf_input(_TOKEN_MARK)
+        )
+        body = html.encode()
+        holds_token = _TOKEN_MARK.encode() in body
+        gzipped = None if holds_token else gzip.compress(body, compresslevel=6, mtime=0)
+        shared = _Shared(body=body, gzipped=gzipped)
+        cache.put(full_key, shared)
+    headers = dict(_HEADERS)
+    if shared.gzipped is None:
+        token = ScopeState.from_scope(request.scope).csrf_token
+        body = shared.body.replace(_TOKEN_MARK.encode(), str(token or "").encode())
+    elif "gzip" in request.headers.get("accept-encoding", ""):
+        body = shared.gzipped
+        headers.update(
+            {"content-encoding": "gzip", "vary": "cookie, accept-language, accept-encoding"}
+        )
+        # Already compressed: Litestar's compression passes on what a cache gave.
+        ScopeState.from_scope(request.scope).is_cached = True
+    else:
+        body = shared.body
+    return Response(body, media_type=MediaType.HTML, headers=headers)

@@ -104,7 +104,7 @@ def test_rsvp_offline_to_an_outing_filled_meanwhile_joins_the_waitlist(
     other = signed_up(live_server, "Bo")
     other.post(
         f"/outings/{outing_id}/rsvp",
-        data={"_csrf_token": csrf(other, "/"), "status": "going", "adults": "1"},
+        data={"_csrf_token": csrf(other), "status": "going", "adults": "1"},
     )
     other.close()
     page.context.set_offline(False)
