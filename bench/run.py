@@ -32,6 +32,7 @@ from typing import Any
 
 import httpx
 
+from bench import pull_scaling
 from bench.dataset import Dataset, build
 
 ROOT = Path(__file__).resolve().parent
@@ -256,6 +257,7 @@ def main() -> None:
     targets: dict[str, dict[str, Any]] = {
         "bare Litestar GET /": {"url": bare.url + "/"},
         "GET /": {"url": app.url + "/"},
+        "GET / signed in": {"url": app.url + "/", "headers": {"Cookie": cookie}},
         "GET /?when=week&age=12&category=park": {
             "url": app.url + "/?when=week&age=12&category=park"
         },
@@ -295,6 +297,7 @@ def main() -> None:
     finally:
         app.stop()
         bare.stop()
+    pulls = pull_scaling.run([0.25, 1.0], [50, 100, 200, 400])
     bare_rps = statistics.median(r["rps"] for r in runs["bare Litestar GET /"])
     table = []
     for name, results in runs.items():
@@ -319,6 +322,7 @@ def main() -> None:
     print(f"\nSQLite single-writer transactions/s (aiosqlite): {ceiling:.0f}")
     for key, value in bytes_.items():
         print(f"{key}: {value}")
+    pull_scaling.print_report(pulls)
     report = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": f"{os.cpu_count()} cores",
@@ -330,6 +334,7 @@ def main() -> None:
         "table": table,
         "sqlite_transactions_per_s": round(ceiling),
         "bytes": bytes_,
+        "pull_scaling": pulls,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2) + "\n")

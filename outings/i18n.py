@@ -12,7 +12,7 @@ import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -93,7 +93,13 @@ def negotiate(cookie: str | None, accept_language: str | None) -> str:
     """The parent's chosen language, else their browser's best match, else English."""
     if cookie in LOCALES:
         return cookie
-    for tag in _parse_accept_language(accept_language or ""):
+    return _best_match(accept_language or "")
+
+
+@lru_cache(maxsize=256)
+def _best_match(accept_language: str) -> str:
+    # Browsers send the same few headers again and again: parsed once each.
+    for tag in _parse_accept_language(accept_language):
         try:
             language = Locale.parse(tag, sep="-").language
         except (ValueError, UnknownLocaleError):

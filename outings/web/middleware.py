@@ -21,7 +21,7 @@ def request_log(app: ASGIApp) -> ASGIApp:
     """Log one structured line per request: method, path, status, milliseconds."""
 
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != ScopeType.HTTP:
+        if scope["type"] != ScopeType.HTTP or not log.isEnabledFor(logging.INFO):
             await app(scope, receive, send)
             return
         started = time.perf_counter()
@@ -36,14 +36,13 @@ def request_log(app: ASGIApp) -> ASGIApp:
         try:
             await app(scope, receive, send_wrapper)
         finally:
-            if log.isEnabledFor(logging.INFO):
-                record = {
-                    "method": scope["method"],
-                    "path": scope["path"],
-                    "status": status,
-                    "ms": round((time.perf_counter() - started) * 1000, 2),
-                }
-                log.info(_encode(record).decode())
+            record = {
+                "method": scope["method"],
+                "path": scope["path"],
+                "status": status,
+                "ms": round((time.perf_counter() - started) * 1000, 2),
+            }
+            log.info(_encode(record).decode())
 
     return middleware
 
