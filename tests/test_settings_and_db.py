@@ -107,6 +107,85 @@ def test_database_is_wal_migrated_and_writes_are_all_or_nothing(tmp_path: Path) 
     in_thread(asyncio.run, scenario())
 
 
+def test_a_write_waits_for_another_process_without_blocking_the_server(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another process holding SQLite's write lock (a CLI command) delays a write;
+    meanwhile the event loop keeps serving; past the wait, the caller is told to retry."""
+    from outings.db import TransientDatabaseError, database
+
+    monkeypatch.setattr(database, "WRITE_WAIT_S", 0.5)
+
+    async def scenario() -> None:
+        db = Database(tmp_path / "t.db")
+        await db.open()
+        other = sqlite3.connect(tmp_path / "t.db", isolation_level=None)
+        try:
+
+            async def put(w: Writer) -> None:
+                await w.execute("insert into meta (key, value) values ('k', 'v')")
+
+            other.execute("begin immediate")
+            ticks = 0
+
+            async def ticker() -> None:
+                nonlocal ticks
+                while True:
+                    await asyncio.sleep(0.01)
+                    ticks += 1
+
+            ticking = asyncio.create_task(ticker())
+            loop = asyncio.get_running_loop()
+            loop.call_later(0.2, other.execute, "commit")
+            await db.write(put)  # waits for the commit, then writes
+            assert ticks >= 10  # the loop ran all along
+            assert await db.fetchval("select value from meta where key = 'k'") == "v"
+
+            other.execute("begin immediate")
+            with pytest.raises(TransientDatabaseError):
+                await db.write(put)
+            other.execute("rollback")
+            ticking.cancel()
+        finally:
+            other.close()
+            await db.close()
+
+    in_thread(asyncio.run, scenario())
+
+
+def test_writes_reach_the_database_file_not_only_the_wal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The checkpointer copies the WAL into the database file in the background."""
+    from outings.db import database
+
+    monkeypatch.setattr(database, "CHECKPOINT_COMMITS", 3)
+
+    async def scenario() -> None:
+        db = Database(tmp_path / "t.db")
+        await db.open()
+        try:
+            for i in range(3):
+
+                async def put(w: Writer, i: int = i) -> None:
+                    await w.execute("insert into meta (key, value) values (?, 'v')", (f"k{i}",))
+
+                await db.write(put)
+            # immutable=1 reads the database file alone, ignoring the WAL
+            uri = f"file:{tmp_path / 't.db'}?immutable=1"
+            for _ in range(100):
+                await asyncio.sleep(0.02)
+                with sqlite3.connect(uri, uri=True) as file_only:
+                    found = file_only.execute("select count(*) from meta where key like 'k%'")
+                    if found.fetchone()[0] == 3:
+                        return
+            raise AssertionError("the WAL was never checkpointed into the database file")
+        finally:
+            await db.close()
+
+    in_thread(asyncio.run, scenario())
+
+
 def test_cli_migrate_demo_and_grant(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
