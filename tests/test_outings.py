@@ -447,3 +447,26 @@ def test_the_list_everyone_sees_is_shared_yet_follows_every_change(
     assert html(visitor.get("/")).html["lang"] == "en"  # type: ignore[index]
     assert html(host.get("/")).select_one(".me-name").get_text() == "Hana"  # type: ignore[union-attr]
     assert html(visitor.get("/")).select_one(".me-name") is None
+
+
+def test_an_outing_page_shared_with_visitors_follows_every_reply(
+    host: Client, family: Family
+) -> None:
+    outing_id = propose(
+        host, capacity="3", meeting_point="Blue door by the café", meeting_point_private="on"
+    )
+    visitor = family("Vi")
+    visitor.post("/api/auth/logout", json={})
+    first = html(visitor.get(f"/outings/{outing_id}"))
+    assert "3 places left" in first.get_text()
+    assert "Blue door" not in first.get_text()  # the private meeting point stays private
+    assert reply(family("Ana"), outing_id).status_code in (200, 302, 303)
+    again = html(visitor.get(f"/outings/{outing_id}"))
+    assert "2 places left" in again.get_text()
+    assert "Ana" in again.select_one("main").get_text()  # type: ignore[union-attr]
+    # the host still gets her own page, meeting point and tools included
+    mine = html(host.get(f"/outings/{outing_id}"))
+    assert "Blue door" in mine.get_text()
+    assert mine.select_one(f"a[href='/outings/{outing_id}/edit']")
+    # an unknown outing is still a 404, not a kept copy of something else
+    assert visitor.get("/outings/6ddc96cc-eca6-40c7-a2d7-c6bb48c3edcf").status_code == 404

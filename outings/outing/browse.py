@@ -16,7 +16,7 @@ from outings.db.database import Reader
 from outings.outing import display, rules, service, store
 from outings.outing.models import CATEGORIES
 from outings.settings import Settings
-from outings.sync import store as sync_store
+from outings.sync import changes
 from outings.web.cache import LRU
 from outings.web.deps import DB, Conf
 from outings.web.templating import is_shared, page, shared_page
@@ -67,9 +67,7 @@ async def browse(
     today = now.astimezone(settings.tz).date()
     cache: LRU[tuple[str, list[str]]] = request.app.state.list_cache
     async with db.reader() as r:
-        # Every write bumps the cursor, so (cursor, minute) says the list is unchanged.
-        cursor, _oldest = await sync_store.cursor_bounds(r)
-        key = (filters, number, locale, cursor, now.replace(second=0, microsecond=0))
+        key = (filters, number, locale, await changes.data_version(r, now))
         cached = cache.get(key)
         if cached is None:
             cached = await _results(request, r, settings, filters, number, now, today)

@@ -30,11 +30,12 @@ from outings.outing.feeds import ics_response, personal_calendar
 from outings.outing.forms import OutingForm, form_errors
 from outings.outing.models import CATEGORIES, Outing
 from outings.settings import Settings
+from outings.sync import changes
 from outings.venue import store as venue_store
 from outings.web import flash
 from outings.web.deps import DB, Conf
 from outings.web.forms import FormData, field
-from outings.web.templating import page
+from outings.web.templating import is_shared, kept_page, page, shared_page
 
 
 async def _form_page(
@@ -132,7 +133,19 @@ async def show_outing(
     if ref.endswith(".ics"):
         outing = await _outing_or_404(db, ref.removesuffix(".ics"))
         return ics_response([outing], settings, outing.title, f"outing-{outing.id}.ics")
-    return await _outing_page(request, db, settings, await _outing_or_404(db, ref))
+    if not is_shared(request):
+        return await _outing_page(request, db, settings, await _outing_or_404(db, ref))
+    # Visitors not signed in (a link a host shared) share one copy per data version.
+    async with db.reader() as r:
+        key = await changes.data_version(r, service.utcnow())
+    kept = kept_page(request, key, SHOW)
+    if kept is not None:
+        return kept
+    outing = await _outing_or_404(db, ref)
+    return shared_page(request, key, SHOW, **await _outing_context(db, settings, None, outing))
+
+
+SHOW = "outings/show.html"
 
 
 async def _outing_page(
@@ -145,7 +158,15 @@ async def _outing_page(
     errors: dict[str, str] | None = None,
     typed: dict[str, str] | None = None,
 ) -> Template:
-    user = current_user(request)
+    context = await _outing_context(db, settings, current_user(request), outing)
+    context.update(errors=errors or {}, typed=typed or {})
+    return page(request, SHOW, status_code=status_code, **context)
+
+
+async def _outing_context(
+    db: DB, settings: Settings, user: User | None, outing: Outing
+) -> dict[str, Any]:
+    """What the outing page shows ``user`` (None: a visitor not signed in)."""
     now = service.utcnow()
     async with db.reader() as r:
         attendees = await rsvp_store.attendees(r, outing.id)
@@ -153,29 +174,26 @@ async def _outing_page(
         venue = await venue_store.get(r, outing.venue_id) if outing.venue_id else None
     mine = next((a for a in attendees if user and a.user_id == user.id), None)
     confirmed = mine is not None and mine.state == "confirmed"
-    return page(
-        request,
-        "outings/show.html",
-        status_code=status_code,
-        title=outing.title,
-        outing=outing,
-        attendees=attendees,
-        going=[a for a in attendees if a.state == "confirmed"],
-        waitlisted=[a for a in attendees if a.state == "waitlisted"],
-        maybe=[a for a in attendees if a.status == "maybe"],
-        mine=mine,
-        comments=comments,
-        venue=venue,
-        is_host=rules.is_host(user, outing),
-        closed_reason=rules.why_no_rsvp(outing, now),
-        may_edit=rules.why_no_edit(user, outing, now) is None,
-        may_comment=rules.may_comment(user, outing, mine is not None),
-        show_meeting_point=rules.may_see_meeting_point(user, outing, confirmed),
-        jsonld=jsonld.event(outing, origin=settings.origin, tz=settings.tz, venue=venue),
-        errors=errors or {},
-        typed=typed or {},
-        comment_id=new_id(),
-    )
+    return {
+        "title": outing.title,
+        "outing": outing,
+        "attendees": attendees,
+        "going": [a for a in attendees if a.state == "confirmed"],
+        "waitlisted": [a for a in attendees if a.state == "waitlisted"],
+        "maybe": [a for a in attendees if a.status == "maybe"],
+        "mine": mine,
+        "comments": comments,
+        "venue": venue,
+        "is_host": rules.is_host(user, outing),
+        "closed_reason": rules.why_no_rsvp(outing, now),
+        "may_edit": rules.why_no_edit(user, outing, now) is None,
+        "may_comment": rules.may_comment(user, outing, mine is not None),
+        "show_meeting_point": rules.may_see_meeting_point(user, outing, confirmed),
+        "jsonld": jsonld.event(outing, origin=settings.origin, tz=settings.tz, venue=venue),
+        "comment_id": new_id(),
+        "errors": {},
+        "typed": {},
+    }
 
 
 def _count(data: dict[str, Any], name: str, default: int) -> int:

@@ -7,10 +7,11 @@ smaller number (DESIGN.md, Sync API).
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Literal
 
 from outings.db import now_iso
-from outings.db.database import Writer
+from outings.db.database import Conn, Writer
 
 EntityType = Literal["outing", "rsvp", "comment", "venue"]
 
@@ -40,6 +41,14 @@ async def record(
         (entity_type, entity_id, cursor, op, owner_id, now_iso()),
     )
     return cursor
+
+
+async def data_version(conn: Conn, now: datetime) -> tuple[int, datetime]:
+    """What a rendered page depends on: every write bumps the cursor, and pages
+    show relative times ("today", "starts in…"), so (cursor, minute) says a
+    page rendered earlier is still right."""
+    cursor: int = await conn.fetchval("select cursor from sync_state where id = 1")
+    return cursor, now.replace(second=0, microsecond=0)
 
 
 def rsvp_key(outing_id: str, user_id: str) -> str:

@@ -200,6 +200,20 @@ def is_shared(request: Request[Any, Any, Any]) -> bool:
     return request.state.get("user") is None and flash.COOKIE not in request.cookies
 
 
+def _shared_key(request: Request[Any, Any, Any], template: str, key: Hashable) -> Hashable:
+    layout = layout_context(request, None)
+    return (template, layout["full_path"], layout["lang"], key)
+
+
+def kept_page(
+    request: Request[Any, Any, Any], key: Hashable, template: str
+) -> Response[bytes] | None:
+    """The kept copy of a shared page, if ``key`` (the data it shows) is still current."""
+    cache: LRU[_Shared] = request.app.state.page_cache
+    shared = cache.get(_shared_key(request, template, key))
+    return None if shared is None else _respond(request, shared)
+
+
 def shared_page(
     request: Request[Any, Any, Any], key: Hashable, template: str, **context: Any
 ) -> Response[bytes]:
@@ -208,29 +222,31 @@ def shared_page(
     ``key`` must change whenever what the page shows may have changed; the
     address and the language are added to it here.
     """
-    layout = layout_context(request, None)
-    full_key = (template, layout["full_path"], layout["lang"], key)
     cache: LRU[_Shared] = request.app.state.page_cache
+    full_key = _shared_key(request, template, key)
     shared = cache.get(full_key)
     if shared is None:
         env = request.app.template_engine.engine  # type: ignore[union-attr]
         html = env.get_template(template).render(
-            **layout, **context, csrf_input=csrf_input(_TOKEN_MARK)
+            {**layout_context(request, None), **context, "csrf_input": csrf_input(_TOKEN_MARK)}
         )
         body = html.encode()
         holds_token = _TOKEN_MARK.encode() in body
         gzipped = None if holds_token else gzip.compress(body, compresslevel=6, mtime=0)
         shared = _Shared(body=body, gzipped=gzipped)
         cache.put(full_key, shared)
+    return _respond(request, shared)
+
+
+def _respond(request: Request[Any, Any, Any], shared: _Shared) -> Response[bytes]:
     headers = dict(_HEADERS)
     if shared.gzipped is None:
         token = ScopeState.from_scope(request.scope).csrf_token
         body = shared.body.replace(_TOKEN_MARK.encode(), str(token or "").encode())
     elif "gzip" in request.headers.get("accept-encoding", ""):
         body = shared.gzipped
-        headers.update(
-            {"content-encoding": "gzip", "vary": "cookie, accept-language, accept-encoding"}
-        )
+        headers["content-encoding"] = "gzip"
+        headers["vary"] += ", accept-encoding"
         # Already compressed: Litestar's compression passes on what a cache gave.
         ScopeState.from_scope(request.scope).is_cached = True
     else:
