@@ -41,9 +41,20 @@
     return { key: "client", client_id: crypto.randomUUID(), next_id: 1 };
   }
 
-  async function client(db) {
-    const found = await req(db.transaction("meta").objectStore("meta").get("client"));
-    return found || newClient();
+  // What to push: this browser's identity and its queue, read together. A
+  // new identity is saved before anything is sent under it, so a change
+  // queued meanwhile counts under the same one (two identities would each
+  // apply the same change once: twice in all).
+  async function snapshot(db) {
+    const tx = db.transaction(["meta", "outbox"], "readwrite");
+    let meta = await req(tx.objectStore("meta").get("client"));
+    if (!meta) {
+      meta = newClient();
+      tx.objectStore("meta").put(meta);
+    }
+    const outbox = await req(tx.objectStore("outbox").getAll());
+    await done(tx);
+    return { meta, outbox: outbox.sort((a, b) => a.id - b.id) };
   }
 
   // Queue a change; its id is the next in this phone's count, 1, 2, 3…
@@ -99,8 +110,7 @@
 
   async function pushOnce() {
     const db = await open();
-    const meta = await client(db);
-    const outbox = (await all("outbox")).sort((a, b) => a.id - b.id);
+    const { meta, outbox } = await snapshot(db);
     if (!outbox.length) return [];
     let response;
     try {
@@ -126,7 +136,7 @@
     if (!response.ok) throw new SyncError(`server ${response.status}`, { retry: true });
     const body = await response.json();
     const byId = new Map(outbox.map((m) => [m.id, m]));
-    const tx = db.transaction(["outbox", "results", "meta"], "readwrite");
+    const tx = db.transaction(["outbox", "results"], "readwrite");
     const results = [];
     for (const result of body.results) {
       const sent = byId.get(result.id);
@@ -138,7 +148,8 @@
         results.push(kept);
       }
     }
-    tx.objectStore("meta").put(meta);
+    // (The identity is not written back: a change queued while this push was
+    // out has moved the count on, and an old copy would hand its id out again.)
     await done(tx);
     return results;
   }
