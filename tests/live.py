@@ -42,7 +42,9 @@ class LiveServer:
                 self.process.wait()
 
 
-def start_server(tmp_path: Path, port: int | None = None) -> LiveServer:
+def start_server(tmp_path: Path, port: int | None = None, code: Path | None = None) -> LiveServer:
+    """``outings serve`` on loopback; ``code``: a directory holding a copy of the
+    package and templates to run instead of the checkout (a "new release")."""
     port = port or _free_port()
     # localhost, not 127.0.0.1: Chromium refuses an IP address as a passkey RP id.
     url = f"http://localhost:{port}"
@@ -55,6 +57,7 @@ def start_server(tmp_path: Path, port: int | None = None) -> LiveServer:
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
+            cwd=code,  # python -m puts the working directory first on sys.path
         )
     server = LiveServer(url, db, process, log)
     deadline = time.monotonic() + 20

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,8 @@ from playwright.sync_api import Browser, Page, Route, expect
 from tests.browser.conftest import assert_accessible, screenshot
 from tests.browser.test_outings_browser import phone
 from tests.live import LiveServer, csrf, host_outing, rows, signed_up, start_server
+
+ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.browser
 
@@ -177,6 +180,64 @@ def test_server_down_while_online_the_reply_waits_and_lands(
         assert rows(restarted, "select count(*) from rsvps") == [(1,)]
     finally:
         restarted.stop()
+
+
+def test_a_new_release_is_offered_and_a_queued_reply_survives_the_update(
+    browser: Browser, tmp_path: Path
+) -> None:
+    # The server runs a copy of the code, so a "release" can change a file.
+    code = tmp_path / "release"
+    for part in ("outings", "templates"):
+        shutil.copytree(ROOT / part, code / part, ignore=shutil.ignore_patterns("__pycache__"))
+    server = start_server(tmp_path, code=code)
+    port = int(server.url.rsplit(":", 1)[1])
+    try:
+        outing_id = host_outing(server, title="Puppet theatre")
+        page = phone(browser, server, "Ana")
+        visit(page, f"{server.url}/outings/{outing_id}")
+        first = worker_caches(page)
+        # no signal: the reply waits in the outbox
+        page.context.set_offline(True)
+        page.get_by_role("button", name="Save my reply").click()
+        expect(page.locator("#my-reply-pending")).to_contain_text("waiting for signal")
+        # a release changes the stylesheet, so the worker's version changes
+        server.stop()
+        css = code / "outings" / "static" / "css" / "app.css"
+        css.write_text(css.read_text() + "\n/* release 2 */\n")
+        server = start_server(tmp_path, port=port, code=code)
+        # the signal comes back but the reply cannot get through yet
+        page.context.route("**/api/sync/push", lambda route: route.abort("connectionreset"))
+        page.context.set_offline(False)
+        page.evaluate("navigator.serviceWorker.getRegistration().then((r) => r.update())")
+        bar = page.locator("#update-bar")
+        expect(bar).to_be_visible(timeout=20_000)
+        expect(bar).to_contain_text("A new version of Outings is ready.")
+        expect(page.locator("#sync-status")).to_contain_text("Waiting to sync: 1")
+        bar.get_by_role("button", name="Update and reload").click()
+        page.wait_for_function(
+            "(old) => caches.keys().then((keys) => !keys.some((k) => old.includes(k)))",
+            arg=[k for k in first if k.startswith("outings-shell")],
+            timeout=20_000,
+        )
+        expect(page.locator("#update-bar")).to_be_hidden()
+        # the new version still holds the reply queued under the old one…
+        expect(page.locator("#sync-status")).to_contain_text("Waiting to sync: 1")
+        assert rows(server, "select count(*) from rsvps") == [(0,)]
+        # …and sends it, once, when it can get through
+        page.context.unroute("**/api/sync/push")
+        page.context.set_offline(True)
+        page.context.set_offline(False)
+        expect(page.locator("#sync-verdicts")).to_contain_text("You're in!", timeout=40_000)
+        assert rows(server, "select count(*) from rsvps") == [(1,)]
+        assert rows(server, "select count(*) from sync_mutations") == [(1,)]
+        assert worker_caches(page) != first
+    finally:
+        server.stop()
+
+
+def worker_caches(page: Page) -> list[str]:
+    names: list[str] = page.evaluate("caches.keys()")
+    return sorted(names)
 
 
 def test_a_lost_push_response_is_retried_and_applied_once(
