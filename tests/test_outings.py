@@ -463,7 +463,11 @@ def test_an_outing_page_shared_with_visitors_follows_every_reply(
     assert reply(family("Ana"), outing_id).status_code in (200, 302, 303)
     again = html(visitor.get(f"/outings/{outing_id}"))
     assert "2 places left" in again.get_text()
-    assert "Ana" in again.select_one("main").get_text()  # type: ignore[union-attr]
+    people = again.select_one("#people").get_text()  # type: ignore[union-attr]
+    # counted, not named: families' names are for members
+    assert "1 family is going." in people
+    assert "Ana" not in people
+    assert "Ana" in html(host.get(f"/outings/{outing_id}")).select_one("#people").get_text()  # type: ignore[union-attr]
     # the host still gets her own page, meeting point and tools included
     mine = html(host.get(f"/outings/{outing_id}"))
     assert "Blue door" in mine.get_text()
