@@ -474,3 +474,31 @@ def test_an_outing_page_shared_with_visitors_follows_every_reply(
     assert mine.select_one(f"a[href='/outings/{outing_id}/edit']")
     # an unknown outing is still a 404, not a kept copy of something else
     assert visitor.get("/outings/6ddc96cc-eca6-40c7-a2d7-c6bb48c3edcf").status_code == 404
+
+
+def test_visitors_get_the_kept_copy_until_something_changes(
+    host: Client, family: Family, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    outing_id = propose(host, title="Sandpit morning")
+    visitor = family("Vi")
+    visitor.post("/api/auth/logout", json={})
+    assert visitor.get("/").status_code == 200
+    assert visitor.get(f"/outings/{outing_id}").status_code == 200
+    env = visitor.app.template_engine.engine
+
+    def no_rendering(name: str) -> None:
+        raise AssertionError(f"{name} rendered again")
+
+    monkeypatch.setattr(env, "get_template", no_rendering)
+    # the same pages, even with junk in the address, come from the kept copies
+    assert "Sandpit morning" in visitor.get("/?utm_source=flyer").text
+    assert "Sandpit morning" in visitor.get(f"/outings/{outing_id}?ref=chat").text
+    monkeypatch.undo()
+    # a message waiting for the visitor is shown on a page of their own, once
+    visitor.get("/language", params={"lang": "fr", "next": "/"})
+    assert visitor.cookies.get("outings_flash") is None
+    english = visitor.get("/language", params={"lang": "en", "next": "/"}, follow_redirects=False)
+    assert english.status_code in (302, 303)
+    shown = html(visitor.get("/"))
+    assert "Language changed." in shown.select_one(".flash").get_text()  # type: ignore[union-attr]
+    assert html(visitor.get("/")).select_one(".flash") is None

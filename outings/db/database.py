@@ -88,7 +88,9 @@ def _connect(path: str, *, readonly: bool) -> sqlite3.Connection:
         conn.execute("pragma busy_timeout = 0")  # we wait with asyncio.sleep instead
         conn.execute("pragma journal_mode = wal")
         conn.execute("pragma synchronous = normal")
-        conn.execute("pragma wal_autocheckpoint = 0")  # the checkpointer does it off the loop
+        # The checkpointer does it off the loop; this only backs it up should it
+        # ever stop, so the WAL cannot grow without bound (pages of 4 KB: 40 MB).
+        conn.execute("pragma wal_autocheckpoint = 10000")
     return conn
 
 
@@ -151,15 +153,19 @@ class Database:
         self._write_lock = asyncio.Lock()
         self._readers: list[sqlite3.Connection] = []
         self._all_readers: list[sqlite3.Connection] = []
-        self._reader_freed = asyncio.Event()
         self._commits_since_checkpoint = 0
-        self._checkpoint_wanted = asyncio.Event()
         self._checkpointer: asyncio.Task[None] | None = None
+        # Made in open(): an asyncio primitive belongs to the loop that first waits on it.
+        self._reader_freed = asyncio.Event()
+        self._checkpoint_wanted = asyncio.Event()
 
     async def open(self) -> None:
         """Connect, apply pending migrations, then open the readers and the checkpointer."""
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self._write_lock = asyncio.Lock()
+        self._reader_freed = asyncio.Event()
+        self._checkpoint_wanted = asyncio.Event()
         self._writer = _connect(self.path, readonly=False)
         async with self._write_lock:
             await self._migrate(self._writer)
@@ -182,20 +188,21 @@ class Database:
                 await asyncio.sleep(0.05)
 
     async def close(self) -> None:
-        if self._checkpointer is not None:
-            self._checkpointer.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._checkpointer
-            self._checkpointer = None
-        for conn in self._all_readers:
-            conn.close()
-        self._all_readers.clear()
-        self._readers.clear()
-        if self._writer is not None:
-            async with self._write_lock:
-                # The last connection to close checkpoints and removes the WAL.
-                self._writer.close()
-            self._writer = None
+        try:
+            if self._checkpointer is not None:
+                self._checkpointer.cancel()
+                await asyncio.wait([self._checkpointer])
+                self._checkpointer = None
+        finally:
+            for conn in self._all_readers:
+                conn.close()
+            self._all_readers.clear()
+            self._readers.clear()
+            if self._writer is not None:
+                async with self._write_lock:
+                    # The last connection to close checkpoints and removes the WAL.
+                    self._writer.close()
+                self._writer = None
 
     async def _begin(self, conn: sqlite3.Connection) -> None:
         """``BEGIN IMMEDIATE``, waiting without blocking while another process writes."""
@@ -246,35 +253,47 @@ class Database:
         ``PASSIVE`` never waits for readers or the writer; the WAL starts over
         from the top once a checkpoint has caught up with it.
         """
-        async with aiosqlite.connect(self.path, isolation_level=None) as conn:
-            while True:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._checkpoint_wanted.wait(), CHECKPOINT_EVERY_S)
-                self._checkpoint_wanted.clear()
-                if self._commits_since_checkpoint == 0:
-                    continue
-                self._commits_since_checkpoint = 0
-                try:
-                    await conn.execute("pragma wal_checkpoint(passive)")
-                except sqlite3.Error:
-                    log.warning("WAL checkpoint failed; will try again", exc_info=True)
+        while True:
+            try:
+                async with aiosqlite.connect(self.path, isolation_level=None) as conn:
+                    while True:
+                        with contextlib.suppress(TimeoutError):
+                            await asyncio.wait_for(
+                                self._checkpoint_wanted.wait(), CHECKPOINT_EVERY_S
+                            )
+                        self._checkpoint_wanted.clear()
+                        if self._commits_since_checkpoint == 0:
+                            continue
+                        self._commits_since_checkpoint = 0
+                        await conn.execute("pragma wal_checkpoint(passive)")
+            except Exception:
+                # Never let it die quietly: say so, wait, start again on a new connection.
+                log.warning("WAL checkpoint failed; trying again shortly", exc_info=True)
+                await asyncio.sleep(CHECKPOINT_EVERY_S)
 
     @asynccontextmanager
     async def reader(self) -> AsyncIterator[Reader]:
         """Borrow a read-only connection; it sees the last committed state."""
+        deadline = time.monotonic() + WRITE_WAIT_S
         while not self._readers:
             # Only a borrower that awaits something real while holding a
             # reader can leave the pool empty: wait for one to come back.
             self._reader_freed.clear()
-            await self._reader_freed.wait()
+            left = deadline - time.monotonic()
+            try:
+                await asyncio.wait_for(self._reader_freed.wait(), max(left, 0))
+            except TimeoutError as exc:
+                raise TransientDatabaseError("no database reader came free") from exc
         conn = self._readers.pop()
         try:
             yield Reader(conn)
         finally:
-            if conn.in_transaction:
-                conn.execute("rollback")
-            self._readers.append(conn)
-            self._reader_freed.set()
+            try:
+                if conn.in_transaction:
+                    conn.execute("rollback")
+            finally:
+                self._readers.append(conn)
+                self._reader_freed.set()
 
     async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
         async with self.reader() as r:

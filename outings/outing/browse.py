@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from itertools import groupby
 from typing import Any
+from urllib.parse import urlencode
 
 import msgspec
 from litestar import Request, Response, get
@@ -30,6 +31,21 @@ class ListFilters(msgspec.Struct, kw_only=True, frozen=True):
     age: int | None = None
     area: str = ""
     q: str = ""
+
+    def address(self, page_number: int) -> str:
+        """The list's canonical address for these filters: what the language
+        menu returns to, and how a shared copy is known (junk in a query
+        string never makes a copy of its own)."""
+        fields = {
+            "q": self.q,
+            "when": self.when,
+            "category": self.category,
+            "age": "" if self.age is None else str(self.age),
+            "area": self.area,
+            "page_number": str(page_number) if page_number > 1 else "",
+        }
+        query = urlencode({k: v for k, v in fields.items() if v})
+        return f"/?{query}" if query else "/"
 
     @property
     def active(self) -> bool:
@@ -75,7 +91,13 @@ async def browse(
     results, areas = cached
     if is_shared(request):
         return shared_page(
-            request, key, "outings/list.html", results=results, filters=filters, areas=areas
+            request,
+            filters.address(number),
+            key,
+            "outings/list.html",
+            results=results,
+            filters=filters,
+            areas=areas,
         )
     return page(request, "outings/list.html", results=results, filters=filters, areas=areas)
 

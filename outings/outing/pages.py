@@ -138,11 +138,13 @@ async def show_outing(
     # Visitors not signed in (a link a host shared) share one copy per data version.
     async with db.reader() as r:
         key = await changes.data_version(r, service.utcnow())
-    kept = kept_page(request, key, SHOW)
+    address = f"/outings/{ref}"
+    kept = kept_page(request, address, key, SHOW)
     if kept is not None:
         return kept
     outing = await _outing_or_404(db, ref)
-    return shared_page(request, key, SHOW, **await _outing_context(db, settings, None, outing))
+    context = await _outing_context(db, settings, None, outing)
+    return shared_page(request, address, key, SHOW, **context)
 
 
 SHOW = "outings/show.html"

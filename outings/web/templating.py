@@ -200,35 +200,36 @@ def is_shared(request: Request[Any, Any, Any]) -> bool:
     return request.state.get("user") is None and flash.COOKIE not in request.cookies
 
 
-def _shared_key(request: Request[Any, Any, Any], template: str, key: Hashable) -> Hashable:
-    layout = layout_context(request, None)
-    return (template, layout["full_path"], layout["lang"], key)
+def _shared_key(address: str, key: Hashable, template: str) -> Hashable:
+    return (template, address, i18n.current_locale(), key)
 
 
 def kept_page(
-    request: Request[Any, Any, Any], key: Hashable, template: str
+    request: Request[Any, Any, Any], address: str, key: Hashable, template: str
 ) -> Response[bytes] | None:
     """The kept copy of a shared page, if ``key`` (the data it shows) is still current."""
     cache: LRU[_Shared] = request.app.state.page_cache
-    shared = cache.get(_shared_key(request, template, key))
+    shared = cache.get(_shared_key(address, key, template))
     return None if shared is None else _respond(request, shared)
 
 
 def shared_page(
-    request: Request[Any, Any, Any], key: Hashable, template: str, **context: Any
+    request: Request[Any, Any, Any], address: str, key: Hashable, template: str, **context: Any
 ) -> Response[bytes]:
     """``template`` as everyone not signed in sees it, rendered once per ``key``.
 
-    ``key`` must change whenever what the page shows may have changed; the
-    address and the language are added to it here.
+    ``address`` is the page's canonical path and query (a query string with
+    extra junk shares its copy); ``key`` must change whenever what the page
+    shows may have changed. The language is added to the key here.
     """
     cache: LRU[_Shared] = request.app.state.page_cache
-    full_key = _shared_key(request, template, key)
+    full_key = _shared_key(address, key, template)
     shared = cache.get(full_key)
     if shared is None:
         env = request.app.template_engine.engine  # type: ignore[union-attr]
+        layout = {**layout_context(request, None), "full_path": address}
         html = env.get_template(template).render(
-            {**layout_context(request, None), **context, "csrf_input": csrf_input(_TOKEN_MARK)}
+            {**layout, **context, "csrf_input": csrf_input(_TOKEN_MARK)}
         )
         body = html.encode()
         holds_token = _TOKEN_MARK.encode() in body
