@@ -502,3 +502,29 @@ def test_visitors_get_the_kept_copy_until_something_changes(
     shown = html(visitor.get("/"))
     assert "Language changed." in shown.select_one(".flash").get_text()  # type: ignore[union-attr]
     assert html(visitor.get("/")).select_one(".flash") is None
+
+
+def test_members_share_the_list_but_each_sees_their_own_name_and_news(
+    host: Client, family: Family
+) -> None:
+    outing_id = propose(host, title="Baby swim", capacity="1")
+    reply(host, outing_id)
+    ana = family("Ana")
+    reply(ana, outing_id)  # waitlisted: the host's place is taken
+    for_host = host.get("/")
+    for_ana = ana.get("/")
+    assert "\x00" not in for_host.text + for_ana.text
+    assert html(for_host).select_one(".me-name").get_text() == "Hana"  # type: ignore[union-attr]
+    assert html(for_ana).select_one(".me-name").get_text() == "Ana"  # type: ignore[union-attr]
+    assert "Baby swim" in html(for_ana).select_one("main").get_text()  # type: ignore[union-attr]
+    # the host gives up her place: Ana's news is on her list, with a working form
+    reply(host, outing_id, status="declined")
+    news = html(ana.get("/")).select_one(".notices")
+    assert news is not None
+    assert "Baby swim" in news.get_text()
+    assert html(host.get("/")).select_one(".notices") is None
+    form = news.select_one("form")
+    assert form is not None
+    data = {str(i["name"]): str(i["value"]) for i in form.select("input[type=hidden]")}
+    assert ana.post("/me/notifications/read", data=data).status_code == 200
+    assert html(ana.get("/")).select_one(".notices") is None

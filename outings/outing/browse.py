@@ -10,7 +10,6 @@ from urllib.parse import urlencode
 import msgspec
 from litestar import Request, Response, get
 from litestar.params import FromQuery
-from litestar.response import Template
 
 from outings import i18n
 from outings.db.database import Reader
@@ -20,7 +19,7 @@ from outings.settings import Settings
 from outings.sync import changes
 from outings.web.cache import LRU
 from outings.web.deps import DB, Conf
-from outings.web.templating import is_shared, page, shared_page
+from outings.web.templating import is_shared, member_page, shared_page
 
 PAGE_SIZE = 40
 
@@ -74,7 +73,7 @@ async def browse(
     area: FromQuery[str] = "",
     q: FromQuery[str] = "",
     page_number: FromQuery[int] = 1,
-) -> Template | Response[bytes]:
+) -> Response[bytes]:
     """Upcoming outings, soonest first, grouped by day, with filters kept in the URL."""
     filters = _filters(category, when, age, area, q)
     now = service.utcnow()
@@ -99,7 +98,15 @@ async def browse(
             filters=filters,
             areas=areas,
         )
-    return page(request, "outings/list.html", results=results, filters=filters, areas=areas)
+    return member_page(
+        request,
+        filters.address(number),
+        key,
+        "outings/list.html",
+        results=results,
+        filters=filters,
+        areas=areas,
+    )
 
 
 async def _results(

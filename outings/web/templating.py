@@ -147,6 +147,7 @@ def layout_context(request: Request[Any, Any, Any], shown: flash.Flash | None) -
         "full_path": f"{path}?{query.decode('latin-1')}" if query else path,
         "notices": request.state.get("notices") or [],
         "title": None,
+        "holes": None,
     }
 
 
@@ -253,3 +254,56 @@ def _respond(request: Request[Any, Any, Any], shared: _Shared) -> Response[bytes
     else:
         body = shared.body
     return Response(body, media_type=MediaType.HTML, headers=headers)
+
+
+# Pages members share ------------------------------------------------------
+#
+# A signed-in parent's list differs from another's only in the header's
+# account link and the messages for them (the "me" and "news" blocks of
+# base.html). One copy is kept for every member, with markers there; each
+# request renders just those two blocks and puts them in.
+
+_HOLES = {name: Markup("\x00hole:{}\x00").format(name) for name in ("me", "news")}
+
+
+class _Member:
+    """Stands for "a signed-in parent" in a copy shared by members: using any
+    of their details outside the me/news blocks fails loudly, never leaks."""
+
+    def __bool__(self) -> bool:
+        return True
+
+    def __getattr__(self, name: str) -> Any:
+        raise AttributeError(f"a page shared by members used user.{name} outside its blocks")
+
+
+def member_page(
+    request: Request[Any, Any, Any], address: str, key: Hashable, template: str, **context: Any
+) -> Response[bytes]:
+    """``template`` for a signed-in parent, from the copy every member shares."""
+    shown, clear = flash.take(request)
+    layout = {**layout_context(request, shown), "full_path": address}
+    env = request.app.template_engine.engine  # type: ignore[union-attr]
+    cache: LRU[bytes] = request.app.state.page_cache
+    full_key = (template, address, layout["lang"], key, "member")
+    body = cache.get(full_key)
+    if body is None:
+        html = env.get_template(template).render(
+            {
+                **layout,
+                **context,
+                "user": _Member(),
+                "holes": _HOLES,
+                "csrf_input": csrf_input(_TOKEN_MARK),
+            }
+        )
+        body = html.encode()
+        cache.put(full_key, body)
+    token = ScopeState.from_scope(request.scope).csrf_token
+    base = env.get_template("base.html")
+    own = base.new_context({**layout, "csrf_input": csrf_input(str(token or ""))})
+    for name, marker in _HOLES.items():
+        filled = "".join(base.blocks[name](own))
+        body = body.replace(marker.encode(), filled.encode())
+    body = body.replace(_TOKEN_MARK.encode(), str(token or "").encode())
+    return Response(body, media_type=MediaType.HTML, headers=dict(_HEADERS), cookies=clear)
