@@ -19,66 +19,87 @@ import tempfile
 import time
 import tracemalloc
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-from bench.dataset import build
+from bench.dataset import Dataset, build
 from outings.accounts import store as account_store
+from outings.accounts.models import User
 from outings.accounts.service import session_id
 from outings.db import Database, now_iso
 from outings.sync.pull import pull
 
-RUNS = 15
+RUNS = 31
 
 
-async def measure(
-    db_path: Path, token: str, cursors: dict[str, int], pages: list[int]
-) -> list[Any]:
-    db = Database(db_path)
+class Target(NamedTuple):
+    db: Database
+    user: User
+    cursors: dict[str, int]
+
+
+async def _open(data: Dataset, pages: list[int]) -> Target:
+    db = Database(data.db)
     await db.open()
+    async with db.reader() as r:
+        found = await account_store.live_session_user(r, session_id(data.tokens[0]), now_iso())
+    assert found is not None
+    recent = max(data.recent_cursor - 2 * max(pages), 0)
+    return Target(db, found[1], {"cursor 0": 0, "recent": recent})
+
+
+async def _peak_kb(target: Target, cursor: int, page: int) -> float:
+    tracemalloc.start()
+    await pull(target.db, target.user, cursor, None, page)
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return peak / 1024
+
+
+async def measure(datasets: dict[str, Dataset], pages: list[int]) -> dict[str, list[Any]]:
+    """Each size timed run by run in turn (A/B), so drift of the machine hits all alike."""
+    targets = {scale: await _open(data, pages) for scale, data in datasets.items()}
+    rows: dict[str, list[Any]] = {scale: [] for scale in targets}
     try:
-        async with db.reader() as r:
-            found = await account_store.live_session_user(r, session_id(token), now_iso())
-        assert found is not None
-        _session, user = found
-        rows = []
-        for label, cursor in cursors.items():
+        for label in ("cursor 0", "recent"):
             for page in pages:
-                times = []
+                times: dict[str, list[float]] = {scale: [] for scale in targets}
+                sent: dict[str, int] = {}
                 for _ in range(RUNS):
-                    started = time.perf_counter()
-                    result = await pull(db, user, cursor, None, page)
-                    times.append(time.perf_counter() - started)
-                tracemalloc.start()
-                await pull(db, user, cursor, None, page)
-                _current, peak = tracemalloc.get_traced_memory()
-                tracemalloc.stop()
-                sent = max(len(result.changes), 1)
-                ms = statistics.median(times) * 1000
-                rows.append(
-                    {
-                        "from": label,
-                        "page": page,
-                        "changes": len(result.changes),
-                        "ms": round(ms, 2),
-                        "us_per_change": round(ms * 1000 / sent, 1),
-                        "peak_kb": round(peak / 1024),
-                        "kb_per_change": round(peak / 1024 / sent, 2),
-                    }
-                )
+                    for scale, t in targets.items():
+                        started = time.perf_counter()
+                        result = await pull(t.db, t.user, t.cursors[label], None, page)
+                        times[scale].append(time.perf_counter() - started)
+                        sent[scale] = len(result.changes)
+                for scale, t in targets.items():
+                    ms = statistics.median(times[scale]) * 1000
+                    peak = await _peak_kb(t, t.cursors[label], page)
+                    n = max(sent[scale], 1)
+                    rows[scale].append(
+                        {
+                            "from": label,
+                            "page": page,
+                            "changes": sent[scale],
+                            "ms": round(ms, 2),
+                            "us_per_change": round(ms * 1000 / n, 1),
+                            "peak_kb": round(peak),
+                            "kb_per_change": round(peak / n, 2),
+                        }
+                    )
         return rows
     finally:
-        await db.close()
+        for t in targets.values():
+            await t.db.close()
 
 
 def run(scales: list[float], pages: list[int]) -> dict[str, Any]:
-    report: dict[str, Any] = {}
+    datasets = {}
     for scale in scales:
         tmp = Path(tempfile.mkdtemp(prefix="outings-pull-"))
-        data = build(tmp / "bench.db", scale)
-        cursors = {"cursor 0": 0, "recent": max(data.recent_cursor - 2 * max(pages), 0)}
-        rows = asyncio.run(measure(data.db, data.tokens[0], cursors, pages))
-        report[str(scale)] = {"dataset": data.counts, "rows": rows}
-    return report
+        datasets[str(scale)] = build(tmp / "bench.db", scale)
+    rows = asyncio.run(measure(datasets, pages))
+    return {
+        scale: {"dataset": data.counts, "rows": rows[scale]} for scale, data in datasets.items()
+    }
 
 
 def print_report(report: dict[str, Any]) -> None:
