@@ -318,3 +318,20 @@ def test_static_files_set_no_cookies(client: Client, authenticator: SoftAuthenti
     response = client.get(str(css))
     assert response.status_code == 200
     assert "set-cookie" not in response.headers
+
+
+@pytest.mark.parametrize(
+    ("header", "gzip"),
+    [
+        ("gzip, deflate, br", True),
+        ("br;q=1.0, gzip;q=0.8", True),
+        ("*", True),
+        ("gzip;q=0", False),
+        ("identity", False),
+        ("", False),
+    ],
+)
+def test_accept_encoding_is_read_with_its_weights(header: str, gzip: bool) -> None:
+    from outings.web.templating import accepts_gzip
+
+    assert accepts_gzip(header) is gzip

@@ -240,12 +240,29 @@ def shared_page(
     return _respond(request, shared)
 
 
+def accepts_gzip(header: str) -> bool:
+    """Whether an Accept-Encoding header takes gzip ("gzip;q=0" refuses it)."""
+    for part in header.split(","):
+        coding, _sep, params = part.strip().partition(";")
+        if coding.strip().lower() in ("gzip", "x-gzip", "*"):
+            quality = params.strip().removeprefix("q=").strip()
+            return not (params.strip().startswith("q=") and _is_zero(quality))
+    return False
+
+
+def _is_zero(quality: str) -> bool:
+    try:
+        return float(quality) == 0
+    except ValueError:
+        return False
+
+
 def _respond(request: Request[Any, Any, Any], shared: _Shared) -> Response[bytes]:
     headers = dict(_HEADERS)
     if shared.gzipped is None:
         token = ScopeState.from_scope(request.scope).csrf_token
         body = shared.body.replace(_TOKEN_MARK.encode(), str(token or "").encode())
-    elif "gzip" in request.headers.get("accept-encoding", ""):
+    elif accepts_gzip(request.headers.get("accept-encoding", "")):
         body = shared.gzipped
         headers["content-encoding"] = "gzip"
         headers["vary"] += ", accept-encoding"
