@@ -19,7 +19,7 @@ from outings.settings import Settings
 from outings.sync import changes
 from outings.web.cache import LRU
 from outings.web.deps import DB, Conf
-from outings.web.templating import is_shared, member_page, shared_page
+from outings.web.shared_pages import is_shared, member_page, shared_page
 
 PAGE_SIZE = 40
 
@@ -88,17 +88,9 @@ async def browse(
             cached = await _results(request, r, settings, filters, number, now, today)
             cache.put(key, cached)
     results, areas = cached
-    if is_shared(request):
-        return shared_page(
-            request,
-            filters.address(number),
-            key,
-            "outings/list.html",
-            results=results,
-            filters=filters,
-            areas=areas,
-        )
-    return member_page(
+    # visitors share a copy; members share one with their own header put in
+    render = shared_page if is_shared(request) else member_page
+    return render(
         request,
         filters.address(number),
         key,

@@ -12,6 +12,7 @@ from typing import Literal
 
 from outings.db import now_iso
 from outings.db.database import Conn, Writer
+from outings.sync import store
 
 EntityType = Literal["outing", "rsvp", "comment", "venue"]
 
@@ -47,7 +48,7 @@ async def data_version(conn: Conn, now: datetime) -> tuple[int, datetime]:
     """What a rendered page depends on: every write bumps the cursor, and pages
     show relative times ("today", "starts in…"), so (cursor, minute) says a
     page rendered earlier is still right."""
-    cursor: int = await conn.fetchval("select cursor from sync_state where id = 1")
+    cursor, _oldest = await store.cursor_bounds(conn)
     return cursor, now.replace(second=0, microsecond=0)
 
 

@@ -24,13 +24,12 @@ from litestar.exceptions import (
     ValidationException,
 )
 from litestar.response import Redirect
-from litestar.utils.scope.state import ScopeState
 
 from outings import i18n
 from outings.db import TransientDatabaseError
 from outings.i18n import gettext as _
 from outings.web import flash
-from outings.web.templating import csrf_input, layout_context
+from outings.web.templating import csrf_input, csrf_token, layout_context
 
 log = logging.getLogger("outings.errors")
 
@@ -105,11 +104,6 @@ def _describe(exc: Exception) -> tuple[int, str, str, dict[str, str]]:
     return 500, "server_error", _("Sorry, something went wrong on our side."), {}
 
 
-def _token(request: Request[Any, Any, Any]) -> str | None:
-    token = ScopeState.from_scope(request.scope).csrf_token
-    return token if isinstance(token, str) else None
-
-
 def handle_exception(request: Request[Any, Any, Any], exc: Exception) -> Response[Any] | Redirect:
     status, code, message, fields = _describe(exc)
     if status >= 500 and not isinstance(exc, TransientDatabaseError):
@@ -147,7 +141,7 @@ def handle_exception(request: Request[Any, Any, Any], exc: Exception) -> Respons
         "code": code,
         "message": message,
         "title": message,
-        "csrf_input": csrf_input(_token(request)),
+        "csrf_input": csrf_input(csrf_token(request)),
     }
     try:
         # Rendered here, not lazily, so that a broken error page still answers.

@@ -1,0 +1,166 @@
+"""Pages rendered once and shared, until what they show changes.
+
+Most visits of the list and of outing pages come from people who are not
+signed in (a link a host shared): they all see the same page for the same
+address, language and data. Such a page is rendered once and kept with its
+gzip until the data changes (the caller's key says when).
+
+A signed-in parent's list differs from another's only in the header's
+account link and the messages for them (the "me" and "news" blocks of
+base.html): one copy is kept for every member, with markers there, and each
+request renders just those two blocks and puts them in.
+
+A form on a kept page that needs a CSRF token gets it per request: the copy
+holds a marker in its place.
+"""
+
+from __future__ import annotations
+
+import gzip
+from collections.abc import Hashable
+from typing import Any
+
+import msgspec
+from litestar import MediaType, Request, Response
+from litestar.datastructures import Cookie
+from litestar.utils.scope.state import ScopeState
+from markupsafe import Markup
+
+from outings import i18n
+from outings.web import flash
+from outings.web.cache import LRU
+from outings.web.templating import HEADERS, csrf_input, csrf_token, layout_context
+
+_TOKEN_MARK = "\x00csrf-token\x00"  # noqa: S105 - a marker, not a secret
+_HOLES = {name: Markup("\x00hole:{}\x00").format(name) for name in ("me", "news")}
+
+
+class _Shared(msgspec.Struct, frozen=True):
+    body: bytes
+    gzipped: bytes | None  # None when the page holds a token, which differs per visitor
+
+
+class _Member:
+    """Stands for "a signed-in parent" in a copy shared by members: using any
+    of their details outside the me/news blocks fails loudly, never leaks."""
+
+    def __bool__(self) -> bool:
+        return True
+
+    def __getattr__(self, name: str) -> Any:
+        raise AttributeError(f"a page shared by members used user.{name} outside its blocks")
+
+
+def is_shared(request: Request[Any, Any, Any]) -> bool:
+    """Whether this visitor sees what everyone not signed in sees (no message waiting)."""
+    return request.state.get("user") is None and flash.COOKIE not in request.cookies
+
+
+def kept_page(
+    request: Request[Any, Any, Any], address: str, key: Hashable, template: str
+) -> Response[bytes] | None:
+    """The kept copy of a page for visitors, if ``key`` (the data it shows) is still current."""
+    shared = _cache(request).get(_key(template, address, key, "visitor"))
+    return None if shared is None else _respond(request, shared)
+
+
+def shared_page(
+    request: Request[Any, Any, Any], address: str, key: Hashable, template: str, **context: Any
+) -> Response[bytes]:
+    """``template`` as everyone not signed in sees it, rendered once per ``key``.
+
+    ``address`` is the page's canonical path and query (a query string with
+    extra junk shares its copy); ``key`` must change whenever what the page
+    shows may have changed. The language is added to the key here.
+    """
+    full_key = _key(template, address, key, "visitor")
+    shared = _cache(request).get(full_key)
+    if shared is None:
+        layout = {**layout_context(request, None), "full_path": address}
+        body = _render(request, template, {**layout, **context})
+        holds_token = _TOKEN_MARK.encode() in body
+        gzipped = None if holds_token else gzip.compress(body, compresslevel=6, mtime=0)
+        shared = _Shared(body=body, gzipped=gzipped)
+        _cache(request).put(full_key, shared)
+    return _respond(request, shared)
+
+
+def member_page(
+    request: Request[Any, Any, Any], address: str, key: Hashable, template: str, **context: Any
+) -> Response[bytes]:
+    """``template`` for a signed-in parent, from the copy every member shares."""
+    shown, clear = flash.take(request)
+    layout = {**layout_context(request, shown), "full_path": address}
+    full_key = _key(template, address, key, "member")
+    copy = _cache(request).get(full_key)
+    if copy is None:
+        copy = _Shared(
+            body=_render(
+                request, template, {**layout, **context, "user": _Member(), "holes": _HOLES}
+            ),
+            gzipped=None,
+        )
+        _cache(request).put(full_key, copy)
+    token = csrf_token(request)
+    env = request.app.template_engine.engine  # type: ignore[union-attr]
+    base = env.get_template("base.html")
+    own = base.new_context({**layout, "csrf_input": csrf_input(token)})
+    body = copy.body
+    for name, marker in _HOLES.items():
+        body = body.replace(marker.encode(), "".join(base.blocks[name](own)).encode())
+    return _html(_with_token(body, token), HEADERS, clear)
+
+
+def accepts_gzip(header: str) -> bool:
+    """Whether an Accept-Encoding header takes gzip ("gzip;q=0" refuses it)."""
+    for part in header.split(","):
+        coding, _sep, params = part.strip().partition(";")
+        if coding.strip().lower() in ("gzip", "x-gzip", "*"):
+            quality = params.strip().removeprefix("q=").strip()
+            return not (params.strip().startswith("q=") and _is_zero(quality))
+    return False
+
+
+def _is_zero(quality: str) -> bool:
+    try:
+        return float(quality) == 0
+    except ValueError:
+        return False
+
+
+def _cache(request: Request[Any, Any, Any]) -> LRU[_Shared]:
+    cache: LRU[_Shared] = request.app.state.page_cache
+    return cache
+
+
+def _key(template: str, address: str, key: Hashable, who: str) -> Hashable:
+    return (template, address, i18n.current_locale(), key, who)
+
+
+def _render(request: Request[Any, Any, Any], template: str, context: dict[str, Any]) -> bytes:
+    env = request.app.template_engine.engine  # type: ignore[union-attr]
+    html: str = env.get_template(template).render(
+        {**context, "csrf_input": csrf_input(_TOKEN_MARK)}
+    )
+    return html.encode()
+
+
+def _with_token(body: bytes, token: str) -> bytes:
+    return body.replace(_TOKEN_MARK.encode(), token.encode())
+
+
+def _html(
+    body: bytes, headers: dict[str, str], cookies: list[Cookie] | None = None
+) -> Response[bytes]:
+    return Response(body, media_type=MediaType.HTML, headers=headers, cookies=cookies)
+
+
+def _respond(request: Request[Any, Any, Any], shared: _Shared) -> Response[bytes]:
+    if shared.gzipped is None:
+        return _html(_with_token(shared.body, csrf_token(request)), HEADERS)
+    if not accepts_gzip(request.headers.get("accept-encoding", "")):
+        return _html(shared.body, HEADERS)
+    # Already compressed: Litestar's compression passes on what a cache gave.
+    ScopeState.from_scope(request.scope).is_cached = True
+    vary = f"{HEADERS['vary']}, accept-encoding"
+    return _html(shared.gzipped, {**HEADERS, "content-encoding": "gzip", "vary": vary})
