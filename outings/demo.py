@@ -13,6 +13,7 @@ import hashlib
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from outings import changelog
 from outings.accounts import store
 from outings.accounts.models import User
 from outings.db import Database, now_iso
@@ -22,7 +23,6 @@ from outings.outing import rsvp_store, rules, service
 from outings.outing.models import Outing
 from outings.outing.rules import OutingInput
 from outings.settings import Settings
-from outings.sync import changes
 from outings.venue import store as venue_store
 from outings.venue.models import VenueInput
 
@@ -97,7 +97,7 @@ async def _add_venues(w: Writer) -> int:
         await venue_store.set_amenities(w, venue_id, data, adder, now)
         if v.verified:
             await venue_store.verify(w, venue_id, None, now)
-        await changes.record(w, "venue", venue_id)
+        await changelog.record(w, "venue", venue_id)
     return added
 
 

@@ -289,3 +289,33 @@ def test_push_refuses_what_it_cannot_take(client: Client, host: Client) -> None:
     anonymous = push(host, device, (1, "rsvp.set", {}))
     assert anonymous.status_code == 401
     assert anonymous.json()["error"]["code"] == "sign_in_needed"
+
+
+def test_a_waitlist_moving_up_reaches_every_phone(host: Client, family: Family) -> None:
+    """A, B, C wait 1, 2, 3; a confirmed family leaves: each phone, pulling from
+    its own last cursor, learns its new place (issue 10)."""
+    outing_id = propose(host, capacity="1")
+    going_first = family("Zed")
+    reply(going_first, outing_id)
+    waiting = [family(name) for name in ("Ana", "Bo", "Cy")]
+    for phone in waiting:
+        reply(phone, outing_id)
+    held = []
+    for phone in waiting:
+        pages, cursor = pull_all(phone, 0)
+        held.append((materialize(pages), cursor))
+    assert [mine(state, outing_id)["position"] for state, _ in held] == [1, 2, 3]
+
+    reply(going_first, outing_id, status="declined")
+
+    now = []
+    for phone, (state, cursor) in zip(waiting, held, strict=True):
+        pages, _ = pull_all(phone, cursor)
+        seat = mine(materialize(pages, state), outing_id)
+        now.append((seat["state"], seat["position"]))
+    assert now == [("confirmed", None), ("waitlisted", 1), ("waitlisted", 2)]
+
+
+def mine(state: dict[tuple[str, str], Any], outing_id: str) -> dict[str, Any]:
+    seat: dict[str, Any] = state[("rsvp", outing_id)]
+    return seat

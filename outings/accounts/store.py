@@ -59,13 +59,6 @@ async def get_user(conn: Conn, user_id: str) -> User | None:
     return None if row is None else _user(row, await _roles(conn, user_id))
 
 
-async def rename_user(w: Writer, user_id: str, display_name: str, now: str) -> None:
-    await w.execute(
-        "update users set display_name = ?, updated_at = ? where id = ?",
-        (display_name, now, user_id),
-    )
-
-
 async def find_users(conn: Conn, name_or_id: str) -> list[User]:
     rows = await conn.fetchall(
         "select * from users where id = ? or display_name = ? order by created_at",

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from outings import changelog
 from outings.accounts.models import User
 from outings.db import Database, now_iso
 from outings.db.database import Writer
 from outings.i18n import gettext as _
 from outings.moderation import store
 from outings.notifications import notify
+from outings.outing import service as outing_service
 from outings.refusals import Invalid, Refused
-from outings.sync import changes
 from outings.venue import rules as venue_rules
 from outings.venue import service as venue_service
 from outings.venue import store as venue_store
@@ -66,7 +67,7 @@ async def verify_venue(db: Database, moderator: User, venue_id: str) -> None:
         now = now_iso()
         await venue_store.verify(w, venue_id, moderator.id, now)
         await store.log(w, moderator.id, "verify", "venue", venue_id, "", now)
-        await changes.record(w, "venue", venue_id)
+        await changelog.record(w, "venue", venue_id)
 
     await db.write(run)
 
@@ -86,7 +87,7 @@ async def decide_claim(db: Database, moderator: User, claim_id: str, approve: bo
             await venue_store.set_manager(w, venue.id, claim["user_id"], now)
             others = await venue_store.refuse_other_claims(w, venue.id, claim_id, moderator.id, now)
             await notify(w, others, "claim_refused", None, now, title=venue.name)
-            await changes.record(w, "venue", venue.id)
+            await changelog.record(w, "venue", venue.id)
         await notify(w, [claim["user_id"]], f"claim_{status}", None, now, title=venue.name)
         await store.log(w, moderator.id, f"claim_{status}", "venue", venue.id, "", now)
 
@@ -110,14 +111,14 @@ async def hide(
             raise Refused("not_found", _("We could not find that."))
         author_id, title = found
         now = now_iso()
-        table = {"venue": "venues", "outing": "outings", "comment": "comments"}[target_type]
-        await w.execute(
-            f"update {table} set hidden_at = ?, hidden_reason = ? where id = ?",
-            (now, text, target_id),
-        )
+        hide_in = {
+            "venue": venue_service.hide_in,
+            "outing": outing_service.hide_in,
+            "comment": outing_service.hide_comment_in,
+        }[target_type]
+        await hide_in(w, target_id, text, now)
         await store.resolve(w, target_type, target_id, moderator.id, "hidden", now)
         await store.log(w, moderator.id, "hide", target_type, target_id, text, now)
-        await changes.record(w, target_type, target_id, op="del")  # type: ignore[arg-type]
         if author_id:
             await notify(w, [author_id], "hidden", None, now, title=title, reason=text)
 

@@ -11,12 +11,11 @@ import msgspec
 from litestar import Request, Response, get
 from litestar.params import FromQuery
 
-from outings import i18n
+from outings import changelog, i18n
 from outings.db.database import Reader
 from outings.outing import display, rules, service, store
 from outings.outing.models import CATEGORIES
 from outings.settings import Settings
-from outings.sync import changes
 from outings.web.cache import LRU
 from outings.web.deps import DB, Conf
 from outings.web.shared_pages import is_shared, member_page, shared_page
@@ -82,7 +81,7 @@ async def browse(
     today = now.astimezone(settings.tz).date()
     cache: LRU[tuple[str, list[str]]] = request.app.state.list_cache
     async with db.reader() as r:
-        key = (filters, number, locale, await changes.data_version(r, now))
+        key = (filters, number, locale, await changelog.data_version(r, now))
         cached = cache.get(key)
         if cached is None:
             cached = await _results(request, r, settings, filters, number, now, today)

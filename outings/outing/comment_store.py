@@ -39,14 +39,15 @@ async def for_outing(conn: Conn, outing_id: str) -> list[Comment]:
 
 
 async def many(conn: Conn, comment_ids: list[str]) -> dict[str, Comment]:
-    """Live comments by id, in one query."""
+    """Live comments on shown outings by id, in one query."""
     if not comment_ids:
         return {}
     marks = placeholders(comment_ids)
     rows = await conn.fetchall(
         "select c.*, u.display_name as author_name from comments c"
-        f" join users u on u.id = c.author_id where c.id in ({marks})"
-        " and c.deleted_at is null and c.hidden_at is null",
+        " join users u on u.id = c.author_id"
+        " join outings o on o.id = c.outing_id and o.hidden_at is null"
+        f" where c.id in ({marks}) and c.deleted_at is null and c.hidden_at is null",
         comment_ids,
     )
     return {
@@ -73,3 +74,18 @@ async def author_of(conn: Conn, comment_id: str) -> tuple[str, str] | None:
 
 async def delete(w: Writer, comment_id: str, now: str) -> None:
     await w.execute("update comments set deleted_at = ? where id = ?", (now, comment_id))
+
+
+async def ids_on(conn: Conn, outing_id: str) -> list[str]:
+    rows = await conn.fetchall(
+        "select id from comments where outing_id = ? and deleted_at is null and hidden_at is null",
+        (outing_id,),
+    )
+    return [r["id"] for r in rows]
+
+
+async def hide(w: Writer, comment_id: str, reason: str, now: str) -> None:
+    await w.execute(
+        "update comments set hidden_at = ?, hidden_reason = ? where id = ?",
+        (now, reason, comment_id),
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from outings.db import Row, placeholders
 from outings.db.database import Conn, Writer
 from outings.outing.models import Attendee, Seat
@@ -30,22 +32,40 @@ async def seat(conn: Conn, outing_id: str, user_id: str) -> Seat | None:
     return None if row is None else _seat(row)
 
 
-async def mine_many(conn: Conn, user_id: str, outing_ids: list[str]) -> dict[str, Row]:
-    """One family's RSVPs to these outings, each with its waitlist position, in one query.
+#: An RSVP as a pull sends it, with its place on the waitlist (counted in the
+#: order of :func:`capacity.position`); RSVPs to hidden outings are not sent.
+#: Comparing these rows before and after a change is how every RSVP whose
+#: place moved is found and sent again (``outing.service``), so the two can
+#: never disagree.
+_PULLED = (
+    "select r.outing_id, r.user_id, r.status, r.adults, r.children, r.state,"
+    " case when r.state = 'waitlisted' then (select count(*) from rsvps w"
+    " where w.outing_id = r.outing_id and w.state = 'waitlisted' and (w.queued_seq <"
+    " r.queued_seq or (w.queued_seq = r.queued_seq and w.user_id <= r.user_id))) end"
+    " as position from rsvps r join outings o on o.id = r.outing_id and o.hidden_at is null"
+)
+PULLED_FIELDS = ("outing_id", "status", "adults", "children", "state", "position")
 
-    The position counts the same order as :func:`capacity.position`.
-    """
+
+def _pulled(row: Row) -> dict[str, Any]:
+    return {name: row[name] for name in PULLED_FIELDS}
+
+
+async def pulled_for_outing(conn: Conn, outing_id: str) -> dict[str, dict[str, Any]]:
+    """Every family's RSVP to one outing as a pull sends it, by user id."""
+    rows = await conn.fetchall(_PULLED + " where r.outing_id = ?", (outing_id,))
+    return {r["user_id"]: _pulled(r) for r in rows}
+
+
+async def mine_many(conn: Conn, user_id: str, outing_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """One family's RSVPs to these outings as a pull sends them, in one query."""
     if not outing_ids:
         return {}
     marks = placeholders(outing_ids)
     rows = await conn.fetchall(
-        "select r.*, case when r.state = 'waitlisted' then (select count(*) from rsvps w"
-        " where w.outing_id = r.outing_id and w.state = 'waitlisted' and (w.queued_seq <"
-        " r.queued_seq or (w.queued_seq = r.queued_seq and w.user_id <= r.user_id))) end"
-        f" as position from rsvps r where r.user_id = ? and r.outing_id in ({marks})",
-        (user_id, *outing_ids),
+        _PULLED + f" where r.user_id = ? and r.outing_id in ({marks})", (user_id, *outing_ids)
     )
-    return {r["outing_id"]: r for r in rows}
+    return {r["outing_id"]: _pulled(r) for r in rows}
 
 
 async def save(w: Writer, outing_id: str, seat: Seat, now: str) -> None:

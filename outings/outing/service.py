@@ -8,10 +8,14 @@ rule is enforced in one place whatever way a change arrives. A refusal is a
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
+from typing import Any
 
 import msgspec
 
+from outings import changelog
 from outings.accounts.models import User
 from outings.db import Database, now_iso
 from outings.db.database import Writer
@@ -21,7 +25,6 @@ from outings.outing import capacity, comment_store, rsvp_store, rules, store
 from outings.outing.models import Comment, Outing, RsvpState, RsvpStatus, Seat
 from outings.outing.rules import OutingInput
 from outings.refusals import Invalid, Refused
-from outings.sync import changes
 
 __all__ = ["Invalid", "Refused"]
 
@@ -67,15 +70,29 @@ async def _check_venue(w: Writer, data: OutingInput) -> None:
 
 
 async def _record_outing(w: Writer, outing_id: str) -> None:
-    await changes.record(w, "outing", outing_id)
+    await changelog.record(w, "outing", outing_id)
 
 
 async def _write_seats(w: Writer, outing_id: str, seats: list[Seat], now: str) -> None:
     for seat in seats:
         await rsvp_store.save(w, outing_id, seat, now)
-        await changes.record(
-            w, "rsvp", changes.rsvp_key(outing_id, seat.user_id), owner_id=seat.user_id
-        )
+
+
+@asynccontextmanager
+async def _seats_watched(w: Writer, outing_id: str) -> AsyncIterator[None]:
+    """Whatever runs inside may move families other than the one acting (a
+    promotion, a place further up the waitlist, an outing hidden): every RSVP
+    to this outing whose pulled fields differ afterwards is recorded, in the
+    same transaction, so each phone hears of its new place."""
+
+    def keyed(seats: dict[str, Any]) -> dict[str, Any]:
+        return {changelog.rsvp_key(outing_id, user_id): data for user_id, data in seats.items()}
+
+    before = await rsvp_store.pulled_for_outing(w, outing_id)
+    yield
+    after = await rsvp_store.pulled_for_outing(w, outing_id)
+    owners = {changelog.rsvp_key(outing_id, u): u for u in before.keys() | after.keys()}
+    await changelog.record_differences(w, "rsvp", keyed(before), keyed(after), owners=owners)
 
 
 async def _promote(w: Writer, outing: Outing, promoted: list[str], now: str) -> None:
@@ -143,10 +160,11 @@ async def edit_in(w: Writer, user: User, outing_id: str, data: OutingInput) -> E
     await _check_venue(w, data)
     stamp = now_iso()
     bump = rules.needs_new_sequence(before, data)
-    await store.update(w, outing_id, data, stamp, bump=bump)
-    seats = await rsvp_store.seats(w, outing_id)
-    outcome = capacity.change_capacity(seats, data.capacity)
-    await _write_seats(w, outing_id, outcome.changed, stamp)
+    async with _seats_watched(w, outing_id):
+        await store.update(w, outing_id, data, stamp, bump=bump)
+        seats = await rsvp_store.seats(w, outing_id)
+        outcome = capacity.change_capacity(seats, data.capacity)
+        await _write_seats(w, outing_id, outcome.changed, stamp)
     await _promote(w, before, outcome.promoted, stamp)
     if bump:
         others = [s.user_id for s in seats if s.status in ("going", "maybe")]
@@ -204,18 +222,19 @@ async def set_rsvp_in(
     refusal = rules.why_no_rsvp(outing, now)
     if refusal:
         raise Refused("cancelled" if outing.cancelled else "past", refusal)
-    seats = await rsvp_store.seats(w, outing_id)
-    outcome = capacity.set_rsvp(
-        seats,
-        outing.capacity,
-        user_id=user.id,
-        status=status,  # type: ignore[arg-type]
-        adults=adults,
-        children=children,
-        seq=await changes.next_seq(w),
-    )
     stamp = now_iso()
-    await _write_seats(w, outing_id, outcome.changed, stamp)
+    async with _seats_watched(w, outing_id):
+        seats = await rsvp_store.seats(w, outing_id)
+        outcome = capacity.set_rsvp(
+            seats,
+            outing.capacity,
+            user_id=user.id,
+            status=status,  # type: ignore[arg-type]
+            adults=adults,
+            children=children,
+            seq=await changelog.next_seq(w),
+        )
+        await _write_seats(w, outing_id, outcome.changed, stamp)
     await _promote(w, outing, outcome.promoted, stamp)
     await _record_outing(w, outing_id)
     assert outcome.mine is not None
@@ -257,7 +276,7 @@ async def add_comment_in(
         body=text,
         now=stamp,
     ):
-        await changes.record(w, "comment", comment_id)
+        await changelog.record(w, "comment", comment_id)
     return Comment(
         id=comment_id,
         outing_id=outing_id,
@@ -279,7 +298,21 @@ async def delete_comment(db: Database, user: User, comment_id: str) -> str:
         if author_id != user.id:
             raise Refused("forbidden", _("You can only delete your own comments."))
         await comment_store.delete(w, comment_id, now_iso())
-        await changes.record(w, "comment", comment_id, op="del")
+        await changelog.record(w, "comment", comment_id, op="del")
         return outing_id
 
     return await db.write(run)
+
+
+async def hide_in(w: Writer, outing_id: str, reason: str, now: str) -> None:
+    """A moderator hides an outing: it, its replies and its comments leave every phone."""
+    async with _seats_watched(w, outing_id):
+        await store.hide(w, outing_id, reason, now)
+    await changelog.record(w, "outing", outing_id, op="del")
+    for comment_id in await comment_store.ids_on(w, outing_id):
+        await changelog.record(w, "comment", comment_id, op="del")
+
+
+async def hide_comment_in(w: Writer, comment_id: str, reason: str, now: str) -> None:
+    await comment_store.hide(w, comment_id, reason, now)
+    await changelog.record(w, "comment", comment_id, op="del")

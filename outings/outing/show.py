@@ -10,6 +10,7 @@ from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from outings import changelog
 from outings.accounts.models import User
 from outings.accounts.pages import signed_in
 from outings.accounts.sessions import current_user
@@ -18,7 +19,6 @@ from outings.outing import comment_store, jsonld, rsvp_store, rules, service, st
 from outings.outing.feeds import ics_response
 from outings.outing.models import Outing
 from outings.settings import Settings
-from outings.sync import changes
 from outings.venue import store as venue_store
 from outings.web import flash
 from outings.web.deps import DB, Conf
@@ -48,7 +48,7 @@ async def show_outing(
         return await _outing_page(request, db, settings, await outing_or_404(db, ref))
     # Visitors not signed in (a link a host shared) share one copy per data version.
     async with db.reader() as r:
-        key = await changes.data_version(r, service.utcnow())
+        key = await changelog.data_version(r, service.utcnow())
     address = f"/outings/{ref}"
     kept = kept_page(request, address, key, SHOW)
     if kept is not None:

@@ -112,6 +112,21 @@ async def cancel(w: Writer, outing_id: str, reason: str, now: str) -> None:
     )
 
 
+async def hide(w: Writer, outing_id: str, reason: str, now: str) -> None:
+    await w.execute(
+        "update outings set hidden_at = ?, hidden_reason = ? where id = ?",
+        (now, reason, outing_id),
+    )
+
+
+async def ids_at_venue(conn: Conn, venue_id: str) -> list[str]:
+    """Outings shown at a venue: they carry its name, so they change when it does."""
+    rows = await conn.fetchall(
+        "select id from outings where venue_id = ? and hidden_at is null", (venue_id,)
+    )
+    return [r["id"] for r in rows]
+
+
 async def get(conn: Conn, outing_id: str) -> Outing | None:
     row = await conn.fetchone(_SELECT + " where o.id = ? and o.hidden_at is null", (outing_id,))
     return None if row is None else _outing(row)

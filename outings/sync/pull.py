@@ -10,13 +10,14 @@ from typing import Any
 
 import msgspec
 
+from outings import changelog
 from outings.accounts.models import User
 from outings.db import Database, Row
 from outings.db.database import Reader
 from outings.outing import comment_store, rsvp_store
 from outings.outing import store as outing_store
 from outings.outing.models import Outing
-from outings.sync import changes, store
+from outings.sync import store
 from outings.sync.protocol import PULL_PAGE, Change, PullResponse
 from outings.venue import store as venue_store
 from outings.venue.models import Venue
@@ -81,15 +82,8 @@ async def _load(r: Reader, rows: list[Row], user_id: str | None) -> dict[tuple[s
     if user_id is not None:
         # rsvp rows reach only their owner, so they are all the caller's
         outing_ids = [key.partition(":")[0] for key in ids.get("rsvp", [])]
-        for outing_id, seat in (await rsvp_store.mine_many(r, user_id, outing_ids)).items():
-            found["rsvp", changes.rsvp_key(outing_id, user_id)] = {
-                "outing_id": outing_id,
-                "status": seat["status"],
-                "adults": seat["adults"],
-                "children": seat["children"],
-                "state": seat["state"],
-                "position": seat["position"],
-            }
+        for outing_id, data in (await rsvp_store.mine_many(r, user_id, outing_ids)).items():
+            found["rsvp", changelog.rsvp_key(outing_id, user_id)] = data
     return found
 
 
@@ -103,11 +97,11 @@ async def pull(
 async def _pull(
     r: Reader, user: User | None, cursor: int, client_id: str | None, limit: int
 ) -> PullResponse:
-    current, oldest = await store.cursor_bounds(r)
+    current, oldest = await changelog.bounds(r)
     reset = cursor > current or (cursor != 0 and cursor < oldest)
     since = 0 if reset else cursor
     user_id = user.id if user else None
-    rows = await store.changes_after(r, since, user_id, limit + 1)
+    rows = await changelog.changes_after(r, since, user_id, limit + 1)
     has_more = len(rows) > limit
     rows = rows[:limit]
     found = await _load(r, rows, user_id)

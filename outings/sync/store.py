@@ -1,10 +1,11 @@
-"""SQL for the sync tables: clients, recorded mutation results, the change log."""
+"""SQL for the sync tables: clients and their recorded mutation results.
+
+The cursor and the change log live below the domain, in ``outings.changelog``."""
 
 from __future__ import annotations
 
 import msgspec
 
-from outings.db import Row
 from outings.db.database import Conn, Writer
 from outings.sync.protocol import MutationResult
 
@@ -48,30 +49,3 @@ async def recorded(conn: Conn, client_id: str, mutation_id: int) -> MutationResu
         (client_id, mutation_id),
     )
     return None if raw is None else _decode_result(raw)
-
-
-async def cursor_bounds(conn: Conn) -> tuple[int, int]:
-    """(current cursor, oldest cursor a pull may continue from)."""
-    row = await conn.fetchone("select cursor, min_cursor from sync_state where id = 1")
-    assert row is not None
-    return row["cursor"], row["min_cursor"]
-
-
-async def changes_after(conn: Conn, cursor: int, user_id: str | None, limit: int) -> list[Row]:
-    """The change log after ``cursor`` that ``user_id`` may see, oldest first."""
-    columns = "entity_type, entity_id, cursor, op, owner_id"
-    public = (
-        f"select {columns} from sync_changes"
-        " where owner_id is null and cursor > ? order by cursor limit ?"
-    )
-    if user_id is None:
-        return await conn.fetchall(public, (cursor, limit))
-    # Each side reads its own stretch of the (owner_id, cursor) index: a page
-    # costs the same however many other families' RSVPs the log holds.
-    return await conn.fetchall(
-        f"select * from ({public}) union all select * from ("
-        f"select {columns} from sync_changes"
-        " where owner_id = ? and cursor > ? order by cursor limit ?"
-        ") order by cursor limit ?",
-        (cursor, limit, user_id, cursor, limit, limit),
-    )

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from outings import changelog
 from outings.accounts.models import User
 from outings.db import Database, now_iso
 from outings.db.database import Writer
 from outings.i18n import gettext as _
 from outings.ids import new_id
 from outings.notifications import notify
+from outings.outing import store as outing_store
 from outings.refusals import Invalid, Refused
-from outings.sync import changes
 from outings.venue import rules, store
 from outings.venue.models import Venue, VenueInput
 
@@ -44,7 +45,7 @@ async def create_in(
         w, venue_id, data, created_by=user.id, manager_id=user.id if manage else None, now=now
     )
     await store.set_amenities(w, venue_id, data, user.id, now)
-    await changes.record(w, "venue", venue_id)
+    await changelog.record(w, "venue", venue_id)
     return await load(w, venue_id)
 
 
@@ -64,8 +65,19 @@ async def update_in(w: Writer, user: User, venue_id: str, data: VenueInput) -> V
     now = now_iso()
     await store.update(w, venue_id, data, now)
     await store.set_amenities(w, venue_id, data, user.id, now)
-    await changes.record(w, "venue", venue_id)
+    await changelog.record(w, "venue", venue_id)
+    if data.name != venue.name:
+        # outings carry the venue's name
+        await changelog.record_each(w, "outing", await outing_store.ids_at_venue(w, venue_id))
     return await load(w, venue_id)
+
+
+async def hide_in(w: Writer, venue_id: str, reason: str, now: str) -> None:
+    """A moderator hides a place: it leaves every phone, and the outings there
+    no longer name it."""
+    await store.hide(w, venue_id, reason, now)
+    await changelog.record(w, "venue", venue_id, op="del")
+    await changelog.record_each(w, "outing", await outing_store.ids_at_venue(w, venue_id))
 
 
 async def update(db: Database, user: User, venue_id: str, data: VenueInput) -> Venue:
@@ -100,7 +112,7 @@ async def confirm(db: Database, user: User, venue_id: str) -> None:
     async def run(w: Writer) -> None:
         await load(w, venue_id)
         await store.confirm_amenities(w, venue_id, user.id, now_iso())
-        await changes.record(w, "venue", venue_id)
+        await changelog.record(w, "venue", venue_id)
 
     await db.write(run)
 

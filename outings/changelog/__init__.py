@@ -1,0 +1,114 @@
+"""The change cursor and the change log: storage-level, below every domain.
+
+Every write records what it changed inside its own transaction, by calling
+down here; ``sync/`` only reads the log (pull). The cursor is a counter in
+``sync_state`` bumped by the writer, so its order is the commit order and a
+pull never skips a change committed later with a smaller number (DESIGN.md,
+Sync API).
+
+An entity is recorded whenever anything a pull sends of it changes — its own
+fields *and* the fields derived from other rows (an RSVP's waitlist position,
+an outing's counts or venue name). :func:`record_differences` is the one way
+to do the derived part: compare what a pull would send before and after a
+change, and record every entity that differs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+from outings.changelog import store
+from outings.db import Row, now_iso
+from outings.db.database import Conn, Writer
+
+EntityType = Literal["outing", "rsvp", "comment", "venue"]
+
+#: A phone whose cursor is older than the oldest tombstone kept gets a fresh
+#: snapshot (``reset``) instead of the changes: tombstones are kept this long.
+RETENTION_DAYS = 30
+
+
+async def next_seq(w: Writer) -> int:
+    """The next value of the server's one counter (also used for first-come order)."""
+    return await store.bump(w)
+
+
+async def record(
+    w: Writer,
+    entity_type: EntityType,
+    entity_id: str,
+    *,
+    op: Literal["put", "del"] = "put",
+    owner_id: str | None = None,
+) -> int:
+    cursor = await store.bump(w)
+    await store.upsert(w, entity_type, entity_id, cursor, op, owner_id, now_iso())
+    return cursor
+
+
+async def record_each(w: Writer, entity_type: EntityType, entity_ids: Iterable[str]) -> None:
+    for entity_id in entity_ids:
+        await record(w, entity_type, entity_id)
+
+
+async def record_differences(
+    w: Writer,
+    entity_type: EntityType,
+    before: Mapping[str, Any],
+    after: Mapping[str, Any],
+    *,
+    owners: Mapping[str, str] | None = None,
+) -> None:
+    """Record each entity whose pulled data differs: ``put`` when it is there
+    after, ``del`` when it is gone. Keys are entity ids; ``owners`` gives the
+    owner of entities only their owner pulls."""
+    owners = owners or {}
+    for key in sorted(before.keys() | after.keys()):
+        if before.get(key) != after.get(key):
+            await record(
+                w,
+                entity_type,
+                key,
+                op="put" if key in after else "del",
+                owner_id=owners.get(key),
+            )
+
+
+async def bounds(conn: Conn) -> tuple[int, int]:
+    """(current cursor, oldest cursor a pull may continue from)."""
+    return await store.bounds(conn)
+
+
+async def data_version(conn: Conn, now: datetime) -> tuple[int, datetime]:
+    """What a rendered page depends on: every write bumps the cursor, and pages
+    show relative times ("today", "starts in…"), so (cursor, minute) says a
+    page rendered earlier is still right."""
+    cursor, _oldest = await store.bounds(conn)
+    return cursor, now.replace(second=0, microsecond=0)
+
+
+async def compact(w: Writer, now: datetime, keep_days: int = RETENTION_DAYS) -> int:
+    """Drop tombstones older than ``keep_days`` and raise the floor a pull may
+    continue from; returns how many were dropped.
+
+    Only tombstones can go: the log holds one row per entity (its latest
+    change), so nothing else is superseded. A phone whose cursor is below the
+    new floor may have missed a dropped tombstone, so it is sent a fresh
+    snapshot (``reset``) instead.
+    """
+    cutoff = (now - timedelta(days=keep_days)).isoformat(timespec="microseconds")
+    dropped, newest = await store.drop_tombstones(w, cutoff.replace("+00:00", "Z"))
+    if newest is not None:
+        await store.raise_floor(w, newest)
+    return dropped
+
+
+def rsvp_key(outing_id: str, user_id: str) -> str:
+    return f"{outing_id}:{user_id}"
+
+
+async def changes_after(conn: Conn, cursor: int, user_id: str | None, limit: int) -> list[Row]:
+    """The change log after ``cursor`` that ``user_id`` may see, oldest first."""
+    return await store.after(conn, cursor, user_id, limit)

@@ -1,0 +1,77 @@
+"""SQL for ``sync_state`` (the cursor) and ``sync_changes`` (the change log)."""
+
+from __future__ import annotations
+
+from outings.db import Row
+from outings.db.database import Conn, Writer
+
+
+async def bump(w: Writer) -> int:
+    value: int = await w.fetchval(
+        "update sync_state set cursor = cursor + 1 where id = 1 returning cursor"
+    )
+    return value
+
+
+async def upsert(
+    w: Writer,
+    entity_type: str,
+    entity_id: str,
+    cursor: int,
+    op: str,
+    owner_id: str | None,
+    now: str,
+) -> None:
+    await w.execute(
+        "insert into sync_changes (entity_type, entity_id, cursor, op, owner_id, changed_at)"
+        " values (?, ?, ?, ?, ?, ?) on conflict (entity_type, entity_id) do update set"
+        " cursor = excluded.cursor, op = excluded.op, owner_id = excluded.owner_id,"
+        " changed_at = excluded.changed_at",
+        (entity_type, entity_id, cursor, op, owner_id, now),
+    )
+
+
+async def bounds(conn: Conn) -> tuple[int, int]:
+    """(current cursor, oldest cursor a pull may continue from)."""
+    row = await conn.fetchone("select cursor, min_cursor from sync_state where id = 1")
+    assert row is not None
+    return row["cursor"], row["min_cursor"]
+
+
+async def after(conn: Conn, cursor: int, user_id: str | None, limit: int) -> list[Row]:
+    """The change log after ``cursor`` that ``user_id`` may see, oldest first."""
+    columns = "entity_type, entity_id, cursor, op, owner_id"
+    public = (
+        f"select {columns} from sync_changes"
+        " where owner_id is null and cursor > ? order by cursor limit ?"
+    )
+    if user_id is None:
+        return await conn.fetchall(public, (cursor, limit))
+    # Each side reads its own stretch of the (owner_id, cursor) index: a page
+    # costs the same however many other families' RSVPs the log holds.
+    return await conn.fetchall(
+        f"select * from ({public}) union all select * from ("
+        f"select {columns} from sync_changes"
+        " where owner_id = ? and cursor > ? order by cursor limit ?"
+        ") order by cursor limit ?",
+        (cursor, limit, user_id, cursor, limit, limit),
+    )
+
+
+async def drop_tombstones(w: Writer, before: str) -> tuple[int, int | None]:
+    """Delete tombstones recorded before ``before``: (how many, the newest cursor dropped)."""
+    newest = await w.fetchval(
+        "select max(cursor) from sync_changes where op = 'del' and changed_at < ?", (before,)
+    )
+    if newest is None:
+        return 0, None
+    dropped = await w.execute(
+        "delete from sync_changes where op = 'del' and cursor <= ?", (newest,)
+    )
+    return dropped, newest
+
+
+async def raise_floor(w: Writer, cursor: int) -> None:
+    await w.execute(
+        "update sync_state set min_cursor = ? where id = 1 and min_cursor < ?", (cursor, cursor)
+    )
