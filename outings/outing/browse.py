@@ -21,6 +21,9 @@ from outings.web.deps import DB, Conf
 from outings.web.shared_pages import is_shared, member_page, shared_page
 
 PAGE_SIZE = 40
+#: No list has more pages than this; a larger number is someone's typo or probe
+#: (and one SQLite cannot take as an offset).
+LAST_PAGE = 1000
 
 
 class ListFilters(msgspec.Struct, kw_only=True, frozen=True):
@@ -71,12 +74,13 @@ async def browse(
     age: FromQuery[str] = "",
     area: FromQuery[str] = "",
     q: FromQuery[str] = "",
-    page_number: FromQuery[int] = 1,
+    page_number: FromQuery[str] = "1",
 ) -> Response[bytes]:
     """Upcoming outings, soonest first, grouped by day, with filters kept in the URL."""
     filters = _filters(category, when, age, area, q)
     now = service.utcnow()
-    number = max(page_number, 1)
+    number = min(int(page_number), LAST_PAGE) if page_number.isdigit() else 1
+    number = max(number, 1)
     locale = i18n.current_locale()
     today = now.astimezone(settings.tz).date()
     cache: LRU[tuple[str, list[str]]] = request.app.state.list_cache

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 import msgspec
 
 from outings.i18n import gettext as _
+from outings.outing import rules
 from outings.outing.models import Outing
 from outings.outing.rules import OutingInput
 from outings.web.forms import field
@@ -132,15 +133,17 @@ class OutingForm(msgspec.Struct, kw_only=True):
                 errors[name] = _("Please give a whole number.")
         if errors or day is None or start is None or end is None:
             return None, errors
-        starts_at = datetime.combine(day, start, tzinfo=tz)
-        ends_at = datetime.combine(day, end, tzinfo=tz)
+        starts_at = rules.utc(datetime.combine(day, start, tzinfo=tz))
+        ends_at = rules.utc(datetime.combine(day, end, tzinfo=tz))
+        if starts_at is None or ends_at is None:
+            return None, {"date": _("Please choose a day from today to two years ahead.")}
         return (
             OutingInput(
                 title=v["title"],
                 category=v["category"],
                 description=v["description"],
-                starts_at=starts_at.astimezone(ZoneInfo("UTC")),
-                ends_at=ends_at.astimezone(ZoneInfo("UTC")),
+                starts_at=starts_at,
+                ends_at=ends_at,
                 venue_id=v["venue_id"] or None,
                 place=v["place"],
                 meeting_point=v["meeting_point"],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import msgspec
 
@@ -24,6 +24,11 @@ AGE_MAX_MONTHS = 216  # 18 years
 ADULTS_MAX = 6
 CHILDREN_MAX = 8
 LONGEST = timedelta(hours=12)
+#: How far ahead an outing may be planned: further is a typo, or an attack on
+#: the pages that show dates (year 9999 plus a time zone is beyond Python's).
+FURTHEST = timedelta(days=2 * 365)
+#: Stands for a time Python cannot hold in UTC: far enough to be refused.
+_BEYOND = datetime.max.replace(tzinfo=UTC)
 
 
 class OutingInput(msgspec.Struct, kw_only=True):
@@ -53,10 +58,21 @@ def _too_long(limit: int) -> str:
     return _("Please keep it under %(max)d characters.", max=limit + 1)
 
 
+def utc(moment: datetime) -> datetime | None:
+    """``moment`` in UTC, the one zone times are stored and compared in; None
+    when it has no UTC equivalent Python can hold (year 1 in Paris, 9999 at -14:00)."""
+    try:
+        return moment.astimezone(UTC)
+    except (OverflowError, ValueError):
+        return None
+
+
 def clean(data: OutingInput) -> OutingInput:
-    """The input with text trimmed and emptiness made consistent."""
+    """The input with text trimmed, emptiness made consistent and times in UTC."""
     return msgspec.structs.replace(
         data,
+        starts_at=utc(data.starts_at) or _BEYOND,
+        ends_at=utc(data.ends_at) or _BEYOND,
         title=clean_text(data.title).replace("\n", " "),
         description=clean_text(data.description),
         place=clean_text(data.place),
@@ -80,6 +96,8 @@ def check(data: OutingInput, *, now: datetime, previous: Outing | None = None) -
     start_changed = previous is None or previous.starts_at != data.starts_at
     if start_changed and data.starts_at <= now:
         errors["starts_at"] = _("The start is in the past. Please choose a later time.")
+    elif start_changed and data.starts_at > now + FURTHEST:
+        errors["starts_at"] = _("Outings can be planned up to two years ahead.")
     if data.ends_at <= data.starts_at:
         errors["ends_at"] = _("The end must be after the start.")
     elif data.ends_at - data.starts_at > LONGEST:

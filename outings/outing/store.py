@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from outings.db import Row, placeholders
@@ -23,7 +23,9 @@ left join venues v on v.id = o.venue_id and v.hidden_at is null
 
 
 def iso(moment: datetime) -> str:
-    return moment.isoformat(timespec="seconds").replace("+00:00", "Z")
+    """The one way times are stored and compared: UTC, to the second, ``Z``.
+    Stored strings compare in time order only because they share this form."""
+    return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def _outing(row: Row) -> Outing:

@@ -17,13 +17,11 @@ from outings.sync.protocol import (
     MAX_PUSH_BYTES,
     PULL_PAGE,
     PullResponse,
-    PushRequest,
     PushResponse,
+    decode_push,
 )
 from outings.web.deps import DB
 from outings.web.errors import ApiError
-
-_decode_push = msgspec.json.Decoder(PushRequest).decode
 
 
 @post("/push", status_code=200, request_max_body_size=MAX_PUSH_BYTES)
@@ -32,8 +30,8 @@ async def push(request: Request[Any, Any, Any], db: DB) -> PushResponse:
     if user is None:
         raise ApiError(401, "sign_in_needed", _("Please sign in to send your changes."))
     try:
-        body = _decode_push(await request.body())
-    except msgspec.DecodeError as exc:
+        body = decode_push(await request.body())
+    except (msgspec.DecodeError, RecursionError) as exc:
         raise ApiError(
             400, "invalid", _("The changes could not be read."), {"body": str(exc)}
         ) from exc

@@ -7,6 +7,7 @@ reason, and never blocks the mutations queued behind it.
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any, Literal
 
@@ -29,6 +30,35 @@ class RawMutation(msgspec.Struct, frozen=True):
 class PushRequest(msgspec.Struct, frozen=True):
     client_id: str
     mutations: list[RawMutation]
+
+
+_decode_push = msgspec.json.Decoder(PushRequest).decode
+
+
+def decode_push(body: bytes) -> PushRequest:
+    """The envelope of a push, each mutation's ``args`` left to be judged alone.
+
+    msgspec refuses a lone UTF-16 surrogate (``"\\ud83d"``: a phone that cut an
+    emoji in half) anywhere in the body, even in ``args`` it only skips over.
+    Python's json reads one, so such a push is split with it instead and the
+    offending ``args`` written back with the surrogate escaped: that mutation
+    alone is then rejected, never the whole queue. Raises msgspec.DecodeError
+    (or RecursionError for absurd nesting) when the envelope itself is broken.
+    """
+    try:
+        return _decode_push(body)
+    except msgspec.ValidationError:
+        raise
+    except msgspec.DecodeError as exc:
+        try:
+            data = json.loads(body)
+        except (ValueError, RecursionError):
+            raise exc from None
+        if isinstance(data, dict) and isinstance(data.get("mutations"), list):
+            for m in data["mutations"]:
+                if isinstance(m, dict) and "args" in m:
+                    m["args"] = msgspec.Raw(json.dumps(m["args"]).encode())
+        return msgspec.convert(data, PushRequest)
 
 
 class MutationError(msgspec.Struct, frozen=True):

@@ -130,7 +130,8 @@ async def _process(w: Writer, user: User, client_id: str, m: RawMutation) -> Mut
         )
     try:
         args = msgspec.json.decode(m.args, type=args_type)
-    except msgspec.ValidationError as exc:
+    except (msgspec.DecodeError, RecursionError) as exc:
+        # wrong fields, bad UTF-8, a lone surrogate, absurd nesting: this one is refused
         return _rejected(
             m.id, "invalid", _("Something in this change was not valid."), {"args": str(exc)}
         )

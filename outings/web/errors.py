@@ -75,6 +75,9 @@ def _describe(exc: Exception) -> tuple[int, str, str, dict[str, str]]:
     """Status, code, message and field errors for any exception."""
     if isinstance(exc, ApiError):
         return exc.status_code, exc.code, exc.detail, exc.fields
+    if isinstance(exc, RecursionError):
+        # Only input nests without bound here: JSON a thousand arrays deep.
+        return 400, "invalid", _("What was sent is nested too deeply to read."), {}
     if isinstance(exc, TransientDatabaseError):
         return 503, "busy", _("We are very busy right now. Please try again in a moment."), {}
     if isinstance(exc, ValidationException) or (
