@@ -12,10 +12,18 @@ one to a connection thread and back, as aiosqlite does, cost more than the
 query itself: measured on the benchmark database, it halved the pages and
 pushes served per second (see bench/README and issue 6). What can take long
 is kept off the loop: waiting for another process's write lock is an
-``asyncio.sleep`` between tries, never a blocking busy timeout, and WAL
-checkpoints (the only fsyncs under ``synchronous = normal``) run on an
-aiosqlite connection in its own thread. The methods stay ``async`` so a
-server-backed database (PostgreSQL) can take this one's place.
+``asyncio.sleep`` between tries, never a blocking busy timeout, and the fsync
+of each commit and the WAL checkpoints run in worker threads. The methods stay
+``async`` so a server-backed database (PostgreSQL) can take this one's place.
+
+Commits are durable (``synchronous = full``): a phone removes a change from
+its outbox once the server has answered, so an answered write must survive a
+power cut, not only a crash of the app. What that costs is paid once for many
+writers: *group commit*. Writes queue up; one task runs every write waiting
+at that moment inside one ``BEGIN IMMEDIATE`` transaction, each in a
+savepoint of its own (a write that fails is rolled back alone and its caller
+gets the error), then commits once, one fsync for all of them, and only then
+answers each caller. While that fsync runs, the next group gathers.
 """
 
 from __future__ import annotations
@@ -29,9 +37,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequen
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
-
-import aiosqlite
+from typing import Any, Generic, TypeVar
 
 from outings.db.migrations import apply_migrations
 
@@ -46,6 +52,8 @@ WRITE_WAIT_S = 5.0
 #: CHECKPOINT_EVERY_S seconds when anything was written.
 CHECKPOINT_COMMITS = 500
 CHECKPOINT_EVERY_S = 5.0
+#: At most this many writes share one transaction and its fsync.
+GROUP_MAX = 64
 
 log = logging.getLogger("outings.db")
 
@@ -87,7 +95,8 @@ def _connect(path: str, *, readonly: bool) -> sqlite3.Connection:
     else:
         conn.execute("pragma busy_timeout = 0")  # we wait with asyncio.sleep instead
         conn.execute("pragma journal_mode = wal")
-        conn.execute("pragma synchronous = normal")
+        # Each commit reaches the disk before the write is answered (see above).
+        conn.execute("pragma synchronous = full")
         # The checkpointer does it off the loop; this only backs it up should it
         # ever stop, so the WAL cannot grow without bound (pages of 4 KB: 40 MB).
         conn.execute("pragma wal_autocheckpoint = 10000")
@@ -144,6 +153,26 @@ class Reader(_Queries):
 Conn = Reader | Writer
 
 
+class _Pending(Generic[T]):
+    """A write waiting for its group: what to run and where its answer goes."""
+
+    __slots__ = ("answer", "fn")
+
+    def __init__(self, fn: Callable[[Writer], Awaitable[T]], answer: asyncio.Future[T]) -> None:
+        self.fn = fn
+        self.answer = answer
+
+    def succeed(self, result: T) -> None:
+        if not self.answer.done():
+            self.answer.set_result(result)
+
+    def fail(self, exc: BaseException) -> None:
+        if isinstance(exc, sqlite3.OperationalError) and is_transient(exc):
+            exc = TransientDatabaseError(str(exc))
+        if not self.answer.done():
+            self.answer.set_exception(exc)
+
+
 class Database:
     """SQLite: one serialised writer, a pool of readers, checkpoints off the loop."""
 
@@ -158,6 +187,10 @@ class Database:
         # Made in open(): an asyncio primitive belongs to the loop that first waits on it.
         self._reader_freed = asyncio.Event()
         self._checkpoint_wanted = asyncio.Event()
+        self._queue: list[_Pending[Any]] = []
+        self._queued = asyncio.Event()
+        self._idle = asyncio.Event()
+        self._committer: asyncio.Task[None] | None = None
 
     async def open(self) -> None:
         """Connect, apply pending migrations, then open the readers and the checkpointer."""
@@ -166,9 +199,13 @@ class Database:
         self._write_lock = asyncio.Lock()
         self._reader_freed = asyncio.Event()
         self._checkpoint_wanted = asyncio.Event()
+        self._queued = asyncio.Event()
+        self._idle = asyncio.Event()
+        self._idle.set()
         self._writer = _connect(self.path, readonly=False)
         async with self._write_lock:
             await self._migrate(self._writer)
+        self._committer = asyncio.create_task(self._commit_loop())
         for _ in range(READERS):
             conn = _connect(self.path, readonly=True)
             self._all_readers.append(conn)
@@ -189,6 +226,12 @@ class Database:
 
     async def close(self) -> None:
         try:
+            if self._committer is not None:
+                # Writes already queued are finished and answered first.
+                await self._idle.wait()
+                self._committer.cancel()
+                await asyncio.wait([self._committer])
+                self._committer = None
             if self._checkpointer is not None:
                 self._checkpointer.cancel()
                 await asyncio.wait([self._checkpointer])
@@ -221,31 +264,79 @@ class Database:
             pause = min(pause * 2, 0.1)
 
     async def write(self, fn: Callable[[Writer], Awaitable[T]]) -> T:
-        """Run ``fn`` in its own ``BEGIN IMMEDIATE`` transaction on the writer.
+        """Run ``fn`` in a write transaction; answer once it is on disk.
 
-        Everything ``fn`` does commits together or not at all. Busy or locked
-        databases raise :class:`TransientDatabaseError`.
+        Everything ``fn`` does commits together or not at all (it may share the
+        transaction with other writes, never their fate: see the module's
+        docstring). Busy or locked databases raise :class:`TransientDatabaseError`.
         """
-        if self._writer is None:
+        if self._writer is None or self._committer is None:
             raise RuntimeError("Database.open() was not called")
-        async with self._write_lock:
-            conn = self._writer
+        pending: _Pending[T] = _Pending(fn, asyncio.get_running_loop().create_future())
+        self._queue.append(pending)
+        self._idle.clear()
+        self._queued.set()
+        return await pending.answer
+
+    async def _commit_loop(self) -> None:
+        while True:
+            await self._queued.wait()
+            self._queued.clear()
+            while self._queue:
+                group, self._queue = self._queue[:GROUP_MAX], self._queue[GROUP_MAX:]
+                # A caller gone before its write began (a closed connection)
+                # is not written for, as when each write had its own transaction.
+                group = [p for p in group if not p.answer.cancelled()]
+                try:
+                    async with self._write_lock:
+                        await self._commit_group(group)
+                finally:
+                    for pending in group:  # never leave a caller waiting for ever
+                        pending.fail(RuntimeError("the write was interrupted"))
+            self._idle.set()
+
+    async def _commit_group(self, group: list[_Pending[Any]]) -> None:
+        conn = self._writer
+        assert conn is not None
+        if not group:
+            return
+        try:
             await self._begin(conn)
-            try:
-                result = await fn(Writer(conn))
-                conn.execute("commit")
-            except BaseException as exc:
-                # CancelledError included: a cancelled request must not leave
-                # the writer inside an open transaction.
-                if conn.in_transaction:
-                    conn.execute("rollback")
-                if isinstance(exc, sqlite3.OperationalError) and is_transient(exc):
-                    raise TransientDatabaseError(str(exc)) from exc
+        except Exception as exc:
+            for pending in group:
+                pending.fail(exc)
+            return
+        done: list[tuple[_Pending[Any], Any]] = []
+        try:
+            for pending in group:
+                conn.execute("savepoint write")
+                try:
+                    result = await pending.fn(Writer(conn))
+                except Exception as exc:
+                    conn.execute("rollback to write")
+                    conn.execute("release write")
+                    pending.fail(exc)
+                    continue
+                conn.execute("release write")
+                done.append((pending, result))
+            # The fsync: off the loop, which serves pages meanwhile while the next
+            # group queues up. Nobody else touches the writer until it returns.
+            await asyncio.to_thread(conn.execute, "commit")
+        except BaseException as exc:
+            # CancelledError included: the writer must never stay inside an
+            # open transaction, and nobody is told "done" for a lost commit.
+            if conn.in_transaction:
+                conn.execute("rollback")
+            for pending in group:
+                pending.fail(exc)
+            if not isinstance(exc, Exception):
                 raise
-            self._commits_since_checkpoint += 1
-            if self._commits_since_checkpoint >= CHECKPOINT_COMMITS:
-                self._checkpoint_wanted.set()
-            return result
+            return
+        for pending, result in done:
+            pending.succeed(result)
+        self._commits_since_checkpoint += 1
+        if self._commits_since_checkpoint >= CHECKPOINT_COMMITS:
+            self._checkpoint_wanted.set()
 
     async def _checkpoint_loop(self) -> None:
         """Copy the WAL into the database in a thread of its own, now and then.
@@ -254,22 +345,29 @@ class Database:
         from the top once a checkpoint has caught up with it.
         """
         while True:
+            # Its own connection, used only from a worker thread: a checkpoint
+            # copies pages and fsyncs the database file, too slow for the loop.
+            # (asyncio.to_thread, unlike a connection thread of aiosqlite's,
+            # never calls back into a loop that has closed meanwhile.)
+            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
             try:
-                async with aiosqlite.connect(self.path, isolation_level=None) as conn:
-                    while True:
-                        with contextlib.suppress(TimeoutError):
-                            await asyncio.wait_for(
-                                self._checkpoint_wanted.wait(), CHECKPOINT_EVERY_S
-                            )
-                        self._checkpoint_wanted.clear()
-                        if self._commits_since_checkpoint == 0:
-                            continue
-                        self._commits_since_checkpoint = 0
-                        await conn.execute("pragma wal_checkpoint(passive)")
+                while True:
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self._checkpoint_wanted.wait(), CHECKPOINT_EVERY_S)
+                    self._checkpoint_wanted.clear()
+                    if self._commits_since_checkpoint == 0:
+                        continue
+                    self._commits_since_checkpoint = 0
+                    await asyncio.to_thread(conn.execute, "pragma wal_checkpoint(passive)")
             except Exception:
                 # Never let it die quietly: say so, wait, start again on a new connection.
                 log.warning("WAL checkpoint failed; trying again shortly", exc_info=True)
                 await asyncio.sleep(CHECKPOINT_EVERY_S)
+            finally:
+                # (A checkpoint still running in its thread when cancelled keeps
+                # the connection busy; it is then closed when collected.)
+                with contextlib.suppress(sqlite3.Error):
+                    conn.close()
 
     @asynccontextmanager
     async def reader(self) -> AsyncIterator[Reader]:
