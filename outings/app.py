@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 from collections.abc import AsyncIterator
@@ -16,7 +17,7 @@ from litestar.openapi.config import OpenAPIConfig
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
-from outings import __version__, pages, pwa
+from outings import __version__, changelog, pages, pwa
 from outings.accounts import api as accounts_api
 from outings.accounts import pages as accounts_pages
 from outings.accounts.sessions import load_user
@@ -110,9 +111,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
         logging.getLogger("outings").info("database ready at %s", settings.db_path)
         warm_up(environment)
         freeze_heap()
+        compaction = asyncio.create_task(changelog.compact_forever(db, settings.sync_days))
         try:
             yield
         finally:
+            compaction.cancel()
+            await asyncio.wait([compaction])
             await db.close()
 
     app = Litestar(

@@ -14,6 +14,8 @@ COMMANDS = {
     "migrate": "create the database or bring it up to date, then exit",
     "demo": "fill the database with believable sample families, venues and outings",
     "grant": "give a user a role, e.g. `outings grant moderator Ana`",
+    "compact": "forget deletions older than OUTINGS_SYNC_DAYS in the change log (the app does"
+    " it every 6 hours)",
 }
 
 
@@ -28,6 +30,10 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--if-empty", action="store_true", help="do nothing when the database has users already"
     )
+    compact = sub.add_parser("compact", help=COMMANDS["compact"])
+    compact.add_argument(
+        "--days", type=int, default=None, help="keep this many days (default: OUTINGS_SYNC_DAYS)"
+    )
     grant = sub.add_parser("grant", help=COMMANDS["grant"])
     grant.add_argument("role", choices=["moderator", "admin"])
     grant.add_argument("user", help="the user's display name or id")
@@ -40,6 +46,18 @@ async def _migrate(settings: Settings) -> None:
     db = Database(settings.db_path)
     await db.open()
     await db.close()
+
+
+async def _compact(settings: Settings, days: int) -> int:
+    from outings import changelog
+    from outings.db import Database
+
+    db = Database(settings.db_path)
+    await db.open()
+    try:
+        return await changelog.compact_now(db, days)
+    finally:
+        await db.close()
 
 
 async def _grant(settings: Settings, role: str, who: str) -> int:
@@ -97,6 +115,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         made = asyncio.run(load_demo(settings, if_empty=args.if_empty))
         print(made)
+        return 0
+    if args.command == "compact":
+        days = settings.sync_days if args.days is None else args.days
+        if days < 1:
+            print("outings: --days must be 1 or more", file=sys.stderr)
+            return 2
+        dropped = asyncio.run(_compact(settings, days))
+        print(f"dropped {dropped} deletions older than {days} days from the change log")
         return 0
     if args.command == "grant":
         return asyncio.run(_grant(settings, args.role, args.user))

@@ -38,6 +38,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     session_days: int = 30
     #: Log level for the app's own loggers (request log included).
     log_level: str = "INFO"
+    #: Days a phone may stay offline and still catch up change by change;
+    #: the change log forgets deletions older than this, and a phone away
+    #: longer is sent a fresh copy of everything instead (its outbox is kept).
+    sync_days: int = 30
 
     def __post_init__(self) -> None:
         parts = urlsplit(self.origin)
@@ -62,6 +66,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             ) from exc
         if self.session_days < 1:
             raise SettingsError("OUTINGS_SESSION_DAYS must be 1 or more")
+        if self.sync_days < 1:
+            raise SettingsError("OUTINGS_SYNC_DAYS must be 1 or more")
         # frozen Struct: normalised values are written once, here.
         msgspec.structs.force_setattr(self, "origin", f"{parts.scheme}://{parts.netloc}")
         msgspec.structs.force_setattr(self, "rp_id", rp_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -11,8 +12,9 @@ import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
+from outings.cli import main as cli
 from outings.settings import Settings
-from tests.conftest import csrf_token, sign_up
+from tests.conftest import csrf_token, in_thread, sign_up
 from tests.outing_helpers import db, propose, reply
 from tests.softauthn import SoftAuthenticator
 
@@ -319,3 +321,42 @@ def test_a_waitlist_moving_up_reaches_every_phone(host: Client, family: Family) 
 def mine(state: dict[tuple[str, str], Any], outing_id: str) -> dict[str, Any]:
     seat: dict[str, Any] = state[("rsvp", outing_id)]
     return seat
+
+
+def test_a_phone_away_longer_than_the_log_keeps_gets_a_fresh_copy_and_sends_once(
+    host: Client, family: Family, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Deletions are forgotten after OUTINGS_SYNC_DAYS; a phone whose cursor is
+    older is sent everything afresh (``reset``), and its outbox still applies
+    each change exactly once."""
+    kept, other = propose(host, title="Still on"), propose(host, title="Another")
+    ana = family("Ana")
+    device = str(uuid.uuid4())
+    # Ana's first reply reached the server, but its answer never came back
+    assert push(ana, device, (1, "rsvp.set", going(kept))).status_code == 200
+    pages, cursor = pull_all(ana, 0)
+    before = materialize(pages)
+
+    token = csrf_token(host, f"/outings/{other}")
+    comment_id = str(uuid.uuid4())
+    host.post(
+        f"/outings/{other}/comments", data={"_csrf_token": token, "body": "Hi", "id": comment_id}
+    )
+    host.post(f"/comments/{comment_id}/delete", data={"_csrf_token": token})  # a tombstone
+    assert db(settings, "select count(*) from sync_changes where op = 'del'") == [(1,)]
+    # ... then a month and a day go by, and the log is compacted
+    with sqlite3.connect(settings.db) as conn:
+        old = (datetime.now(UTC) - timedelta(days=31)).isoformat().replace("+00:00", "Z")
+        conn.execute("update sync_changes set changed_at = ? where op = 'del'", (old,))
+    monkeypatch.setenv("OUTINGS_DB", settings.db)
+    assert in_thread(cli, ["compact"]) == 0
+    assert db(settings, "select count(*) from sync_changes where op = 'del'") == [(0,)]
+
+    assert ana.get(f"/api/sync/pull?cursor={cursor}").json()["reset"] is True
+    pages, _ = pull_all(ana, cursor)
+    assert materialize(pages, before) == materialize(pull_all(ana, 0)[0])
+    # the outbox still holds mutation 1 (never acknowledged) and a new one
+    again = push(ana, device, (1, "rsvp.set", going(kept)), (2, "rsvp.set", going(other)))
+    assert [r["status"] for r in again.json()["results"]] == ["applied", "applied"]
+    assert db(settings, "select count(*) from sync_mutations") == [(2,)]
+    assert db(settings, "select count(*), sum(state = 'confirmed') from rsvps") == [(2, 2)]

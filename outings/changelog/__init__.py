@@ -15,19 +15,22 @@ change, and record every entity that differs.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import Iterable, Mapping
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from outings.changelog import store
-from outings.db import Row, now_iso
+from outings.db import Database, Row, now_iso
 from outings.db.database import Conn, Writer
 
 EntityType = Literal["outing", "rsvp", "comment", "venue"]
 
-#: A phone whose cursor is older than the oldest tombstone kept gets a fresh
-#: snapshot (``reset``) instead of the changes: tombstones are kept this long.
-RETENTION_DAYS = 30
+#: How often the app compacts the change log while it runs.
+COMPACT_EVERY_S = 6 * 3600
+
+log = logging.getLogger("outings.changelog")
 
 
 async def next_seq(w: Writer) -> int:
@@ -89,7 +92,7 @@ async def data_version(conn: Conn, now: datetime) -> tuple[int, datetime]:
     return cursor, now.replace(second=0, microsecond=0)
 
 
-async def compact(w: Writer, now: datetime, keep_days: int = RETENTION_DAYS) -> int:
+async def compact(w: Writer, now: datetime, keep_days: int) -> int:
     """Drop tombstones older than ``keep_days`` and raise the floor a pull may
     continue from; returns how many were dropped.
 
@@ -112,3 +115,25 @@ def rsvp_key(outing_id: str, user_id: str) -> str:
 async def changes_after(conn: Conn, cursor: int, user_id: str | None, limit: int) -> list[Row]:
     """The change log after ``cursor`` that ``user_id`` may see, oldest first."""
     return await store.after(conn, cursor, user_id, limit)
+
+
+async def compact_now(db: Database, keep_days: int) -> int:
+    return await db.write(lambda w: compact(w, datetime.now(UTC), keep_days))
+
+
+async def compact_forever(db: Database, keep_days: int) -> None:
+    """Compact at start and every few hours, for as long as the app runs.
+
+    Safe with several processes on one database: each compaction is one
+    transaction, and a second one right after finds nothing to drop.
+    """
+    while True:
+        try:
+            dropped = await compact_now(db, keep_days)
+            if dropped:
+                log.info(
+                    "change log compacted: %d tombstones older than %d days", dropped, keep_days
+                )
+        except Exception:
+            log.warning("change log compaction failed; trying again later", exc_info=True)
+        await asyncio.sleep(COMPACT_EVERY_S)
