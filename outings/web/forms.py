@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from litestar.params import URLEncodedBody
 
@@ -11,8 +12,19 @@ FormData = URLEncodedBody[dict[str, Any]]
 
 
 def safe_next(value: str | None, default: str = "/") -> str:
-    """A redirect target that stays on this site: a path, never ``//host`` or a URL."""
-    if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
+    r"""A redirect target that stays on this site: a plain path, else ``default``.
+
+    Only printable ASCII after a single leading ``/``. Browsers drop tabs and
+    newlines from a URL and read ``\`` as ``/``, so ``/\t/evil.example`` or
+    ``/\evil.example`` would land on ``//evil.example``, another site
+    (issue 11). Our own paths are ASCII: their queries stay percent-encoded.
+    """
+    if not value or not value.startswith("/") or value.startswith("//"):
+        return default
+    if not all("!" <= ch <= "~" and ch != "\\" for ch in value):
+        return default
+    parts = urlsplit(value)
+    if parts.scheme or parts.netloc:
         return default
     return value
 
