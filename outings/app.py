@@ -130,6 +130,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         dependencies=_dependencies(db, settings),
         middleware=[
             middleware.request_log,
+            middleware.clean_input,
             middleware.locale,
             middleware.json_api_guard(settings.origin),
             load_user,
