@@ -137,7 +137,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             middleware.json_api_guard(settings.origin),
             load_user,
         ],
-        before_send=[security_headers(settings, assets)],
+        before_send=[security_headers(settings, assets), middleware.head_without_body],
         csrf_config=csrf,
         # Pages and JSON travel gzipped: most of a first visit on weak mobile data.
         compression_config=CompressionConfig(

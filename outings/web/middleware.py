@@ -78,6 +78,15 @@ def _is_form(scope: Scope) -> bool:
     return content_type.split(";")[0].strip().lower() == "application/x-www-form-urlencoded"
 
 
+async def head_without_body(message: Message, scope: Scope) -> None:
+    """A ``before_send`` hook: a HEAD request gets what GET would, less the body.
+
+    Its headers (the length included) stay those of the GET, as HTTP says.
+    """
+    if message["type"] == "http.response.body" and scope.get("method") == "HEAD":
+        message["body"] = b""
+
+
 def locale(app: ASGIApp) -> ASGIApp:
     """Pick the language: the parent's choice (cookie), else their browser's."""
 
