@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -40,19 +41,15 @@ def test_head_answers_like_get_without_a_body(
 @pytest.fixture
 def host_in(settings: Settings) -> Iterator[HostIn]:
     """A host signed in on an app whose outings are in the given time zone."""
+    with ExitStack() as stack:
 
-    def make(timezone: str) -> Client:
-        local = Settings(db=settings.db, origin=ORIGIN, secret="x", timezone=timezone)
-        client = TestClient(create_app(local), base_url=ORIGIN)
-        client.__enter__()
-        opened.append(client)
-        sign_up(client, SoftAuthenticator(origin=ORIGIN), "Hana")
-        return client
+        def make(timezone: str) -> Client:
+            local = Settings(db=settings.db, origin=ORIGIN, secret="x", timezone=timezone)
+            client = stack.enter_context(TestClient(create_app(local), base_url=ORIGIN))
+            sign_up(client, SoftAuthenticator(origin=ORIGIN), "Hana")
+            return client
 
-    opened: list[Client] = []
-    yield make
-    for client in opened:
-        client.__exit__(None, None, None)
+        yield make
 
 
 @pytest.mark.parametrize(
