@@ -14,6 +14,7 @@ from litestar.config.csrf import CSRFConfig
 from litestar.di import Provide
 from litestar.logging.config import LoggingConfig
 from litestar.openapi.config import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
@@ -32,6 +33,7 @@ from outings.web import middleware
 from outings.web.cache import LRU
 from outings.web.deps import DB
 from outings.web.errors import handle_exception
+from outings.web.security import security_headers
 from outings.web.static import StaticAssets, serve_static
 from outings.web.templating import make_environment
 from outings.web.warmup import freeze_heap, warm_up
@@ -134,10 +136,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
         dependencies=_dependencies(db, settings),
         middleware=[
             middleware.request_log,
+            middleware.clean_input,
             middleware.locale,
             middleware.json_api_guard(settings.origin),
             load_user,
         ],
+        before_send=[security_headers(settings, assets), middleware.head_without_body],
         csrf_config=csrf,
         # Pages and JSON travel gzipped: most of a first visit on weak mobile data.
         compression_config=CompressionConfig(
@@ -150,7 +154,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
         exception_handlers={Exception: handle_exception},
         lifespan=[lifespan],
         logging_config=_logging_config(settings),
-        openapi_config=OpenAPIConfig(title="Outings", version=__version__, path="/api/schema"),
+        # The schema as JSON only: the documentation sites load scripts from other hosts.
+        openapi_config=OpenAPIConfig(
+            title="Outings",
+            version=__version__,
+            path="/api/schema",
+            render_plugins=[JsonRenderPlugin()],
+        ),
         debug=False,
     )
     app.state.db = db

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Request, Response, Router, get
+from litestar import Request, Response, Router, get, route
 from litestar.datastructures import Cookie
 from litestar.params import FromQuery, QueryParameter
 from litestar.response import Redirect, Template
@@ -21,7 +21,7 @@ async def offline(request: Request[Any, Any, Any]) -> Template:
     return page(request, "pages/offline.html")
 
 
-@get("/healthz", cache_control=None)
+@route("/healthz", http_method=["GET", "HEAD"], cache_control=None)
 async def healthz(db: DB) -> Response[dict[str, bool]]:
     try:
         ok = await db.fetchval("select 1") == 1

@@ -48,7 +48,7 @@ def worker_source(assets: StaticAssets, source: Path = SW_SOURCE) -> bytes:
 async def service_worker(request: Request[Any, Any, Any]) -> Response[bytes]:
     return Response(
         worker_source(request.app.state.assets),
-        media_type="text/javascript; charset=utf-8",
+        media_type="text/javascript",  # Litestar adds "; charset=utf-8" to text/ types
         headers={"cache-control": "no-cache", "service-worker-allowed": "/"},
     )
 

@@ -78,3 +78,17 @@ def reply(
 def db(settings: Settings, sql: str, *params: object) -> list[tuple[Any, ...]]:
     with sqlite3.connect(settings.db) as conn:
         return list(conn.execute(sql, params))
+
+
+def make_moderator(settings: Settings, name: str) -> None:
+    """Give ``name`` the moderator role, as an admin does: ``outings grant``."""
+    import os
+
+    from outings.cli import main
+    from tests.conftest import in_thread
+
+    os.environ["OUTINGS_DB"] = settings.db
+    try:
+        assert in_thread(main, ["grant", "moderator", name]) == 0
+    finally:
+        del os.environ["OUTINGS_DB"]

@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import msgspec
-from litestar import Request, Response, get
+from litestar import Request, Response, route
 from litestar.params import FromQuery
 
 from outings import changelog, i18n
@@ -64,7 +64,7 @@ def _filters(category: str, when: str, age: str, area: str, q: str) -> ListFilte
     )
 
 
-@get("/")
+@route("/", http_method=["GET", "HEAD"])  # HEAD: the same answer, without its body
 async def browse(
     request: Request[Any, Any, Any],
     db: DB,

@@ -10,10 +10,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from icalendar import Alarm, Calendar, Event, Timezone
+from icalendar import Alarm, Calendar, Event
 
 from outings.i18n import gettext as _
 from outings.outing.models import Outing
+
+_YEAR = timedelta(days=366)
 
 
 def _event(outing: Outing, *, origin: str, tz: ZoneInfo, stamp: datetime) -> Event:
@@ -54,10 +56,13 @@ def calendar(outings: list[Outing], *, origin: str, tz: ZoneInfo, name: str) -> 
     cal.add("x-wr-calname", name)
     cal.add("x-wr-timezone", tz.key)
     stamp = datetime.now(UTC)
-    if outings:
-        first = min(o.starts_at for o in outings)
-        last = max(o.ends_at for o in outings)
-        cal.add_component(Timezone.from_tzinfo(tz, first_date=first.date(), last_date=last.date()))
     for outing in outings:
         cal.add_component(_event(outing, origin=origin, tz=tz, stamp=stamp))
+    if outings:
+        # The zone's rules from a year before the first outing to a year after
+        # the last: a window of one day held no transition, so the VTIMEZONE
+        # came out empty (no STANDARD, no DAYLIGHT) and calendar apps guessed.
+        first = min(o.starts_at for o in outings).astimezone(tz).date() - _YEAR
+        last = max(o.ends_at for o in outings).astimezone(tz).date() + _YEAR
+        cal.add_missing_timezones(first_date=first, last_date=last)
     return bytes(cal.to_ical())

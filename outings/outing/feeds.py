@@ -21,7 +21,7 @@ def ics_response(
     body = calendar.calendar(outings, origin=settings.origin, tz=settings.tz, name=name)
     return Response(
         body,
-        media_type="text/calendar; charset=utf-8",
+        media_type="text/calendar",  # Litestar adds "; charset=utf-8" to text/ types
         headers={
             "content-disposition": f'inline; filename="{filename}"',
             "cache-control": "private, max-age=300",

@@ -76,14 +76,16 @@ async def new_outing(
     venue_id: FromQuery[str] = "",
     again: FromQuery[str] = "",
 ) -> Template:
-    signed_in(request)
+    user = signed_in(request)
     now = service.utcnow()
     form = OutingForm.blank(new_id(), now, settings.tz, i18n.language_name(i18n.current_locale()))
     if again and is_uuid(again):
-        # "Propose again": the same outing a week later, as a new one.
+        # "Propose again": the same outing a week later, as a new one. Only
+        # its host's own: the copy holds the private meeting point (issue 11).
+        # Anyone else gets the blank form, as for an outing that does not exist.
         async with db.reader() as r:
             source = await store.get(r, again)
-        if source is not None:
+        if source is not None and source.host_id == user.id:
             day = source.starts_at.astimezone(settings.tz).date()
             while datetime.combine(day, datetime.min.time(), settings.tz) <= now:
                 day += timedelta(days=7)

@@ -1,4 +1,4 @@
-"""Middleware every request passes: the request log, the language, the API's door."""
+"""Middleware every request passes: the request log, clean input, the language, the API's door."""
 
 from __future__ import annotations
 
@@ -7,11 +7,14 @@ import time
 from typing import Any
 
 import msgspec
+from litestar.connection import Request
 from litestar.datastructures import Headers
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.utils.scope.state import ScopeState
 
 from outings import i18n
+from outings.web import forms
 
 log = logging.getLogger("outings.request")
 _encode = msgspec.json.Encoder().encode
@@ -45,6 +48,43 @@ def request_log(app: ASGIApp) -> ASGIApp:
             log.info(_encode(record).decode())
 
     return middleware
+
+
+def clean_input(app: ASGIApp) -> ASGIApp:
+    """Take control characters out of the query string and of URL-encoded forms.
+
+    Before anything reads them (the CSRF check reads the form too), so every
+    handler gets clean text; see :func:`outings.web.forms.clean_encoded`.
+    """
+
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == ScopeType.HTTP:
+            query: bytes = scope.get("query_string", b"")
+            if query and forms.needs_cleaning(query):
+                scope["query_string"] = forms.clean_encoded(query, form=False)
+            if scope["method"] == "POST" and _is_form(scope):
+                # Read once within the app's body limit (a 413 past it), then
+                # kept where Litestar reads a request's body from.
+                body = await Request[Any, Any, Any](scope, receive).body()
+                if forms.needs_cleaning(body):
+                    ScopeState.from_scope(scope).body = forms.clean_encoded(body, form=True)
+        await app(scope, receive, send)
+
+    return middleware
+
+
+def _is_form(scope: Scope) -> bool:
+    content_type = Headers.from_scope(scope).get("content-type", "")
+    return content_type.split(";")[0].strip().lower() == "application/x-www-form-urlencoded"
+
+
+async def head_without_body(message: Message, scope: Scope) -> None:
+    """A ``before_send`` hook: a HEAD request gets what GET would, less the body.
+
+    Its headers (the length included) stay those of the GET, as HTTP says.
+    """
+    if message["type"] == "http.response.body" and scope.get("method") == "HEAD":
+        message["body"] = b""
 
 
 def locale(app: ASGIApp) -> ASGIApp:

@@ -12,12 +12,18 @@ request renders just those two blocks and puts them in.
 
 A form on a kept page that needs a CSRF token gets it per request: the copy
 holds a marker in its place.
+
+The markers carry a random nonce made when the process starts, and a copy is
+cut at its markers once, when it is rendered: text a visitor sends (a search
+for the marker, say) can neither name a marker nor be spliced into (issue 11).
 """
 
 from __future__ import annotations
 
 import gzip
-from collections.abc import Hashable
+import re
+import secrets
+from collections.abc import Hashable, Mapping
 from typing import Any
 
 import msgspec
@@ -31,13 +37,28 @@ from outings.web import flash
 from outings.web.cache import LRU
 from outings.web.templating import HEADERS, csrf_input, csrf_token, layout_context
 
-_TOKEN_MARK = "\x00csrf-token\x00"  # noqa: S105 - a marker, not a secret
-_HOLES = {name: Markup("\x00hole:{}\x00").format(name) for name in ("me", "news")}
+_NONCE = secrets.token_hex(16)
+_MARK = re.compile(rb"\x00" + _NONCE.encode() + rb":([a-z-]+)\x00")
+_TOKEN = "csrf-token"  # noqa: S105 - the name of a marker, not a secret
+_TOKEN_MARK = f"\x00{_NONCE}:{_TOKEN}\x00"
+_HOLES = {name: Markup("\x00{}:{}\x00").format(_NONCE, name) for name in ("me", "news")}
 
 
 class _Shared(msgspec.Struct, frozen=True):
-    body: bytes
-    gzipped: bytes | None  # None when the page holds a token, which differs per visitor
+    #: the page cut at its markers: text, a marker's name, text, … text
+    parts: tuple[bytes, ...]
+    gzipped: bytes | None  # None when the page holds a marker: it is filled per visitor
+
+    @classmethod
+    def cut(cls, body: bytes, *, gzip_it: bool) -> _Shared:
+        parts = tuple(_MARK.split(body))
+        if len(parts) == 1 and gzip_it:
+            return cls(parts, gzip.compress(body, compresslevel=6, mtime=0))
+        return cls(parts, None)
+
+    def filled(self, values: Mapping[bytes, bytes]) -> bytes:
+        """The page with each marker's value put in, where rendering left it."""
+        return b"".join(values[p] if i % 2 else p for i, p in enumerate(self.parts))
 
 
 class _Member:
@@ -77,10 +98,7 @@ def shared_page(
     shared = _cache(request).get(full_key)
     if shared is None:
         layout = {**layout_context(request, None), "full_path": address}
-        body = _render(request, template, {**layout, **context})
-        holds_token = _TOKEN_MARK.encode() in body
-        gzipped = None if holds_token else gzip.compress(body, compresslevel=6, mtime=0)
-        shared = _Shared(body=body, gzipped=gzipped)
+        shared = _Shared.cut(_render(request, template, {**layout, **context}), gzip_it=True)
         _cache(request).put(full_key, shared)
     return _respond(request, shared)
 
@@ -94,21 +112,16 @@ def member_page(
     full_key = _key(template, address, key, "member")
     copy = _cache(request).get(full_key)
     if copy is None:
-        copy = _Shared(
-            body=_render(
-                request, template, {**layout, **context, "user": _Member(), "holes": _HOLES}
-            ),
-            gzipped=None,
-        )
+        body = _render(request, template, {**layout, **context, "user": _Member(), "holes": _HOLES})
+        copy = _Shared.cut(body, gzip_it=False)
         _cache(request).put(full_key, copy)
     token = csrf_token(request)
     env = request.app.template_engine.engine  # type: ignore[union-attr]
     base = env.get_template("base.html")
     own = base.new_context({**layout, "csrf_input": csrf_input(token)})
-    body = copy.body
-    for name, marker in _HOLES.items():
-        body = body.replace(marker.encode(), "".join(base.blocks[name](own)).encode())
-    return _html(_with_token(body, token), HEADERS, clear)
+    values = {name.encode(): "".join(base.blocks[name](own)).encode() for name in _HOLES}
+    values[_TOKEN.encode()] = token.encode()
+    return _html(copy.filled(values), HEADERS, clear)
 
 
 def accepts_gzip(header: str) -> bool:
@@ -145,10 +158,6 @@ def _render(request: Request[Any, Any, Any], template: str, context: dict[str, A
     return html.encode()
 
 
-def _with_token(body: bytes, token: str) -> bytes:
-    return body.replace(_TOKEN_MARK.encode(), token.encode())
-
-
 def _html(
     body: bytes, headers: dict[str, str], cookies: list[Cookie] | None = None
 ) -> Response[bytes]:
@@ -157,9 +166,9 @@ def _html(
 
 def _respond(request: Request[Any, Any, Any], shared: _Shared) -> Response[bytes]:
     if shared.gzipped is None:
-        return _html(_with_token(shared.body, csrf_token(request)), HEADERS)
+        return _html(shared.filled({_TOKEN.encode(): csrf_token(request).encode()}), HEADERS)
     if not accepts_gzip(request.headers.get("accept-encoding", "")):
-        return _html(shared.body, HEADERS)
+        return _html(shared.parts[0], HEADERS)
     # Already compressed: Litestar's compression passes on what a cache gave.
     ScopeState.from_scope(request.scope).is_cached = True
     vary = f"{HEADERS['vary']}, accept-encoding"

@@ -91,7 +91,6 @@ class StaticAssets:
             "cache-control": IMMUTABLE if immutable else REVALIDATE,
             "etag": f'"{asset.digest}"',
             "vary": "accept-encoding",
-            "x-content-type-options": "nosniff",
         }
         body = asset.body
         if asset.gzipped is not None and "gzip" in accept_encoding:

@@ -26,6 +26,7 @@ from outings.outing.models import CATEGORIES
 from outings.settings import Settings
 from outings.venue.models import HAS, KINDS, VALUE_LABELS
 from outings.web import flash
+from outings.web.security import importmap
 from outings.web.static import StaticAssets
 from outings.web.sync_words import sync_messages
 
@@ -123,6 +124,7 @@ def make_environment(settings: Settings, assets: StaticAssets) -> Environment:
         has_values=HAS,
         value_label=lambda value: str(VALUE_LABELS.get(value, value)),
         static=assets.url,
+        importmap=Markup(importmap(assets)),  # noqa: S704 - JSON of our own static URLs
         sync_messages=sync_messages,
         app_name=settings.rp_name,
         locales=[(code, i18n.language_name(code)) for code in i18n.LOCALES],
