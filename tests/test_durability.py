@@ -96,11 +96,13 @@ def test_every_answered_push_survives_a_kill_in_the_middle_of_a_burst(
 
     answered: dict[str, set[str]] = {}  # client id -> comment ids the server said it applied
     queues: dict[str, list[dict[str, Any]]] = {}  # what each phone still holds
+    owner: dict[str, httpx.Client] = {}
     stop = threading.Event()
 
     def burst(phone: httpx.Client) -> None:
         client_id = str(uuid.uuid4())
         answered[client_id] = set()
+        owner[client_id] = phone
         queues[client_id] = []
         next_id = 1
         while not stop.is_set():
@@ -139,9 +141,10 @@ def test_every_answered_push_survives_a_kill_in_the_middle_of_a_burst(
     # The phones come back: what they still hold is applied exactly once.
     again = start_server(tmp_path)
     try:
-        for phone, (client_id, queue) in zip(phones, queues.items(), strict=True):
+        for client_id, queue in queues.items():
             if not queue:
                 continue
+            phone = owner[client_id]
             phone.base_url = httpx.URL(again.url)
             response = phone.post(
                 "/api/sync/push", json={"client_id": client_id, "mutations": queue}
