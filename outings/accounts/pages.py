@@ -11,7 +11,7 @@ from litestar.exceptions import NotAuthorizedException, NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from outings import notifications
+from outings import changelog, notifications
 from outings.accounts import rules, service, sessions, store
 from outings.accounts.models import User
 from outings.db import now_iso
@@ -72,6 +72,8 @@ async def _me_page(
     now = now_iso()
     moment = datetime.now(UTC)
     async with db.reader() as r:
+        # read first: a change made meanwhile makes the page look older, never newer
+        version, _oldest = await changelog.bounds(r)
         passkeys = await store.list_passkeys(r, user.id)
         active = await store.list_sessions(r, user.id, now)
         hosting = await outing_store.hosted_by(r, user.id, moment)
@@ -97,6 +99,8 @@ async def _me_page(
         positions=positions,
         recent=recent,
         calendar_url=f"{settings.origin}/calendar/{token}.ics" if token else None,
+        version=version,
+        watch=[o.id for o in [*hosting, *replied]],
     )
 
 

@@ -55,6 +55,7 @@ async def show_outing(
         return kept
     outing = await outing_or_404(db, ref)
     context = await _outing_context(db, settings, None, outing)
+    context["version"] = key[0]
     return shared_page(request, address, key, SHOW, **context)
 
 
@@ -82,6 +83,8 @@ async def _outing_context(
     """What the outing page shows ``user`` (None: a visitor not signed in)."""
     now = service.utcnow()
     async with db.reader() as r:
+        # read first: a change made meanwhile makes the page look older, never newer
+        version, _oldest = await changelog.bounds(r)
         attendees = await rsvp_store.attendees(r, outing.id)
         comments = await comment_store.for_outing(r, outing.id)
         venue = await venue_store.get(r, outing.venue_id) if outing.venue_id else None
@@ -106,6 +109,8 @@ async def _outing_context(
         "comment_id": new_id(),
         "errors": {},
         "typed": {},
+        "version": version,
+        "watch": [outing.id],
     }
 
 

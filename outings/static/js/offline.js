@@ -78,33 +78,84 @@ async function sync() {
     if (results.length) connected = true;
     retryDelay = 2000;
     await showStatus();
-    if (results.length) await afterSync(results);
-    else await showVerdicts(); // a sync by the worker or another tab may have finished first
+    if (results.length && await afterSync(results)) return; // the page is being drawn again
+    if (!results.length) await showVerdicts(); // a sync elsewhere may have finished first
+    await refreshIfStale();
     warmPages();
   } catch (err) {
-    if (err.retry) connected = false;
+    if (err.retry && !err.after) connected = false;
     await showStatus();
     if (err.retry) {
-      // No signal or the server is away: try again later, a little later each time.
-      retryTimer = setTimeout(sync, retryDelay);
+      // No signal or the server is away: try again later, a little later each
+      // time, and never sooner than the server asked (Retry-After).
+      retryTimer = setTimeout(sync, Math.max(retryDelay, err.after * 1000));
       retryDelay = Math.min(retryDelay * 2, 60000);
     }
   }
 }
 
+// -- a page drawn before the latest changes ----------------------------------
+
+function edited(field) {
+  if (field.type === "hidden") return false;
+  if (field.tagName === "SELECT") {
+    // with no option marked selected in the HTML, the first one is the default
+    const initial = [...field.options].findIndex((o) => o.defaultSelected);
+    return field.selectedIndex !== Math.max(initial, 0);
+  }
+  if (field.type === "checkbox" || field.type === "radio") return field.checked !== field.defaultChecked;
+  return field.value !== field.defaultValue;
+}
+
+// The page says how new it is and which outings it shows (base.html). Once the
+// signal is back, the server says what changed since (a pull from that
+// cursor); if anything this page shows did, it is drawn again — a waitlist
+// place that moved while the phone was underground, a cancellation. Never
+// over what a parent is typing, and once per page version: should the worker
+// answer with the same old copy (a slow network), there is no reload loop.
+async function refreshIfStale() {
+  const meta = document.querySelector('meta[name="outings-version"]');
+  if (!meta || !connected || !navigator.onLine) return;
+  const watch = new Set((meta.dataset.watch || "").split(" ").filter(Boolean));
+  let body;
+  try {
+    const response = await fetch(`/api/sync/pull?cursor=${encodeURIComponent(meta.content)}`, {
+      credentials: "same-origin", cache: "no-store", headers: { Accept: "application/json" },
+    });
+    if (!response.ok) return;
+    body = await response.json();
+  } catch (err) {
+    return; // the signal went again: the next sync asks again
+  }
+  const touches = (c) => watch.has(c.id) || watch.has(c.data?.outing_id);
+  if (!body.reset && !body.has_more && !body.changes.some(touches)) {
+    meta.content = String(body.cursor); // nothing here changed: ask from there next time
+    return;
+  }
+  const typing = [...document.querySelectorAll("input, textarea, select")].some(edited)
+    || document.activeElement?.matches?.("input:not([type=hidden]), textarea");
+  const key = `outings-refreshed:${location.pathname}${location.search}`;
+  if (typing || sessionStorage.getItem(key) === meta.content) return;
+  sessionStorage.setItem(key, meta.content);
+  window.location.reload();
+}
+
+// What the server decided: shown in words, or by drawing the page again from
+// the server's truth. True when the page is being drawn again.
 async function afterSync(results) {
   const outingId = document.querySelector("[data-outing-id]")?.dataset.outingId;
   const created = results.find((r) => r.name === "outing.create" && r.status === "applied");
   if (created && document.getElementById("outing-form")) {
     window.location.assign(`/outings/${created.args.id}`);
-    return;
+    return true;
   }
   if (results.some((r) => r.about === outingId || r.name === "outing.create")) {
     // Show the server's truth (places left, the waitlist) and the verdict.
     window.location.reload();
-  } else {
-    await showVerdicts();
+    return true;
   }
+  await showVerdicts();
+  return false;
 }
 
 function warmPages() {

@@ -102,16 +102,38 @@
   }
 
   class SyncError extends Error {
-    constructor(message, { retry }) {
+    constructor(message, { retry, after = 0, refused = false }) {
       super(message);
-      this.retry = retry;
+      this.retry = retry;      // worth sending again later
+      this.after = after;      // seconds the server asked us to wait (429, 503)
+      this.refused = refused;  // the server can never take this push as it is
     }
   }
 
-  async function pushOnce() {
+  // A change the server will never take (its push answered a 4xx that no
+  // retry can mend): kept as a rejected result, so the page says so, and out
+  // of the queue, so the changes behind it still go.
+  async function setAside(db, meta, mutation, error) {
+    const tx = db.transaction(["outbox", "results"], "readwrite");
+    tx.objectStore("outbox").delete(mutation.id);
+    const kept = { id: `${meta.client_id}:${mutation.id}`, status: "rejected", error,
+                   name: mutation.name, args: mutation.args, about: mutation.about,
+                   at: Date.now(), seen: false };
+    tx.objectStore("results").put(kept);
+    await done(tx);
+    return kept;
+  }
+
+  function seconds(response) {
+    const value = Number(response.headers.get("Retry-After"));
+    return Number.isFinite(value) && value > 0 ? Math.min(value, 3600) : 0;
+  }
+
+  async function pushOnce(limit = 100) {
     const db = await open();
     const { meta, outbox } = await snapshot(db);
     if (!outbox.length) return [];
+    const batch = outbox.slice(0, limit);
     let response;
     try {
       response = await fetch("/api/sync/push", {
@@ -120,7 +142,7 @@
         headers: { "Content-Type": "application/json", Accept: "application/json" },
         body: JSON.stringify({
           client_id: meta.client_id,
-          mutations: outbox.slice(0, 100).map(({ id, name, args }) => ({ id, name, args })),
+          mutations: batch.map(({ id, name, args }) => ({ id, name, args })),
         }),
       });
     } catch (err) {
@@ -133,7 +155,19 @@
       throw new SyncError("renumbered", { retry: true });
     }
     if (response.status === 401) throw new SyncError("signed-out", { retry: false });
-    if (!response.ok) throw new SyncError(`server ${response.status}`, { retry: true });
+    if (response.status === 429 || response.status >= 500) {
+      // Too many at once, or the server is away: wait (as long as it asks), then again.
+      throw new SyncError(`server ${response.status}`, { retry: true, after: seconds(response) });
+    }
+    if (!response.ok) {
+      // 400, 413, 415…: this push as it is will never be taken. Alone, the
+      // first change is set aside with the server's words; in company, the
+      // caller sends it alone to find out which change it is.
+      if (batch.length > 1) throw new SyncError("refused", { retry: false, refused: true });
+      let error = { code: "refused", message: "" };
+      try { error = (await response.json()).error || error; } catch (err) { /* not JSON */ }
+      return [await setAside(db, meta, batch[0], error)];
+    }
     const body = await response.json();
     const byId = new Map(outbox.map((m) => [m.id, m]));
     const tx = db.transaction(["outbox", "results"], "readwrite");
@@ -159,8 +193,16 @@
   async function flush() {
     const run = async () => {
       const results = [];
-      for (let round = 0; round < 20; round += 1) {
-        const batch = await pushOnce();
+      let limit = 100;
+      for (let round = 0; round < 40; round += 1) {
+        let batch;
+        try {
+          batch = await pushOnce(limit);
+        } catch (err) {
+          if (!err.refused) throw err;
+          limit = 1; // one at a time until the change the server refuses is found
+          continue;
+        }
         if (!batch.length) break;
         results.push(...batch);
       }

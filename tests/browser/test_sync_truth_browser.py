@@ -1,0 +1,100 @@
+"""What the phone shows is what the server would say now (issue 10), in Chromium."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Browser, Route, expect
+
+from tests.browser.conftest import assert_accessible, screenshot
+from tests.browser.test_offline import controlled, visit
+from tests.browser.test_outings_browser import phone
+from tests.live import LiveServer, csrf, host_outing, rows, signed_up
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_place_that_moves_while_offline_shows_once_back_online(
+    live_server: LiveServer, browser: Browser
+) -> None:
+    outing_id = host_outing(live_server, title="Baby swim", capacity="1")
+    ahead = []
+    for name in ("Bo", "Cy"):  # Bo takes the place, Cy waits first
+        parent = signed_up(live_server, name)
+        parent.post(
+            f"/outings/{outing_id}/rsvp",
+            data={"_csrf_token": csrf(parent), "status": "going", "adults": "1"},
+        )
+        ahead.append(parent)
+    page = phone(browser, live_server, "Ana")
+    url = f"{live_server.url}/outings/{outing_id}"
+    visit(page, url)
+    page.get_by_role("button", name="Save my reply").click()
+    expect(page.locator(".my-reply")).to_contain_text("number 2 on the waitlist")
+    me = page.context.new_page()
+    me.goto(f"{live_server.url}/me")
+    controlled(me)
+    expect(me.locator("#main")).to_contain_text("Waitlist: number 2")
+
+    page.context.set_offline(True)
+    # underground: Bo can't come after all, so Cy gets the place and Ana moves up
+    bo = ahead[0]
+    bo.post(
+        f"/outings/{outing_id}/rsvp",
+        data={"_csrf_token": csrf(bo), "status": "declined", "adults": "1"},
+    )
+    assert rows(
+        live_server,
+        "select u.display_name, r.state from rsvps r join users u on u.id = r.user_id"
+        " where r.state != 'none' order by r.queued_seq",
+    ) == [("Cy", "confirmed"), ("Ana", "waitlisted")]
+    page.wait_for_timeout(500)
+    expect(page.locator(".my-reply")).to_contain_text("number 2 on the waitlist")  # still old
+
+    page.context.set_offline(False)  # nobody reloads by hand
+    expect(page.locator(".my-reply")).to_contain_text("number 1 on the waitlist")
+    expect(me.locator("#main")).to_contain_text("Waitlist: number 1")
+    screenshot(page, "outing-place-moved-while-offline")
+    assert_accessible(page)
+    for parent in ahead:
+        parent.close()
+
+
+def test_a_change_the_server_refuses_is_set_aside_and_the_rest_still_go(
+    live_server: LiveServer, browser: Browser
+) -> None:
+    """A push the server can never take (400) is not retried for ever: the
+    change at fault is set aside with the server's words, the rest is sent."""
+    outing_id = host_outing(live_server, title="Story time", capacity="4")
+    page = phone(browser, live_server, "Ana")
+    visit(page, f"{live_server.url}/outings/{outing_id}")
+    page.context.set_offline(True)
+    # a change no server will take (what an old app version might have queued)
+    page.evaluate("""() => self.OutingsOutbox.enqueue("comment.add", "not an object", null)""")
+    page.get_by_role("button", name="Save my reply").click()
+    expect(page.locator("#sync-status")).to_contain_text("Waiting to sync: 2")
+    refused: list[str] = []
+
+    def refuse_bad_envelopes(route: Route) -> None:
+        body = route.request.post_data or ""
+        if '"not an object"' in body:
+            refused.append(body)
+            route.fulfill(
+                status=400,
+                content_type="application/json",
+                body='{"error": {"code": "invalid", "message": "The changes could not be read."}}',
+            )
+        else:
+            route.continue_()
+
+    page.context.route("**/api/sync/push", refuse_bad_envelopes)
+    page.context.set_offline(False)
+    expect(page.locator(".my-reply")).to_contain_text("You're in!", timeout=20_000)
+    expect(page.locator("#sync-status")).not_to_contain_text("Waiting")
+    assert len(refused) == 2  # the whole queue, then the bad change alone: never again
+    page.goto(f"{live_server.url}/me")
+    assert rows(live_server, "select state from rsvps") == [("confirmed",)]
+    results = page.evaluate("self.OutingsOutbox.results()")
+    assert [(r["name"], r["status"]) for r in sorted(results, key=lambda r: r["at"])] == [
+        ("comment.add", "rejected"),
+        ("rsvp.set", "applied"),
+    ]
