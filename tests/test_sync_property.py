@@ -36,7 +36,7 @@ from outings.venue import service as venue_service
 from outings.venue.models import VenueInput
 from tests.conftest import in_thread
 
-FAMILIES = 4
+FAMILIES = 6
 OUTINGS = 2
 State = dict[tuple[str, str], Any]
 
@@ -64,7 +64,7 @@ SHAPES: dict[str, st.SearchStrategy[tuple[Any, ...]]] = {
 KINDS = ["reply"] * 12 + ["capacity"] * 3 + ["comment", "uncomment", "rename", "pull", "pull"]
 KINDS += ["cancel", "hide"]
 operations = st.lists(
-    st.sampled_from(KINDS).flatmap(lambda kind: SHAPES[kind]), min_size=20, max_size=40
+    st.sampled_from(KINDS).flatmap(lambda kind: SHAPES[kind]), min_size=30, max_size=60
 )
 
 
@@ -120,7 +120,7 @@ async def run(db: Database, ops: list[tuple[Any, ...]]) -> None:
     )
     start = service.utcnow().replace(microsecond=0) + timedelta(days=2)
     outing_ids = []
-    for capacity in (2, 1):
+    for capacity in (1, 2):
         outing_ids.append(new_id())
         data = OutingInput(
             title="Zoo morning",

@@ -56,7 +56,18 @@ def settle(seats: list[Seat], capacity: int | None) -> list[Seat]:
     return [msgspec.structs.replace(s, state="confirmed") for s in queue[:take]]
 
 
-def _merge(seats: list[Seat], changed: list[Seat]) -> list[Seat]:
+def as_pulled(seats: list[Seat]) -> dict[str, tuple[object, ...]]:
+    """Each family's RSVP as a pull sends it (``rsvp_store.mine_many`` counts
+    the place the same way), by user id: what to compare to know whose
+    changed."""
+    places = {s.user_id: n for n, s in enumerate(waitlist(seats), start=1)}
+    return {
+        s.user_id: (s.status, s.adults, s.children, s.state, places.get(s.user_id))
+        for s in seats
+    }
+
+
+def merge(seats: list[Seat], changed: list[Seat]) -> list[Seat]:
     by_user = {s.user_id: s for s in seats}
     by_user.update({s.user_id: s for s in changed})
     return list(by_user.values())
@@ -96,9 +107,9 @@ def set_rsvp(
             state="none",
             queued_seq=None,
         )
-    after = _merge(seats, [mine])
+    after = merge(seats, [mine])
     promoted = settle(after, capacity)
-    after = _merge(after, promoted)
+    after = merge(after, promoted)
     mine = next(s for s in after if s.user_id == user_id)
     others = [s for s in promoted if s.user_id != user_id]
     return Outcome(mine=mine, changed=[mine, *others], promoted=[s.user_id for s in others])

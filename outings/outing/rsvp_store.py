@@ -33,10 +33,8 @@ async def seat(conn: Conn, outing_id: str, user_id: str) -> Seat | None:
 
 
 #: An RSVP as a pull sends it, with its place on the waitlist (counted in the
-#: order of :func:`capacity.position`); RSVPs to hidden outings are not sent.
-#: Comparing these rows before and after a change is how every RSVP whose
-#: place moved is found and sent again (``outing.service``), so the two can
-#: never disagree.
+#: order of :func:`capacity.waitlist`, as :func:`capacity.as_pulled` does to
+#: find whose place moved); RSVPs to hidden outings are not sent.
 _PULLED = (
     "select r.outing_id, r.user_id, r.status, r.adults, r.children, r.state,"
     " case when r.state = 'waitlisted' then (select count(*) from rsvps w"
@@ -49,12 +47,6 @@ PULLED_FIELDS = ("outing_id", "status", "adults", "children", "state", "position
 
 def _pulled(row: Row) -> dict[str, Any]:
     return {name: row[name] for name in PULLED_FIELDS}
-
-
-async def pulled_for_outing(conn: Conn, outing_id: str) -> dict[str, dict[str, Any]]:
-    """Every family's RSVP to one outing as a pull sends it, by user id."""
-    rows = await conn.fetchall(_PULLED + " where r.outing_id = ?", (outing_id,))
-    return {r["user_id"]: _pulled(r) for r in rows}
 
 
 async def mine_many(conn: Conn, user_id: str, outing_ids: list[str]) -> dict[str, dict[str, Any]]:

@@ -8,10 +8,7 @@ rule is enforced in one place whatever way a change arrives. A refusal is a
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import UTC, datetime
-from typing import Any
 
 import msgspec
 
@@ -73,25 +70,21 @@ async def _record_outing(w: Writer, outing_id: str) -> None:
     await changelog.record(w, "outing", outing_id)
 
 
-async def _write_seats(w: Writer, outing_id: str, seats: list[Seat], now: str) -> None:
-    for seat in seats:
+async def _write_seats(
+    w: Writer, outing_id: str, before: list[Seat], changed: list[Seat], now: str
+) -> None:
+    """Save the changed seats, and record every RSVP to this outing whose pulled
+    fields moved, the acting family's and everyone else's (a promotion, a place
+    further up the waitlist): each phone hears of its new place. Every write of
+    seats comes through here, so the rule has one home."""
+    for seat in changed:
         await rsvp_store.save(w, outing_id, seat, now)
+    after = capacity.merge(before, changed)
 
+    def keyed(seats: list[Seat]) -> dict[str, tuple[object, ...]]:
+        return {changelog.rsvp_key(outing_id, k): v for k, v in capacity.as_pulled(seats).items()}
 
-@asynccontextmanager
-async def _seats_watched(w: Writer, outing_id: str) -> AsyncIterator[None]:
-    """Whatever runs inside may move families other than the one acting (a
-    promotion, a place further up the waitlist, an outing hidden): every RSVP
-    to this outing whose pulled fields differ afterwards is recorded, in the
-    same transaction, so each phone hears of its new place."""
-
-    def keyed(seats: dict[str, Any]) -> dict[str, Any]:
-        return {changelog.rsvp_key(outing_id, user_id): data for user_id, data in seats.items()}
-
-    before = await rsvp_store.pulled_for_outing(w, outing_id)
-    yield
-    after = await rsvp_store.pulled_for_outing(w, outing_id)
-    owners = {changelog.rsvp_key(outing_id, u): u for u in before.keys() | after.keys()}
+    owners = {changelog.rsvp_key(outing_id, s.user_id): s.user_id for s in after}
     await changelog.record_differences(w, "rsvp", keyed(before), keyed(after), owners=owners)
 
 
@@ -160,11 +153,10 @@ async def edit_in(w: Writer, user: User, outing_id: str, data: OutingInput) -> E
     await _check_venue(w, data)
     stamp = now_iso()
     bump = rules.needs_new_sequence(before, data)
-    async with _seats_watched(w, outing_id):
-        await store.update(w, outing_id, data, stamp, bump=bump)
-        seats = await rsvp_store.seats(w, outing_id)
-        outcome = capacity.change_capacity(seats, data.capacity)
-        await _write_seats(w, outing_id, outcome.changed, stamp)
+    await store.update(w, outing_id, data, stamp, bump=bump)
+    seats = await rsvp_store.seats(w, outing_id)
+    outcome = capacity.change_capacity(seats, data.capacity)
+    await _write_seats(w, outing_id, seats, outcome.changed, stamp)
     await _promote(w, before, outcome.promoted, stamp)
     if bump:
         others = [s.user_id for s in seats if s.status in ("going", "maybe")]
@@ -223,23 +215,21 @@ async def set_rsvp_in(
     if refusal:
         raise Refused("cancelled" if outing.cancelled else "past", refusal)
     stamp = now_iso()
-    async with _seats_watched(w, outing_id):
-        seats = await rsvp_store.seats(w, outing_id)
-        outcome = capacity.set_rsvp(
-            seats,
-            outing.capacity,
-            user_id=user.id,
-            status=status,  # type: ignore[arg-type]
-            adults=adults,
-            children=children,
-            seq=await changelog.next_seq(w),
-        )
-        await _write_seats(w, outing_id, outcome.changed, stamp)
+    seats = await rsvp_store.seats(w, outing_id)
+    outcome = capacity.set_rsvp(
+        seats,
+        outing.capacity,
+        user_id=user.id,
+        status=status,  # type: ignore[arg-type]
+        adults=adults,
+        children=children,
+        seq=await changelog.next_seq(w),
+    )
+    await _write_seats(w, outing_id, seats, outcome.changed, stamp)
     await _promote(w, outing, outcome.promoted, stamp)
     await _record_outing(w, outing_id)
     assert outcome.mine is not None
-    after = [s for s in seats if s.user_id not in {c.user_id for c in outcome.changed}]
-    after += outcome.changed
+    after = capacity.merge(seats, outcome.changed)
     return RsvpResult(
         status=outcome.mine.status,
         state=outcome.mine.state,
@@ -306,9 +296,11 @@ async def delete_comment(db: Database, user: User, comment_id: str) -> str:
 
 async def hide_in(w: Writer, outing_id: str, reason: str, now: str) -> None:
     """A moderator hides an outing: it, its replies and its comments leave every phone."""
-    async with _seats_watched(w, outing_id):
-        await store.hide(w, outing_id, reason, now)
+    await store.hide(w, outing_id, reason, now)
     await changelog.record(w, "outing", outing_id, op="del")
+    for seat in await rsvp_store.seats(w, outing_id):
+        key = changelog.rsvp_key(outing_id, seat.user_id)
+        await changelog.record(w, "rsvp", key, op="del", owner_id=seat.user_id)
     for comment_id in await comment_store.ids_on(w, outing_id):
         await changelog.record(w, "comment", comment_id, op="del")
 
