@@ -1,8 +1,8 @@
 """Applying a client's pushed mutations: each once, in order, with its result kept.
 
-Every mutation runs in its own write transaction together with the client's
-``last_mutation_id`` and its recorded result, so a push whose response was
-lost can be sent again and nothing is applied twice. A mutation that cannot
+A push runs in one write transaction: the client's ``last_mutation_id``, and
+each mutation in a savepoint of its own with its recorded result, so a push
+whose response was lost can be sent again and nothing is applied twice. A mutation that cannot
 be applied is *rejected*: it still counts as processed and the queue moves on.
 """
 
@@ -177,40 +177,28 @@ async def push(db: Database, user: User, request: PushRequest) -> PushResponse:
     if any(b != a + 1 for a, b in itertools.pairwise(ids)):
         raise PushRefused(400, "bad_order", _("Mutation ids must count up by one."))
     client_id = request.client_id
-    if not request.mutations:
-        return PushResponse(
-            last_mutation_id=await db.write(lambda w: _claim(w, client_id, user)), results=[]
-        )
 
-    results: list[MutationResult] = []
-    last: int | None = None  # unknown until the first transaction reads it
-    for m in request.mutations:
-        if last is not None and m.id <= last:
-            async with db.reader() as r:
-                kept = await store.recorded(r, client_id, m.id)
-            results.append(kept or _rejected(m.id, "forgotten", _("Already processed.")))
-            continue
-
-        async def one(w: Writer, m: RawMutation = m) -> tuple[int, MutationResult | None]:
-            # The claim, the check of the client's last id and the mutation
-            # share one transaction: the same push sent twice at once (a retry
-            # racing its original) still applies each mutation once.
-            known = await _claim(w, client_id, user)
+    async def run(w: Writer) -> tuple[int, list[MutationResult] | None]:
+        # The claim, the check of the client's last id and every mutation share
+        # one transaction (each mutation in a savepoint of its own): the same
+        # push sent twice at once (a retry racing its original) still applies
+        # each mutation once, and one durable commit answers the whole push.
+        known = await _claim(w, client_id, user)
+        if ids and ids[0] > known + 1:
+            return known, None  # a gap: something before this push was lost
+        results = []
+        for m in request.mutations:
             if m.id <= known:
                 kept = await store.recorded(w, client_id, m.id)
-                return known, kept or _rejected(m.id, "forgotten", _("Already processed."))
-            if m.id > known + 1:
-                return known, None  # a gap: something before this was lost
+                results.append(kept or _rejected(m.id, "forgotten", _("Already processed.")))
+                continue
             result = await _process(w, user, client_id, m)
             await store.record_result(w, client_id, m.name, result, now_iso())
-            return m.id, result
+            results.append(result)
+            known = m.id
+        return known, results
 
-        known, outcome = await db.write(one)
-        if outcome is None:
-            # Nothing of this push was applied when the gap is at its start;
-            # later, only the mutations before the gap were (and are answered).
-            raise _gap(known + 1)
-        results.append(outcome)
-        last = max(known, m.id)
-    assert last is not None
+    last, results = await db.write(run)
+    if results is None:
+        raise _gap(last + 1)  # nothing of this push was applied
     return PushResponse(last_mutation_id=last, results=results)
