@@ -29,7 +29,7 @@ from outings.outing import pages as outing_pages
 from outings.settings import Settings
 from outings.sync import api as sync_api
 from outings.venue import pages as venue_pages
-from outings.web import middleware
+from outings.web import limits, middleware
 from outings.web.cache import LRU
 from outings.web.deps import DB
 from outings.web.errors import handle_exception
@@ -114,11 +114,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
         warm_up(environment)
         freeze_heap()
         compaction = asyncio.create_task(changelog.compact_forever(db, settings.sync_days))
+        forgetting = asyncio.create_task(limits.forget_expired(app.stores))
         try:
             yield
         finally:
             compaction.cancel()
-            await asyncio.wait([compaction])
+            forgetting.cancel()
+            await asyncio.wait([compaction, forgetting])
             await db.close()
 
     app = Litestar(
@@ -140,6 +142,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             middleware.locale,
             middleware.json_api_guard(settings.origin),
             load_user,
+            *limits.middleware(settings),
         ],
         before_send=[security_headers(settings, assets), middleware.head_without_body],
         csrf_config=csrf,

@@ -64,6 +64,10 @@ MESSAGES: dict[str, tuple[Any, str]] = {
         "success",
     ),
     "report_sent": (lazy_gettext("Thank you. The moderators will look at it."), "success"),
+    "report_again": (
+        lazy_gettext("You reported this already. The moderators will look at it."),
+        "info",
+    ),
     "report_empty": (lazy_gettext("Please say in a few words what is wrong."), "error"),
     "moderation_done": (lazy_gettext("Done. It is in the moderation log."), "success"),
     "calendar_ready": (
