@@ -29,7 +29,7 @@ from litestar.response import Redirect
 from outings import i18n
 from outings.db import TransientDatabaseError
 from outings.i18n import gettext as _
-from outings.web import flash
+from outings.web import cookies, flash
 from outings.web.middleware import loggable_path
 from outings.web.templating import csrf_input, csrf_token, layout_context
 
@@ -155,7 +155,8 @@ def handle_exception(request: Request[Any, Any, Any], exc: Exception) -> Respons
         # Unrouted requests (a 404) skip the middleware that picks the language.
         i18n.set_locale(
             i18n.negotiate(
-                request.cookies.get(i18n.LOCALE_COOKIE), request.headers.get("accept-language")
+                cookies.read(request.scope, cookies.LANGUAGE),
+                request.headers.get("accept-language"),
             )
         )
     context = {

@@ -15,7 +15,7 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from litestar.utils.scope.state import ScopeState
 
 from outings import i18n
-from outings.web import forms
+from outings.web import cookies, forms
 
 log = logging.getLogger("outings.request")
 _encode = msgspec.json.Encoder().encode
@@ -104,24 +104,12 @@ def locale(app: ASGIApp) -> ASGIApp:
 
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == ScopeType.HTTP:
-            headers = Headers.from_scope(scope)
-            cookie = _cookie(headers.get("cookie", ""), i18n.LOCALE_COOKIE)
-            i18n.set_locale(i18n.negotiate(cookie, headers.get("accept-language")))
+            chosen = cookies.read(scope, cookies.LANGUAGE)
+            accepted = Headers.from_scope(scope).get("accept-language")
+            i18n.set_locale(i18n.negotiate(chosen, accepted))
         await app(scope, receive, send)
 
     return middleware
-
-
-def _cookie(header: str, name: str) -> str | None:
-    for part in header.split(";"):
-        key, _eq, value = part.strip().partition("=")
-        if key == name:
-            return value
-    return None
-
-
-def cookie_value(scope: Scope, name: str) -> str | None:
-    return _cookie(Headers.from_scope(scope).get("cookie", ""), name)
 
 
 def json_api_guard(origin: str) -> Any:
