@@ -10,7 +10,6 @@ from contextlib import asynccontextmanager
 
 from litestar import Litestar
 from litestar.config.compression import CompressionConfig
-from litestar.config.csrf import CSRFConfig
 from litestar.di import Provide
 from litestar.logging.config import LoggingConfig
 from litestar.openapi.config import OpenAPIConfig
@@ -21,6 +20,7 @@ from litestar.template.config import TemplateConfig
 from outings import __version__, changelog, pages, pwa
 from outings.accounts import api as accounts_api
 from outings.accounts import pages as accounts_pages
+from outings.accounts import service as accounts_service
 from outings.accounts.sessions import load_user
 from outings.db import Database
 from outings.db.database import Writer
@@ -29,7 +29,7 @@ from outings.outing import pages as outing_pages
 from outings.settings import Settings
 from outings.sync import api as sync_api
 from outings.venue import pages as venue_pages
-from outings.web import middleware
+from outings.web import csrf, limits, middleware
 from outings.web.cache import LRU
 from outings.web.deps import DB
 from outings.web.errors import handle_exception
@@ -37,8 +37,6 @@ from outings.web.security import security_headers
 from outings.web.static import StaticAssets, serve_static
 from outings.web.templating import make_environment
 from outings.web.warmup import freeze_heap, warm_up
-
-CSRF_COOKIE = "outings_csrf"
 
 
 async def _instance_secret(db: Database) -> str:
@@ -53,20 +51,6 @@ async def _instance_secret(db: Database) -> str:
         return value
 
     return await db.write(run)
-
-
-def _csrf_config(settings: Settings) -> CSRFConfig:
-    return CSRFConfig(
-        # replaced at start-up by the kept secret when OUTINGS_SECRET is unset
-        secret=settings.secret or secrets.token_urlsafe(48),
-        cookie_name=CSRF_COOKIE,
-        cookie_secure=settings.secure_cookies,
-        cookie_httponly=True,
-        cookie_samesite="lax",
-        # The JSON API defends itself with the Content-Type and Origin checks;
-        # static files need no token (and must not set a cookie on cached files).
-        exclude=["^/api/", "^/static/"],
-    )
 
 
 def _dependencies(db: Database, settings: Settings) -> dict[str, Provide]:
@@ -102,23 +86,27 @@ def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or Settings.from_env()
     db = Database(settings.db_path)
     assets = StaticAssets()
-    csrf = _csrf_config(settings)
+    # replaced at start-up by the kept secret when OUTINGS_SECRET is unset
+    csrf_secret = csrf.Secret(settings.secret or secrets.token_urlsafe(48))
     environment = make_environment(settings, assets)
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         await db.open()
         if not settings.secret:
-            csrf.secret = await _instance_secret(db)
+            csrf_secret.value = await _instance_secret(db)
+        await accounts_service.hash_calendar_secrets(db)
         logging.getLogger("outings").info("database ready at %s", settings.db_path)
         warm_up(environment)
         freeze_heap()
         compaction = asyncio.create_task(changelog.compact_forever(db, settings.sync_days))
+        forgetting = asyncio.create_task(limits.forget_expired(app.stores))
         try:
             yield
         finally:
             compaction.cancel()
-            await asyncio.wait([compaction])
+            forgetting.cancel()
+            await asyncio.wait([compaction, forgetting])
             await db.close()
 
     app = Litestar(
@@ -140,9 +128,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
             middleware.locale,
             middleware.json_api_guard(settings.origin),
             load_user,
+            *limits.middleware(settings),
+            csrf.middleware(csrf_secret),
         ],
         before_send=[security_headers(settings, assets), middleware.head_without_body],
-        csrf_config=csrf,
         # Pages and JSON travel gzipped: most of a first visit on weak mobile data.
         compression_config=CompressionConfig(
             backend="gzip",

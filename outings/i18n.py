@@ -26,7 +26,6 @@ DOMAIN = "messages"
 DEFAULT_LOCALE = "en"
 #: The languages parents here speak, in the order the language menu lists them.
 LOCALES: tuple[str, ...] = ("en", "fr", "pl", "zh", "sw")
-LOCALE_COOKIE = "outings_lang"
 
 _translations: ContextVar[_gettext.NullTranslations] = ContextVar("translations")
 _locale: ContextVar[str] = ContextVar("locale", default=DEFAULT_LOCALE)

@@ -5,12 +5,11 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Request, Response, Router, get, route
-from litestar.datastructures import Cookie
 from litestar.params import FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 
 from outings import i18n
-from outings.web import flash
+from outings.web import cookies, flash
 from outings.web.deps import DB
 from outings.web.forms import safe_next
 from outings.web.templating import page
@@ -44,13 +43,11 @@ async def set_language(
     target = safe_next(next_path)
     if code not in i18n.LOCALES:
         return Redirect(target)
-    cookies = [
-        Cookie(
-            key=i18n.LOCALE_COOKIE, value=code, path="/", max_age=365 * 24 * 3600, samesite="lax"
-        ),
+    chosen = [
+        cookies.make(cookies.LANGUAGE, code, max_age=365 * 24 * 3600),
         flash.cookie("language_changed"),
     ]
-    return Redirect(target, cookies=cookies, headers={"cache-control": "no-store"})
+    return Redirect(target, cookies=chosen, headers={"cache-control": "no-store"})
 
 
 router = Router(path="/", route_handlers=[offline, healthz, set_language], include_in_schema=False)

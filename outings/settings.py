@@ -42,6 +42,15 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     #: the change log forgets deletions older than this, and a phone away
     #: longer is sent a fresh copy of everything instead (its outbox is kept).
     sync_days: int = 30
+    #: Passkey ceremony requests (sign-up and sign-in options and verify) a
+    #: client address may make in a minute.
+    limit_sign_in: int = 30
+    #: Form submissions a parent (or, not signed in, an address) may make in a minute.
+    limit_forms: int = 60
+    #: Sync pushes a parent may make in a minute (an outbox sends one per change at most).
+    limit_push: int = 600
+    #: Reports a parent may send in an hour.
+    limit_reports: int = 10
 
     def __post_init__(self) -> None:
         parts = urlsplit(self.origin)
@@ -68,6 +77,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             raise SettingsError("OUTINGS_SESSION_DAYS must be 1 or more")
         if self.sync_days < 1:
             raise SettingsError("OUTINGS_SYNC_DAYS must be 1 or more")
+        for name in ("limit_sign_in", "limit_forms", "limit_push", "limit_reports"):
+            if getattr(self, name) < 1:
+                raise SettingsError(f"OUTINGS_{name.upper()} must be 1 or more")
         # frozen Struct: normalised values are written once, here.
         msgspec.structs.force_setattr(self, "origin", f"{parts.scheme}://{parts.netloc}")
         msgspec.structs.force_setattr(self, "rp_id", rp_id)

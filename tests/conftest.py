@@ -13,9 +13,10 @@ from bs4 import BeautifulSoup
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from outings.accounts.sessions import COOKIE as SESSION_COOKIE
-from outings.app import CSRF_COOKIE, create_app
+from outings.app import create_app
 from outings.settings import Settings
+from outings.web.cookies import SESSION as SESSION_COOKIE
+from outings.web.csrf import make_token
 from tests.live import live_server
 from tests.softauthn import SoftAuthenticator
 
@@ -81,18 +82,16 @@ def html(response: Any) -> BeautifulSoup:
 
 
 def csrf_token(client: TestClient[Litestar], path: str = "/me") -> str:
-    """The CSRF token a page gives to its forms (and the cookie that backs it).
+    """The CSRF token a page gives to its forms (bound to this client's session).
 
     Pages for visitors who are not signed in hold no form that needs one: for
-    them it is the token the cookie carries, what any form would be given.
+    them it is a token made as any page would make it, bound to no session.
     """
     if not client.cookies.get(SESSION_COOKIE):
-        client.get("/")
-        return str(client.cookies[CSRF_COOKIE])
+        return make_token(client.app.state.settings.secret, None)
     page = client.get(path)
     token = html(page).select_one("input[name=_csrf_token]")
     assert token is not None, f"no CSRF field on {path}"
-    assert client.cookies.get(CSRF_COOKIE)
     return str(token["value"])
 
 

@@ -9,8 +9,9 @@ import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from outings.accounts.sessions import CHALLENGE_COOKIE, COOKIE
 from outings.settings import Settings
+from outings.web.cookies import CHALLENGE as CHALLENGE_COOKIE
+from outings.web.cookies import SESSION as COOKIE
 from tests.conftest import ORIGIN, sign_in, sign_up
 from tests.softauthn import SoftAuthenticator, b64url, b64url_decode
 

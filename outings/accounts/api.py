@@ -57,7 +57,7 @@ async def register_verify(
         done = await service.finish_registration(
             db,
             settings,
-            challenge_id=request.cookies.get(sessions.CHALLENGE_COOKIE),
+            challenge_id=sessions.challenge_id(request),
             credential=data,
             user_agent=request.headers.get("user-agent", ""),
             signed_in_as=sessions.current_user(request),
@@ -88,12 +88,17 @@ async def login_verify(
         done = await service.finish_login(
             db,
             settings,
-            challenge_id=request.cookies.get(sessions.CHALLENGE_COOKIE),
+            challenge_id=sessions.challenge_id(request),
             credential=data,
             user_agent=request.headers.get("user-agent", ""),
         )
     except service.AccountError as exc:
         raise _api_error(exc) from exc
+    previous = sessions.session_token(request)
+    if previous:
+        # Signing in again rotates the session: this browser's old token
+        # (and anything it leaked to) stops working (issue 11).
+        await service.end_session(db, previous)
     return Response(
         _user_out(done.user),
         cookies=[
@@ -105,7 +110,7 @@ async def login_verify(
 
 @post("/logout", status_code=200)
 async def logout(request: Request[Any, Any, Any], db: DB, settings: Conf) -> Response[Ok]:
-    token = request.cookies.get(sessions.COOKIE)
+    token = sessions.session_token(request)
     if token:
         await service.end_session(db, token)
     return Response(Ok(), cookies=[sessions.clear_session_cookie(settings)])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,7 +18,7 @@ from outings.db.database import Writer
 from outings.outing import capacity, rsvp_store
 from outings.outing import store as outing_store
 from outings.settings import Settings
-from outings.web import flash
+from outings.web import cookies, flash
 from outings.web.deps import DB, Conf
 from outings.web.forms import FormData, field, safe_next
 from outings.web.templating import page
@@ -52,7 +51,7 @@ async def login_page(
 
 @post("/logout")
 async def logout(request: Request[Any, Any, Any], db: DB, settings: Conf) -> Redirect:
-    token = request.cookies.get(sessions.COOKIE)
+    token = sessions.session_token(request)
     if token:
         await service.end_session(db, token)
     return Redirect(
@@ -83,7 +82,12 @@ async def _me_page(
             o.id: capacity.position(await rsvp_store.seats(r, o.id), user.id) for o in replied
         }
         recent = await notifications.recent(r, user.id)
-        token = await r.fetchval("select calendar_token from users where id = ?", (user.id,))
+        calendar_on = await store.calendar_key(r, user.id)
+    # Only a hash of the link's secret is kept: the link itself is shown from
+    # the short-lived cookie its making left, and only while it is current.
+    secret = cookies.read(request.scope, cookies.CALENDAR, path=_ME)
+    if not (secret and calendar_on == rules.calendar_key(secret)):
+        secret = None
     return page(
         request,
         "accounts/me.html",
@@ -98,7 +102,8 @@ async def _me_page(
         seats=seats,
         positions=positions,
         recent=recent,
-        calendar_url=f"{settings.origin}/calendar/{token}.ics" if token else None,
+        calendar_on=calendar_on is not None,
+        calendar_url=f"{settings.origin}/calendar/{secret}.ics" if secret else None,
         version=version,
         watch=[o.id for o in [*hosting, *replied]],
     )
@@ -109,17 +114,27 @@ async def me(request: Request[Any, Any, Any], db: DB, settings: Conf) -> Templat
     return await _me_page(request, db, settings, signed_in(request))
 
 
+_ME = "/me"
+
+
 @post("/me/calendar")
 async def make_calendar_link(request: Request[Any, Any, Any], db: DB) -> Redirect:
-    """A new secret calendar URL (an old one stops working: that is how to revoke it)."""
-    user = signed_in(request)
-    token = secrets.token_urlsafe(24)
+    """A new secret calendar URL (an old one stops working)."""
+    secret = await service.new_calendar_secret(db, signed_in(request))
+    shown = cookies.make(cookies.CALENDAR, secret, max_age=CALENDAR_SHOWN, path=_ME)
+    return Redirect("/me#calendar", cookies=[shown, flash.cookie("calendar_ready")])
 
-    async def run(w: Writer) -> None:
-        await w.execute("update users set calendar_token = ? where id = ?", (token, user.id))
 
-    await db.write(run)
-    return Redirect("/me#calendar", cookies=[flash.cookie("calendar_ready")])
+#: Seconds the new calendar link stays on /me for the parent to copy it.
+CALENDAR_SHOWN = 600
+
+
+@post("/me/calendar/stop")
+async def stop_calendar_link(request: Request[Any, Any, Any], db: DB) -> Redirect:
+    """Turn the calendar link off: a calendar app subscribed to it gets nothing more."""
+    await service.stop_calendar(db, signed_in(request))
+    gone = cookies.make(cookies.CALENDAR, "", max_age=0, path=_ME)
+    return Redirect("/me#calendar", cookies=[gone, flash.cookie("calendar_stopped")])
 
 
 @post("/me/notifications/read")
@@ -185,6 +200,7 @@ router = Router(
     route_handlers=[
         register_page,
         make_calendar_link,
+        stop_calendar_link,
         read_notifications,
         login_page,
         logout,

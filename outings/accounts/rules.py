@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 
@@ -63,3 +64,8 @@ def device_name(user_agent: str) -> str:
 def may_remove_passkey(passkey_count: int) -> bool:
     """The last passkey stays: without it nobody could ever sign in to the account."""
     return passkey_count > 1
+
+
+def calendar_key(secret: str) -> str:
+    """What is kept of a calendar feed's secret: its SHA-256, never the secret."""
+    return hashlib.sha256(secret.encode()).hexdigest()

@@ -307,3 +307,36 @@ async def rename_passkey(db: Database, user: User, passkey_id: str, name: str) -
         return await store.rename_passkey(w, user.id, passkey_id, name)
 
     return await db.write(run)
+
+
+async def hash_calendar_secrets(db: Database) -> int:
+    """Keep only the hash of calendar secrets made before it was so; how many there were."""
+
+    async def run(w: Writer) -> int:
+        found = await store.clear_calendar_tokens(w)
+        for user_id, secret in found:
+            await w.execute(
+                "update users set calendar_key = ? where id = ?",
+                (rules.calendar_key(secret), user_id),
+            )
+        return len(found)
+
+    return await db.write(run)
+
+
+async def new_calendar_secret(db: Database, user: User) -> str:
+    """A new secret for ``user``'s calendar feed; the one before stops working."""
+    secret = secrets.token_urlsafe(24)
+
+    async def run(w: Writer) -> None:
+        await store.set_calendar_key(w, user.id, rules.calendar_key(secret))
+
+    await db.write(run)
+    return secret
+
+
+async def stop_calendar(db: Database, user: User) -> None:
+    async def run(w: Writer) -> None:
+        await store.set_calendar_key(w, user.id, None)
+
+    await db.write(run)

@@ -13,60 +13,55 @@ from outings import notifications
 from outings.accounts import service
 from outings.accounts.models import User
 from outings.settings import Settings
-from outings.web.middleware import cookie_value
+from outings.web import cookies
 
-COOKIE = "outings_session"
-CHALLENGE_COOKIE = "outings_challenge"
+_CEREMONY = "/api/auth"  # the challenge cookie goes only to the ceremony's own URLs
 
 
 def session_cookie(settings: Settings, token: str) -> Cookie:
-    return Cookie(
-        key=COOKIE,
-        value=token,
-        path="/",
+    return cookies.make(
+        cookies.SESSION,
+        token,
         max_age=settings.session_days * 24 * 3600,
-        httponly=True,
-        secure=settings.secure_cookies,
-        samesite="lax",
+        https=settings.secure_cookies,
     )
 
 
 def clear_session_cookie(settings: Settings) -> Cookie:
-    return Cookie(
-        key=COOKIE,
-        value="",
-        path="/",
-        max_age=0,
-        httponly=True,
-        secure=settings.secure_cookies,
-        samesite="lax",
-    )
+    return cookies.make(cookies.SESSION, "", max_age=0, https=settings.secure_cookies)
+
+
+def session_token(request: Request[Any, Any, Any]) -> str | None:
+    """The session token this browser sent, if any."""
+    return cookies.read(request.scope, cookies.SESSION)
 
 
 def challenge_cookie(settings: Settings, challenge_id: str) -> Cookie:
     # Strict and scoped to the ceremony's own URLs: it binds the challenge to
     # the browser that asked for it.
-    return Cookie(
-        key=CHALLENGE_COOKIE,
-        value=challenge_id,
-        path="/api/auth",
+    return cookies.make(
+        cookies.CHALLENGE,
+        challenge_id,
         max_age=int(service.CHALLENGE_TTL.total_seconds()),
-        httponly=True,
-        secure=settings.secure_cookies,
+        https=settings.secure_cookies,
+        path=_CEREMONY,
         samesite="strict",
     )
 
 
 def clear_challenge_cookie(settings: Settings) -> Cookie:
-    return Cookie(
-        key=CHALLENGE_COOKIE,
-        value="",
-        path="/api/auth",
+    return cookies.make(
+        cookies.CHALLENGE,
+        "",
         max_age=0,
-        httponly=True,
-        secure=settings.secure_cookies,
+        https=settings.secure_cookies,
+        path=_CEREMONY,
         samesite="strict",
     )
+
+
+def challenge_id(request: Request[Any, Any, Any]) -> str | None:
+    return cookies.read(request.scope, cookies.CHALLENGE, path=_CEREMONY)
 
 
 def current_user(request: Request[Any, Any, Any]) -> User | None:
@@ -95,10 +90,11 @@ def load_user(app: ASGIApp) -> ASGIApp:
             state = scope.setdefault("state", {})
             state["user"] = None
             state["session_id"] = None
-            token = cookie_value(scope, COOKIE)
+            litestar_app = scope["litestar_app"]
+            cookies.use_https(litestar_app.state.settings.secure_cookies)
+            token = cookies.read(scope, cookies.SESSION)
             # Static files are the same for everyone: no session lookup for them.
             if token and not scope["path"].startswith("/static/"):
-                litestar_app = scope["litestar_app"]
                 found = await service.user_for_session(
                     litestar_app.state.db, litestar_app.state.settings, token
                 )

@@ -76,6 +76,29 @@ async def grant_role(w: Writer, user_id: str, role: str, granted_by: str | None,
     return changed > 0
 
 
+async def set_calendar_key(w: Writer, user_id: str, key: str | None) -> None:
+    await w.execute(
+        "update users set calendar_key = ?, calendar_token = null where id = ?", (key, user_id)
+    )
+
+
+async def calendar_key(conn: Conn, user_id: str) -> str | None:
+    key: str | None = await conn.fetchval("select calendar_key from users where id = ?", (user_id,))
+    return key
+
+
+async def user_by_calendar_key(conn: Conn, key: str) -> str | None:
+    user_id: str | None = await conn.fetchval("select id from users where calendar_key = ?", (key,))
+    return user_id
+
+
+async def clear_calendar_tokens(w: Writer) -> list[tuple[str, str]]:
+    """Take the calendar secrets still kept in clear (made before 0005): (user, secret)."""
+    rows = await w.fetchall("select id, calendar_token from users where calendar_token is not null")
+    await w.execute("update users set calendar_token = null where calendar_token is not null")
+    return [(r[0], r[1]) for r in rows]
+
+
 # passkeys ----------------------------------------------------------------
 
 

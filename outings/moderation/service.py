@@ -38,25 +38,31 @@ async def _author(w: Writer, target_type: str, target_id: str) -> tuple[str | No
     return None if row is None else (row[0], row[1])
 
 
-async def report(db: Database, user: User, target_type: str, target_id: str, reason: str) -> None:
-    """Anyone signed in flags something; venue reports also reach the manager."""
+async def report(db: Database, user: User, target_type: str, target_id: str, reason: str) -> bool:
+    """Anyone signed in flags something; venue reports also reach the manager.
+
+    False when this person's report of it is still open: nothing more is
+    recorded, and nobody is told twice.
+    """
     if target_type not in TARGETS:
         raise Invalid({"target_type": _("That cannot be reported.")})
     text, error = venue_rules.check_reason(reason)
     if error:
         raise Invalid({"reason": error})
 
-    async def run(w: Writer) -> None:
+    async def run(w: Writer) -> bool:
         if await _author(w, target_type, target_id) is None:
             raise Refused("not_found", _("We could not find what you are reporting."))
         now = now_iso()
-        await store.insert_report(w, user.id, target_type, target_id, text, now)
+        if not await store.insert_report(w, user.id, target_type, target_id, text, now):
+            return False
         if target_type == "venue":
             venue = await venue_store.get(w, target_id)
             if venue is not None:
                 await venue_service.tell_manager(w, venue, text, now)
+        return True
 
-    await db.write(run)
+    return await db.write(run)
 
 
 async def verify_venue(db: Database, moderator: User, venue_id: str) -> None:

@@ -9,14 +9,15 @@ from outings.ids import new_id
 
 async def insert_report(
     w: Writer, reporter_id: str, target_type: str, target_id: str, reason: str, now: str
-) -> str:
-    report_id = new_id()
-    await w.execute(
+) -> bool:
+    """Record a report; False when this person's report of this thing is still open."""
+    changed = await w.execute(
         "insert into reports (id, reporter_id, target_type, target_id, reason, created_at)"
-        " values (?, ?, ?, ?, ?, ?)",
-        (report_id, reporter_id, target_type, target_id, reason, now),
+        " values (?, ?, ?, ?, ?, ?)"
+        " on conflict (reporter_id, target_type, target_id) where resolved_at is null do nothing",
+        (new_id(), reporter_id, target_type, target_id, reason, now),
     )
-    return report_id
+    return changed > 0
 
 
 async def open_reports(conn: Conn) -> list[Row]:

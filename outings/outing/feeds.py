@@ -9,6 +9,8 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 
 from outings import i18n
+from outings.accounts import rules
+from outings.accounts import store as account_store
 from outings.outing import calendar, service, store
 from outings.outing.models import Outing
 from outings.settings import Settings
@@ -34,7 +36,7 @@ async def personal_calendar(db: DB, settings: Conf, token: FromPath[str]) -> Res
     """My outings as a calendar feed, at a secret URL a calendar app can subscribe to."""
     secret = token.removesuffix(".ics")
     async with db.reader() as r:
-        user_id = await r.fetchval("select id from users where calendar_token = ?", (secret,))
+        user_id = await account_store.user_by_calendar_key(r, rules.calendar_key(secret))
         if not user_id:
             raise NotFoundException()
         outings = await store.for_calendar(r, user_id, service.utcnow() - timedelta(days=30))

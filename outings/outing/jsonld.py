@@ -38,7 +38,6 @@ def event(outing: Outing, *, origin: str, tz: ZoneInfo, venue: Venue | None) -> 
         + ("EventCancelled" if outing.cancelled else "EventScheduled"),
         "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
         "location": place,
-        "organizer": {"@type": "Person", "name": outing.host_name},
         "isAccessibleForFree": outing.cost.strip().lower() in _FREE,
         "audience": {"@type": "ParentAudience"},
     }

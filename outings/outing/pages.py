@@ -49,6 +49,8 @@ async def _form_page(
     outing: Outing | None = None,
     errors: dict[str, str] | None = None,
     status_code: int = 200,
+    refusal: str = "",
+    headers: dict[str, str] | None = None,
 ) -> Template:
     async with db.reader() as r:
         venues = await venue_store.choices(r)
@@ -56,6 +58,8 @@ async def _form_page(
         request,
         "outings/form.html",
         status_code=status_code,
+        headers=headers,
+        refusal=refusal,
         category_options=[(c, display.category_label(c)) for c in CATEGORIES],
         age_options=[(str(a), display.age(a)) for a in display.AGE_CHOICES],
         venue_options=[(vid, f"{name} · {area}" if area else name) for vid, name, area in venues],
@@ -116,8 +120,31 @@ async def create_outing(
             request, db, settings, form, errors=form_errors(exc.errors), status_code=400
         )
     except service.Refused as exc:
+        if exc.code == "too_many_outings":
+            # the form comes back as typed, to send tomorrow
+            wait = await _until_another_outing(db, user)
+            return await _form_page(
+                request,
+                db,
+                settings,
+                form,
+                refusal=exc.message,
+                status_code=429,
+                headers={"retry-after": str(wait)},
+            )
         raise PermissionDeniedException(exc.message) from exc
     return Redirect(f"/outings/{outing_id}", cookies=[flash.cookie("outing_proposed")])
+
+
+async def _until_another_outing(db: DB, user: User) -> int:
+    """Seconds until the oldest of the day's outings leaves the 24 hours counted."""
+    now = service.utcnow()
+    async with db.reader() as r:
+        oldest = await store.first_proposed_since(r, user.id, store.iso(now - timedelta(days=1)))
+    if oldest is None:
+        return 60
+    frees = datetime.fromisoformat(oldest) + timedelta(days=1)
+    return max(60, int((frees - now).total_seconds()) + 1)
 
 
 @get("/outings/{outing_id:str}/edit")

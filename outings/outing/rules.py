@@ -24,6 +24,8 @@ AGE_MAX_MONTHS = 216  # 18 years
 ADULTS_MAX = 6
 CHILDREN_MAX = 8
 LONGEST = timedelta(hours=12)
+#: Outings one member may propose in 24 hours (issue 11: one made 30 in half a second).
+OUTINGS_PER_DAY = 10
 #: How far ahead an outing may be planned: further is a typo, or an attack on
 #: the pages that show dates (year 9999 plus a time zone is beyond Python's).
 FURTHEST = timedelta(days=2 * 365)
@@ -210,4 +212,15 @@ def needs_new_sequence(before: Outing, after: OutingInput) -> bool:
         or before.ends_at != after.ends_at
         or before.place != after.place
         or before.venue_id != after.venue_id
+    )
+
+
+def why_no_more_outings(proposed_in_a_day: int) -> str | None:
+    """Why a member may not propose another outing now, or None when they may."""
+    if proposed_in_a_day < OUTINGS_PER_DAY:
+        return None
+    return _(
+        "You have proposed %(num)d outings today, the most one family may in a day."
+        " Please propose this one tomorrow.",
+        num=OUTINGS_PER_DAY,
     )

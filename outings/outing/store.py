@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from outings.db import Row, placeholders
 from outings.db.database import Conn, Writer
+from outings.outing import rules
 from outings.outing.models import Outing
 from outings.outing.rules import OutingInput
+from outings.refusals import Refused
 
 _SELECT = """
 select o.*, u.display_name as host_name, v.name as venue_name,
@@ -79,8 +81,33 @@ def _fields(data: OutingInput) -> dict[str, Any]:
     }
 
 
+async def proposed_since(conn: Conn, host_id: str, since: str) -> int:
+    count: int = await conn.fetchval(
+        "select count(*) from outings where host_id = ? and created_at >= ?", (host_id, since)
+    )
+    return count
+
+
+async def first_proposed_since(conn: Conn, host_id: str, since: str) -> str | None:
+    first: str | None = await conn.fetchval(
+        "select min(created_at) from outings where host_id = ? and created_at >= ?",
+        (host_id, since),
+    )
+    return first
+
+
 async def insert(w: Writer, outing_id: str, host_id: str, data: OutingInput, now: str) -> bool:
-    """Insert; False when an outing with this id exists already (a re-sent form)."""
+    """Insert; False when an outing with this id exists already (a re-sent form).
+
+    Refused past :data:`rules.OUTINGS_PER_DAY` in 24 hours: counted here, in
+    the transaction that inserts, so the limit holds for forms and pushes
+    alike, across restarts and processes.
+    """
+    day_ago = (datetime.fromisoformat(now) - timedelta(days=1)).isoformat(timespec="microseconds")
+    day_ago = day_ago.replace("+00:00", "Z")
+    refusal = rules.why_no_more_outings(await proposed_since(w, host_id, day_ago))
+    if refusal:
+        raise Refused("too_many_outings", refusal)
     fields = {
         "id": outing_id,
         "host_id": host_id,

@@ -10,7 +10,7 @@ from typing import Any
 
 import msgspec
 
-from outings import changelog
+from outings import changelog, privacy
 from outings.accounts.models import User
 from outings.db import Database, Row
 from outings.db.database import Reader
@@ -104,7 +104,7 @@ async def _pull(
     rows = await changelog.changes_after(r, since, user_id, limit + 1)
     has_more = len(rows) > limit
     rows = rows[:limit]
-    found = await _load(r, rows, user_id)
+    found = privacy.for_reader(await _load(r, rows, user_id), user)
     page = []
     for row in rows:
         kind, key = row["entity_type"], row["entity_id"]

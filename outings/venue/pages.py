@@ -222,14 +222,14 @@ async def report(request: Request[Any, Any, Any], db: DB, data: FormData) -> Red
     user = signed_in(request)
     target = safe_next(field(data, "next"))
     try:
-        await moderation.report(
+        new = await moderation.report(
             db, user, field(data, "target_type"), field(data, "target_id"), field(data, "reason")
         )
     except Invalid:
         return Redirect(target, cookies=[flash.cookie("report_empty")])
     except Refused as exc:
         raise NotFoundException() from exc
-    return Redirect(target, cookies=[flash.cookie("report_sent")])
+    return Redirect(target, cookies=[flash.cookie("report_sent" if new else "report_again")])
 
 
 router = Router(

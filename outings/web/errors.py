@@ -21,6 +21,7 @@ from litestar.exceptions import (
     NotAuthorizedException,
     NotFoundException,
     PermissionDeniedException,
+    TooManyRequestsException,
     ValidationException,
 )
 from litestar.response import Redirect
@@ -28,7 +29,8 @@ from litestar.response import Redirect
 from outings import i18n
 from outings.db import TransientDatabaseError
 from outings.i18n import gettext as _
-from outings.web import flash
+from outings.web import cookies, flash
+from outings.web.middleware import loggable_path
 from outings.web.templating import csrf_input, csrf_token, layout_context
 
 log = logging.getLogger("outings.errors")
@@ -71,6 +73,22 @@ def wants_json(request: Request[Any, Any, Any]) -> bool:
     return "application/json" in accept and "text/html" not in accept
 
 
+def _too_many(exc: HTTPException) -> str:
+    """Words for a 429: how long to wait, from its ``Retry-After``."""
+    try:
+        seconds = int((exc.headers or {}).get("retry-after", "60"))
+    except ValueError:
+        seconds = 60
+    minutes = max(1, -(-seconds // 60))
+    return i18n.ngettext(
+        "You have done that many times in a short while. Please wait %(num)d minute,"
+        " then try again.",
+        "You have done that many times in a short while. Please wait %(num)d minutes,"
+        " then try again.",
+        minutes,
+    )
+
+
 def _describe(exc: Exception) -> tuple[int, str, str, dict[str, str]]:
     """Status, code, message and field errors for any exception."""
     if isinstance(exc, ApiError):
@@ -98,6 +116,8 @@ def _describe(exc: Exception) -> tuple[int, str, str, dict[str, str]]:
             message = _("This form has expired. Please go back, reload the page and try again.")
             return 403, "csrf_failed", message, {}
         return 403, "forbidden", _("You are not allowed to do that."), {}
+    if isinstance(exc, TooManyRequestsException):
+        return 429, "rate_limited", _too_many(exc), {}
     if isinstance(exc, HTTPException) and exc.status_code == 413:
         return 413, "too_large", _("That is too much to send at once."), {}
     if isinstance(exc, MethodNotAllowedException):
@@ -110,7 +130,8 @@ def _describe(exc: Exception) -> tuple[int, str, str, dict[str, str]]:
 def handle_exception(request: Request[Any, Any, Any], exc: Exception) -> Response[Any] | Redirect:
     status, code, message, fields = _describe(exc)
     if status >= 500 and not isinstance(exc, TransientDatabaseError):
-        log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+        where = loggable_path(request.url.path)
+        log.exception("unhandled error on %s %s", request.method, where, exc_info=exc)
     headers = dict(exc.headers or {}) if isinstance(exc, HTTPException) else {}
     if status == 503:
         headers.setdefault("retry-after", "2")
@@ -134,7 +155,8 @@ def handle_exception(request: Request[Any, Any, Any], exc: Exception) -> Respons
         # Unrouted requests (a 404) skip the middleware that picks the language.
         i18n.set_locale(
             i18n.negotiate(
-                request.cookies.get(i18n.LOCALE_COOKIE), request.headers.get("accept-language")
+                cookies.read(request.scope, cookies.LANGUAGE),
+                request.headers.get("accept-language"),
             )
         )
     context = {

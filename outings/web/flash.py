@@ -14,8 +14,7 @@ from litestar import Request
 from litestar.datastructures import Cookie
 
 from outings.i18n import lazy_gettext
-
-COOKIE = "outings_flash"
+from outings.web import cookies
 
 
 class Flash(msgspec.Struct, frozen=True):
@@ -64,8 +63,16 @@ MESSAGES: dict[str, tuple[Any, str]] = {
         "success",
     ),
     "report_sent": (lazy_gettext("Thank you. The moderators will look at it."), "success"),
+    "report_again": (
+        lazy_gettext("You reported this already. The moderators will look at it."),
+        "info",
+    ),
     "report_empty": (lazy_gettext("Please say in a few words what is wrong."), "error"),
     "moderation_done": (lazy_gettext("Done. It is in the moderation log."), "success"),
+    "calendar_stopped": (
+        lazy_gettext("Your calendar link is off. Calendars subscribed to it get nothing more."),
+        "success",
+    ),
     "calendar_ready": (
         lazy_gettext("Your calendar link is ready. Add it to your phone's calendar."),
         "success",
@@ -76,17 +83,17 @@ MESSAGES: dict[str, tuple[Any, str]] = {
 def cookie(code: str) -> Cookie:
     if code not in MESSAGES:
         raise KeyError(f"unknown flash message {code!r}; add it to MESSAGES")
-    return Cookie(key=COOKIE, value=code, path="/", httponly=True, samesite="lax", max_age=60)
+    return cookies.make(cookies.FLASH, code, max_age=60)
 
 
 def take(request: Request[Any, Any, Any]) -> tuple[Flash | None, list[Cookie]]:
     """The message waiting for this request, and the cookie that clears it."""
-    code = request.cookies.get(COOKIE)
+    code = cookies.read(request.scope, cookies.FLASH)
     # The service worker fetching pages ahead must not eat a message meant
     # for the page the parent is about to see.
     if not code or request.headers.get("x-outings-prefetch"):
         return None, []
-    clear = [Cookie(key=COOKIE, value="", path="/", max_age=0, httponly=True, samesite="lax")]
+    clear = [cookies.make(cookies.FLASH, "", max_age=0)]
     entry = MESSAGES.get(code)
     if entry is None:
         return None, clear

@@ -10,11 +10,12 @@ import msgspec
 from litestar.connection import Request
 from litestar.datastructures import Headers
 from litestar.enums import ScopeType
+from litestar.exceptions import HTTPException
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from litestar.utils.scope.state import ScopeState
 
 from outings import i18n
-from outings.web import forms
+from outings.web import cookies, forms
 
 log = logging.getLogger("outings.request")
 _encode = msgspec.json.Encoder().encode
@@ -38,16 +39,27 @@ def request_log(app: ASGIApp) -> ASGIApp:
 
         try:
             await app(scope, receive, send_wrapper)
+        except HTTPException as exc:
+            # raised by a middleware (a limit, the API's door): answered further out
+            status = exc.status_code
+            raise
         finally:
             record = {
                 "method": scope["method"],
-                "path": scope["path"],
+                "path": loggable_path(scope["path"]),
                 "status": status,
                 "ms": round((time.perf_counter() - started) * 1000, 2),
             }
             log.info(_encode(record).decode())
 
     return middleware
+
+
+def loggable_path(path: str) -> str:
+    """The path as the log keeps it: a calendar feed's secret never written down."""
+    if path.startswith("/calendar/"):
+        return "/calendar/…"
+    return path
 
 
 def clean_input(app: ASGIApp) -> ASGIApp:
@@ -92,24 +104,12 @@ def locale(app: ASGIApp) -> ASGIApp:
 
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == ScopeType.HTTP:
-            headers = Headers.from_scope(scope)
-            cookie = _cookie(headers.get("cookie", ""), i18n.LOCALE_COOKIE)
-            i18n.set_locale(i18n.negotiate(cookie, headers.get("accept-language")))
+            chosen = cookies.read(scope, cookies.LANGUAGE)
+            accepted = Headers.from_scope(scope).get("accept-language")
+            i18n.set_locale(i18n.negotiate(chosen, accepted))
         await app(scope, receive, send)
 
     return middleware
-
-
-def _cookie(header: str, name: str) -> str | None:
-    for part in header.split(";"):
-        key, _eq, value = part.strip().partition("=")
-        if key == name:
-            return value
-    return None
-
-
-def cookie_value(scope: Scope, name: str) -> str | None:
-    return _cookie(Headers.from_scope(scope).get("cookie", ""), name)
 
 
 def json_api_guard(origin: str) -> Any:

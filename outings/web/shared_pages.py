@@ -33,7 +33,7 @@ from litestar.utils.scope.state import ScopeState
 from markupsafe import Markup
 
 from outings import i18n
-from outings.web import flash
+from outings.web import cookies, flash
 from outings.web.cache import LRU
 from outings.web.templating import HEADERS, csrf_input, csrf_token, layout_context
 
@@ -74,7 +74,7 @@ class _Member:
 
 def is_shared(request: Request[Any, Any, Any]) -> bool:
     """Whether this visitor sees what everyone not signed in sees (no message waiting)."""
-    return request.state.get("user") is None and flash.COOKIE not in request.cookies
+    return request.state.get("user") is None and cookies.read(request.scope, cookies.FLASH) is None
 
 
 def kept_page(

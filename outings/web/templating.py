@@ -158,6 +158,7 @@ def page(
     *,
     status_code: int = 200,
     cookies: list[Cookie] | None = None,
+    headers: dict[str, str] | None = None,
     **context: Any,
 ) -> Template:
     """Render ``template`` with what the layout needs about this request."""
@@ -167,7 +168,7 @@ def page(
         context={**layout_context(request, shown), **context},
         status_code=status_code,
         cookies=[*(cookies or []), *clear],
-        headers=HEADERS,
+        headers={**HEADERS, **headers} if headers else HEADERS,
     )
 
 

@@ -1,0 +1,35 @@
+"""What a visitor who is not signed in sees of people: nothing (issue 11, item 7).
+
+Parents meet strangers through Outings, and a shared link reaches anyone.
+So a visitor sees no one's name — not a host's, a comment's author's, a
+family's nor a place's manager's — on any channel: pages say "a parent"
+instead, pulls send ``null`` in the name fields, and the JSON-LD and
+calendar files name no one to anybody. Signed-in members see the names
+parents chose to show each other.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from outings.accounts.models import User
+
+#: The fields of pulled data that name a person, by entity type.
+NAMES: dict[str, tuple[str, ...]] = {
+    "outing": ("host_name",),
+    "comment": ("author_name",),
+    "venue": ("manager_name",),
+}
+
+
+def for_reader(
+    found: dict[tuple[str, str], Any], reader: User | None
+) -> dict[tuple[str, str], Any]:
+    """Pulled data as ``reader`` may see it: for a visitor, every name is ``None``."""
+    if reader is not None:
+        return found
+    for (kind, _id), data in found.items():
+        for name in NAMES.get(kind, ()):
+            if name in data:
+                data[name] = None
+    return found
