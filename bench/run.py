@@ -102,10 +102,12 @@ def start_bare() -> Server:
 PUSH_LUA = """
 local ids = {%(ids)s}
 local size = %(size)d
-local cookie = "%(cookie)s"
+local cookies = {%(cookies)s}
 local n = 0
 request = function()
   n = n + 1
+  -- many phones, as in life (and each within its own push limit)
+  local cookie = cookies[n %% #cookies + 1]
   local client = string.format("%%08x-%%04x-4%%03x-8%%03x-%%012x", math.random(0, 0x7fffffff),
     math.random(0, 0xffff), math.random(0, 0xfff), math.random(0, 0xfff), n)
   local parts = {}
@@ -259,10 +261,11 @@ def main() -> None:
     app, bare = start_app(data.db), start_bare()
     cookie = f"outings_session={data.tokens[0]}"
     ids = ",".join(f'"{i}"' for i in data.outing_ids[:300])
+    cookies = ",".join(f'"outings_session={t}"' for t in data.tokens)
     scripts = {}
     for size in (1, 50):
         script = tmp / f"push{size}.lua"
-        script.write_text(PUSH_LUA % {"ids": ids, "size": size, "cookie": cookie})
+        script.write_text(PUSH_LUA % {"ids": ids, "size": size, "cookies": cookies})
         scripts[size] = script
     targets: dict[str, dict[str, Any]] = {
         "bare Litestar GET /": {"url": bare.url + "/"},
