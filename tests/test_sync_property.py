@@ -35,6 +35,7 @@ from outings.sync.pull import pull
 from outings.venue import service as venue_service
 from outings.venue.models import VenueInput
 from tests.conftest import in_thread
+from tests.test_sync import materialize
 
 FAMILIES = 6
 OUTINGS = 2
@@ -68,31 +69,16 @@ operations = st.lists(
 )
 
 
-def apply(pages: list[dict[str, Any]], state: State) -> State:
-    state = dict(state)
-    for page in pages:
-        if page["reset"]:
-            state = {}
-        for change in page["changes"]:
-            key = (change["type"], change["id"])
-            if change["op"] == "put":
-                state[key] = change["data"]
-            else:
-                state.pop(key, None)
-    return state
-
-
 async def pull_from(
     db: Database, user: User | None, cursor: int, state: State, limit: int = 200
 ) -> tuple[int, State]:
     pages = []
     while True:
         page = msgspec.to_builtins(await pull(db, user, cursor, None, limit))
-        page.setdefault("reset", False)
         pages.append(page)
         cursor = page["cursor"]
         if not page["has_more"]:
-            return cursor, apply(pages, state)
+            return cursor, materialize(pages, state)
 
 
 async def _user(w: Writer, name: str) -> User:
