@@ -62,6 +62,10 @@ class Limit(RateLimitMiddleware):
     """
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope.get("method") != "POST":
+            # every rule counts POSTs only: reading and checking nothing for the rest
+            await self.app(scope, receive, send)
+            return
         app = scope["litestar_app"]
         request: Request[Any, Any, Any] = app.request_class(scope)
         if await self.should_check_request(request=request):
