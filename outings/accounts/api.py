@@ -13,7 +13,15 @@ from outings.accounts import service, sessions
 from outings.accounts.models import PublicUser, User
 from outings.web.deps import DB, Conf
 from outings.web.errors import ApiError
-from outings.web.openapi import ANY_JSON, AUTHENTICATION, DOOR, REGISTRATION, errors, with_body
+from outings.web.openapi import (
+    ANY_JSON,
+    AUTHENTICATION,
+    DOOR,
+    REGISTRATION,
+    SIGNED_IN_OR_NOT,
+    errors,
+    with_body,
+)
 
 
 class RegisterOptionsIn(msgspec.Struct, forbid_unknown_fields=False):
@@ -36,7 +44,12 @@ def _api_error(exc: service.AccountError) -> ApiError:
     return ApiError(exc.status, exc.code, exc.message, exc.fields)
 
 
-@post("/register/options", status_code=200, responses=errors(400, 413, 429, *DOOR))
+@post(
+    "/register/options",
+    status_code=200,
+    responses=errors(400, 413, 429, *DOOR),
+    security=SIGNED_IN_OR_NOT,  # signed in: one more passkey for the account
+)
 async def register_options(
     request: Request[Any, Any, Any], data: JSONBody[RegisterOptionsIn], db: DB, settings: Conf
 ) -> Response[dict[str, object]]:
@@ -55,6 +68,7 @@ async def register_options(
     "/register/verify",
     status_code=200,
     operation_class=with_body(REGISTRATION),
+    security=SIGNED_IN_OR_NOT,
     responses={
         201: ResponseSpec(UserOut, description="A new account, made and signed in."),
         **errors(400, 413, 429, *DOOR),
@@ -128,7 +142,13 @@ async def login_verify(
     )
 
 
-@post("/logout", status_code=200, operation_class=with_body(ANY_JSON), responses=errors(*DOOR))
+@post(
+    "/logout",
+    status_code=200,
+    operation_class=with_body(ANY_JSON),
+    responses=errors(*DOOR),
+    security=SIGNED_IN_OR_NOT,
+)
 async def logout(request: Request[Any, Any, Any], db: DB, settings: Conf) -> Response[Ok]:
     token = sessions.session_token(request)
     if token:

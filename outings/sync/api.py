@@ -22,7 +22,7 @@ from outings.sync.protocol import (
 )
 from outings.web.deps import DB
 from outings.web.errors import ApiError
-from outings.web.openapi import PUSH_ERRORS, PushOperation, errors
+from outings.web.openapi import PUSH_ERRORS, SIGNED_IN, SIGNED_IN_OR_NOT, PushOperation, errors
 
 
 @post(
@@ -31,6 +31,7 @@ from outings.web.openapi import PUSH_ERRORS, PushOperation, errors
     request_max_body_size=MAX_PUSH_BYTES,
     operation_class=PushOperation,
     responses=PUSH_ERRORS,
+    security=SIGNED_IN,
 )
 async def push(request: Request[Any, Any, Any], db: DB) -> PushResponse:
     user = current_user(request)
@@ -52,7 +53,7 @@ async def push(request: Request[Any, Any, Any], db: DB) -> PushResponse:
         raise ApiError(exc.status, exc.code, exc.message, extra=exc.extra) from exc
 
 
-@get("/pull", responses=errors(400, 503))
+@get("/pull", responses=errors(400, 503), security=SIGNED_IN_OR_NOT)
 async def pull(
     request: Request[Any, Any, Any],
     db: DB,

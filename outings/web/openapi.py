@@ -19,10 +19,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.openapi.spec import OpenAPIMediaType, Operation, RequestBody, Schema
+from litestar.openapi.spec import (
+    Components,
+    OpenAPIMediaType,
+    Operation,
+    RequestBody,
+    Schema,
+    SecurityRequirement,
+    SecurityScheme,
+)
 from litestar.openapi.spec.enums import OpenAPIFormat, OpenAPIType
 
+from outings.settings import Settings
 from outings.sync.protocol import ARGS, MAX_MUTATION_ID, MAX_MUTATIONS, MAX_PUSH_BYTES
+from outings.web import cookies
 from outings.web.errors import ErrorEnvelope
 
 _WHY = {
@@ -39,6 +49,26 @@ _WHY = {
 #: What every ``POST`` under ``/api/`` may meet: the API's door (our ``Origin``,
 #: JSON only) and a busy database. Those that read their body add 413.
 DOOR = (403, 415, 503)
+
+
+def components(settings: Settings) -> Components:
+    """The session cookie as a security scheme (its name depends on the origin's scheme).
+
+    Litestar writes ``components.schemas`` itself, from the handlers, and
+    keeps the rest of what is given here.
+    """
+    session = SecurityScheme(
+        type="apiKey",
+        name=cookies.name(cookies.SESSION, https=settings.secure_cookies),
+        security_scheme_in="cookie",
+        description="The session a passkey sign-in sets (HttpOnly: browsers send it).",
+    )
+    return Components(security_schemes={"session": session})
+
+
+#: For ``security=``: a session is needed, or one is used when there is one.
+SIGNED_IN: list[SecurityRequirement] = [{"session": []}]
+SIGNED_IN_OR_NOT: list[SecurityRequirement] = [{}, {"session": []}]
 
 
 def errors(*statuses: int, why: dict[int, str] | None = None) -> dict[int, ResponseSpec]:
