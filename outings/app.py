@@ -29,7 +29,7 @@ from outings.outing import pages as outing_pages
 from outings.settings import Settings
 from outings.sync import api as sync_api
 from outings.venue import pages as venue_pages
-from outings.web import csrf, limits, middleware
+from outings.web import csrf, limits, middleware, openapi
 from outings.web.cache import LRU
 from outings.web.deps import DB
 from outings.web.errors import handle_exception
@@ -149,6 +149,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             version=__version__,
             path="/api/schema",
             render_plugins=[JsonRenderPlugin()],
+            components=openapi.components(settings),
         ),
         debug=False,
     )

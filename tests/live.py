@@ -42,19 +42,25 @@ class LiveServer:
                 self.process.wait()
 
 
-def start_server(tmp_path: Path, port: int | None = None, code: Path | None = None) -> LiveServer:
+def start_server(
+    tmp_path: Path,
+    port: int | None = None,
+    code: Path | None = None,
+    env: dict[str, str] | None = None,
+) -> LiveServer:
     """``outings serve`` on loopback; ``code``: a directory holding a copy of the
-    package and templates to run instead of the checkout (a "new release")."""
+    package and templates to run instead of the checkout (a "new release");
+    ``env``: more settings (``OUTINGS_…``) for it."""
     port = port or _free_port()
     # localhost, not 127.0.0.1: Chromium refuses an IP address as a passkey RP id.
     url = f"http://localhost:{port}"
     db = tmp_path / "live.db"
     log = tmp_path / f"server-{port}.log"
-    env = {**os.environ, "OUTINGS_DB": str(db), "OUTINGS_ORIGIN": url, "OUTINGS_SECRET": "browser"}
+    settings = {"OUTINGS_DB": str(db), "OUTINGS_ORIGIN": url, "OUTINGS_SECRET": "browser"}
     with log.open("ab") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "outings", "serve", "--host", "127.0.0.1", "--port", str(port)],
-            env=env,
+            env={**os.environ, **settings, **(env or {})},
             stdout=out,
             stderr=subprocess.STDOUT,
             cwd=code,  # python -m puts the working directory first on sys.path

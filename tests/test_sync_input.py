@@ -161,6 +161,15 @@ def test_json_nested_a_thousand_deep_is_a_clear_400(host: Client, path: str) -> 
         assert response.json()["error"]["code"] == "invalid"
 
 
+@pytest.mark.parametrize("mutation_id", [2**63, -(2**63) - 1, 10**30])
+def test_a_mutation_id_sqlite_cannot_keep_is_a_clear_400(host: Client, mutation_id: int) -> None:
+    # Found by schemathesis (tests/test_api_schema.py): it used to reach the
+    # database and fail there, a 500.
+    response = raw_push(host, mutation(mutation_id, "rsvp.set", {}))
+    assert response.status_code == 400, response.text
+    assert response.json()["error"]["code"] == "invalid"
+
+
 def test_a_page_number_beyond_reason_still_shows_the_list(host: Client) -> None:
     propose(host)
     for number in ("99999999999999999999", "-3", "abc", "0"):

@@ -6,12 +6,22 @@ from typing import Any
 
 import msgspec
 from litestar import Request, Response, Router, post
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import JSONBody
 
 from outings.accounts import service, sessions
 from outings.accounts.models import PublicUser, User
 from outings.web.deps import DB, Conf
 from outings.web.errors import ApiError
+from outings.web.openapi import (
+    ANY_JSON,
+    AUTHENTICATION,
+    DOOR,
+    REGISTRATION,
+    SIGNED_IN_OR_NOT,
+    errors,
+    with_body,
+)
 
 
 class RegisterOptionsIn(msgspec.Struct, forbid_unknown_fields=False):
@@ -34,7 +44,12 @@ def _api_error(exc: service.AccountError) -> ApiError:
     return ApiError(exc.status, exc.code, exc.message, exc.fields)
 
 
-@post("/register/options", status_code=200)
+@post(
+    "/register/options",
+    status_code=200,
+    responses=errors(400, 413, 429, *DOOR),
+    security=SIGNED_IN_OR_NOT,  # signed in: one more passkey for the account
+)
 async def register_options(
     request: Request[Any, Any, Any], data: JSONBody[RegisterOptionsIn], db: DB, settings: Conf
 ) -> Response[dict[str, object]]:
@@ -49,7 +64,16 @@ async def register_options(
     )
 
 
-@post("/register/verify", status_code=200)
+@post(
+    "/register/verify",
+    status_code=200,
+    operation_class=with_body(REGISTRATION),
+    security=SIGNED_IN_OR_NOT,
+    responses={
+        201: ResponseSpec(UserOut, description="A new account, made and signed in."),
+        **errors(400, 413, 429, *DOOR),
+    },
+)
 async def register_verify(
     request: Request[Any, Any, Any], data: JSONBody[dict[str, Any]], db: DB, settings: Conf
 ) -> Response[UserOut]:
@@ -72,7 +96,12 @@ async def register_verify(
     )
 
 
-@post("/login/options", status_code=200)
+@post(
+    "/login/options",
+    status_code=200,
+    operation_class=with_body(ANY_JSON),
+    responses=errors(429, *DOOR),
+)
 async def login_options(db: DB, settings: Conf) -> Response[dict[str, object]]:
     started = await service.begin_login(db, settings)
     return Response(
@@ -80,7 +109,12 @@ async def login_options(db: DB, settings: Conf) -> Response[dict[str, object]]:
     )
 
 
-@post("/login/verify", status_code=200)
+@post(
+    "/login/verify",
+    status_code=200,
+    operation_class=with_body(AUTHENTICATION),
+    responses=errors(400, 413, 429, *DOOR),
+)
 async def login_verify(
     request: Request[Any, Any, Any], data: JSONBody[dict[str, Any]], db: DB, settings: Conf
 ) -> Response[UserOut]:
@@ -108,7 +142,13 @@ async def login_verify(
     )
 
 
-@post("/logout", status_code=200)
+@post(
+    "/logout",
+    status_code=200,
+    operation_class=with_body(ANY_JSON),
+    responses=errors(*DOOR),
+    security=SIGNED_IN_OR_NOT,
+)
 async def logout(request: Request[Any, Any, Any], db: DB, settings: Conf) -> Response[Ok]:
     token = sessions.session_token(request)
     if token:

@@ -62,8 +62,7 @@ def as_pulled(seats: list[Seat]) -> dict[str, tuple[object, ...]]:
     changed."""
     places = {s.user_id: n for n, s in enumerate(waitlist(seats), start=1)}
     return {
-        s.user_id: (s.status, s.adults, s.children, s.state, places.get(s.user_id))
-        for s in seats
+        s.user_id: (s.status, s.adults, s.children, s.state, places.get(s.user_id)) for s in seats
     }
 
 

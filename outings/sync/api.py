@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 from litestar import Request, Response, Router, get, post
-from litestar.params import FromQuery
+from litestar.params import FromQuery, QueryParameter
 
 from outings.accounts.sessions import current_user
 from outings.i18n import gettext as _
@@ -22,9 +22,17 @@ from outings.sync.protocol import (
 )
 from outings.web.deps import DB
 from outings.web.errors import ApiError
+from outings.web.openapi import PUSH_ERRORS, SIGNED_IN, SIGNED_IN_OR_NOT, PushOperation, errors
 
 
-@post("/push", status_code=200, request_max_body_size=MAX_PUSH_BYTES)
+@post(
+    "/push",
+    status_code=200,
+    request_max_body_size=MAX_PUSH_BYTES,
+    operation_class=PushOperation,
+    responses=PUSH_ERRORS,
+    security=SIGNED_IN,
+)
 async def push(request: Request[Any, Any, Any], db: DB) -> PushResponse:
     user = current_user(request)
     if user is None:
@@ -45,13 +53,13 @@ async def push(request: Request[Any, Any, Any], db: DB) -> PushResponse:
         raise ApiError(exc.status, exc.code, exc.message, extra=exc.extra) from exc
 
 
-@get("/pull")
+@get("/pull", responses=errors(400, 503), security=SIGNED_IN_OR_NOT)
 async def pull(
     request: Request[Any, Any, Any],
     db: DB,
-    cursor: FromQuery[int] = 0,
+    cursor: Annotated[int, QueryParameter(ge=0)] = 0,
     client_id: FromQuery[str | None] = None,
-    limit: FromQuery[int] = PULL_PAGE,
+    limit: Annotated[int, QueryParameter(ge=1, le=PULL_PAGE)] = PULL_PAGE,
 ) -> Response[PullResponse]:
     if cursor < 0 or not 1 <= limit <= PULL_PAGE:
         raise ApiError(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import msgspec
 
@@ -19,10 +19,14 @@ from outings.venue.models import VenueInput
 MAX_MUTATIONS = 100
 MAX_PUSH_BYTES = 256 * 1024
 PULL_PAGE = 200
+#: What SQLite keeps in an INTEGER: a mutation id past it cannot be stored, so
+#: the envelope refuses it (a 400) rather than the database failing (a 500).
+MAX_MUTATION_ID = 2**63 - 1
+MutationId = Annotated[int, msgspec.Meta(ge=-MAX_MUTATION_ID - 1, le=MAX_MUTATION_ID)]
 
 
 class RawMutation(msgspec.Struct, frozen=True):
-    id: int
+    id: MutationId
     name: str
     args: msgspec.Raw = msgspec.Raw(b"{}")
 
