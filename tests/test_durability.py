@@ -56,17 +56,19 @@ def test_writes_share_a_commit_but_never_each_others_fate(tmp_path: Path) -> Non
     assert kept == [("before",), ("first",), ("before",), ("third",)]
 
 
-def _comment_push(client_id: str, first_id: int, outing_id: str, n: int) -> dict[str, Any]:
+def _reply_push(client_id: str, first_id: int, outing_id: str, n: int) -> dict[str, Any]:
+    """Replies that change every time (going, maybe, going…), so each is a real write."""
     return {
         "client_id": client_id,
         "mutations": [
             {
                 "id": first_id + i,
-                "name": "comment.add",
+                "name": "rsvp.set",
                 "args": {
-                    "id": str(uuid.uuid4()),
                     "outing_id": outing_id,
-                    "body": f"#{first_id + i}",
+                    "status": "going" if (first_id + i) % 2 else "maybe",
+                    "adults": 1,
+                    "children": (first_id + i) % 3,
                 },
             }
             for i in range(n)
@@ -94,7 +96,7 @@ def test_every_answered_push_survives_a_kill_in_the_middle_of_a_burst(
         )
         phones.append(phone)
 
-    answered: dict[str, set[str]] = {}  # client id -> comment ids the server said it applied
+    answered: dict[str, set[int]] = {}  # client id -> mutation ids the server said it applied
     queues: dict[str, list[dict[str, Any]]] = {}  # what each phone still holds
     owner: dict[str, httpx.Client] = {}
     stop = threading.Event()
@@ -106,7 +108,7 @@ def test_every_answered_push_survives_a_kill_in_the_middle_of_a_burst(
         queues[client_id] = []
         next_id = 1
         while not stop.is_set():
-            push = _comment_push(client_id, next_id, outing_id, 1 + next_id % 3)
+            push = _reply_push(client_id, next_id, outing_id, 1 + next_id % 3)
             queues[client_id] += push["mutations"]
             next_id += len(push["mutations"])
             try:
@@ -119,7 +121,7 @@ def test_every_answered_push_survives_a_kill_in_the_middle_of_a_burst(
             for result in response.json()["results"]:
                 sent = next(m for m in queues[client_id] if m["id"] == result["id"])
                 assert result["status"] == "applied", result
-                answered[client_id].add(sent["args"]["id"])
+                answered[client_id].add(sent["id"])
             queues[client_id] = []
 
     threads = [threading.Thread(target=burst, args=(phone,)) for phone in phones]
@@ -134,9 +136,13 @@ def test_every_answered_push_survives_a_kill_in_the_middle_of_a_burst(
     total = sum(len(ids) for ids in answered.values())
     assert total > 20, "the burst was too short to mean anything"
 
-    stored = {r[0] for r in rows(live_server, "select id from comments")}
-    lost = {c for ids in answered.values() for c in ids} - stored
-    assert not lost, f"{len(lost)} of {total} answered comments were lost"
+    def kept(server: LiveServer) -> set[tuple[str, int]]:
+        found = rows(server, "select client_id, mutation_id from sync_mutations")
+        return {(str(c), int(str(m))) for c, m in found}
+
+    acknowledged = {(c, m) for c, ids in answered.items() for m in ids}
+    lost = acknowledged - kept(live_server)
+    assert not lost, f"{len(lost)} of {total} answered changes were lost"
 
     # The phones come back: what they still hold is applied exactly once.
     again = start_server(tmp_path)
@@ -150,11 +156,16 @@ def test_every_answered_push_survives_a_kill_in_the_middle_of_a_burst(
                 "/api/sync/push", json={"client_id": client_id, "mutations": queue}
             )
             assert response.status_code == 200, response.text
-            answered[client_id] |= {m["args"]["id"] for m in queue}
-        counted = rows(again, "select id, count(*) from comments group by id having count(*) > 1")
-        assert counted == []
-        stored = {r[0] for r in rows(again, "select id from comments")}
-        assert {c for ids in answered.values() for c in ids} <= stored
+            results = response.json()["results"]
+            assert [r["id"] for r in results] == [m["id"] for m in queue]
+            answered[client_id] |= {m["id"] for m in queue}
+        # every change applied once: one recorded result each, and each
+        # phone's count where its last change left it
+        acknowledged = {(c, m) for c, ids in answered.items() for m in ids}
+        assert acknowledged <= kept(again)
+        for client_id, ids in answered.items():
+            last = rows(again, "select last_mutation_id from sync_clients where id = ?", client_id)
+            assert last == [(max(ids),)]
     finally:
         again.stop()
         for client in [host, *phones]:

@@ -13,7 +13,7 @@ from litestar import Litestar
 from litestar.testing import TestClient
 
 from outings.app import create_app
-from outings.outing.rules import OUTINGS_PER_DAY
+from outings.outing.rules import COMMENTS_PER_HOUR, OUTINGS_PER_DAY
 from outings.settings import Settings
 from tests.conftest import ORIGIN, csrf_token, html, sign_in, sign_up
 from tests.outing_helpers import db, outing_form, propose
@@ -180,3 +180,44 @@ def test_reports_are_limited_per_hour(settings: Settings) -> None:
         assert seconds > 60  # an hour's window
         assert "wait" in html(refused).select_one("main").get_text()  # type: ignore[union-attr]
     assert db(settings, "select count(*) from reports") == [(2,)]
+
+
+def test_a_flood_of_comments_is_held_back_and_the_text_kept(
+    client: Client, authenticator: SoftAuthenticator, settings: Settings
+) -> None:
+    """A hundred comments in one push (seen in the attack) stop at the hourly
+    count; a comment refused by form comes back with its text beside the error."""
+    sign_up(client, authenticator, "Hana")
+    outing_id = propose(client)
+    flood = [
+        {
+            "id": i,
+            "name": "comment.add",
+            "args": {"id": str(uuid.uuid4()), "outing_id": outing_id, "body": f"Spam {i}"},
+        }
+        for i in range(1, COMMENTS_PER_HOUR + 11)
+    ]
+    pushed = client.post(
+        "/api/sync/push", json={"client_id": str(uuid.uuid4()), "mutations": flood}
+    )
+    statuses = [r["status"] for r in pushed.json()["results"]]
+    assert statuses == ["applied"] * COMMENTS_PER_HOUR + ["rejected"] * 10
+    assert "in the last hour" in pushed.json()["results"][-1]["error"]["message"]
+    assert db(settings, "select count(*) from comments") == [(COMMENTS_PER_HOUR,)]
+    # the same comment sent again is no new one: still answered as applied
+    again = client.post(
+        "/api/sync/push", json={"client_id": str(uuid.uuid4()), "mutations": flood[:1]}
+    )
+    assert again.json()["results"][0]["status"] == "applied"
+
+    form = {
+        "_csrf_token": csrf_token(client, f"/outings/{outing_id}"),
+        "body": "One more",
+        "id": str(uuid.uuid4()),
+    }
+    refused = client.post(f"/outings/{outing_id}/comments", data=form)
+    assert refused.status_code == 400
+    page = html(refused)
+    assert "in the last hour" in page.get_text()
+    assert "One more" in page.select_one("textarea[name=body]").get_text()  # type: ignore[union-attr]
+    assert db(settings, "select count(*) from comments") == [(COMMENTS_PER_HOUR,)]

@@ -22,7 +22,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from outings.changelog import store
-from outings.db import Database, Row, now_iso
+from outings.db import Database, Row, now_iso, stamp
 from outings.db.database import Conn, Writer
 
 EntityType = Literal["outing", "rsvp", "comment", "venue"]
@@ -101,8 +101,7 @@ async def compact(w: Writer, now: datetime, keep_days: int) -> int:
     new floor may have missed a dropped tombstone, so it is sent a fresh
     snapshot (``reset``) instead.
     """
-    cutoff = (now - timedelta(days=keep_days)).isoformat(timespec="microseconds")
-    dropped, newest = await store.drop_tombstones(w, cutoff.replace("+00:00", "Z"))
+    dropped, newest = await store.drop_tombstones(w, stamp(now - timedelta(days=keep_days)))
     if newest is not None:
         await store.raise_floor(w, newest)
     return dropped

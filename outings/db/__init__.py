@@ -1,5 +1,12 @@
 """Storage: one SQLite file, one writer, many readers, numbered migrations."""
 
-from outings.db.database import Database, Row, TransientDatabaseError, now_iso, placeholders
+from outings.db.database import (
+    Database,
+    Row,
+    TransientDatabaseError,
+    now_iso,
+    placeholders,
+    stamp,
+)
 
-__all__ = ["Database", "Row", "TransientDatabaseError", "now_iso", "placeholders"]
+__all__ = ["Database", "Row", "TransientDatabaseError", "now_iso", "placeholders", "stamp"]

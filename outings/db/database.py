@@ -64,7 +64,13 @@ class TransientDatabaseError(RuntimeError):
 
 def now_iso() -> str:
     """The server's clock as UTC ISO 8601, the one format times are stored in."""
-    return datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+    return stamp(datetime.now(UTC))
+
+
+def stamp(moment: datetime) -> str:
+    """``moment`` as the server's own timestamps are stored (UTC, microseconds, ``Z``),
+    so that it compares with them as text."""
+    return moment.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
 def placeholders(values: Iterable[object]) -> str:

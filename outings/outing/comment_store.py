@@ -18,6 +18,19 @@ async def insert(
     return changed > 0
 
 
+async def written_since(conn: Conn, author_id: str, since: str) -> int:
+    """How many comments ``author_id`` wrote since ``since`` (deleted ones count too)."""
+    count: int = await conn.fetchval(
+        "select count(*) from comments where author_id = ? and created_at >= ?",
+        (author_id, since),
+    )
+    return count
+
+
+async def exists(conn: Conn, comment_id: str) -> bool:
+    return bool(await conn.fetchval("select 1 from comments where id = ?", (comment_id,)))
+
+
 async def for_outing(conn: Conn, outing_id: str) -> list[Comment]:
     rows = await conn.fetchall(
         "select c.*, u.display_name as author_name from comments c"

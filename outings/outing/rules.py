@@ -26,6 +26,9 @@ CHILDREN_MAX = 8
 LONGEST = timedelta(hours=12)
 #: Outings one member may propose in 24 hours (issue 11: one made 30 in half a second).
 OUTINGS_PER_DAY = 10
+#: Comments one family may write in an hour, by form and by sync alike: a
+#: lively conversation stays far below it, a flood (a hundred in one push) not.
+COMMENTS_PER_HOUR = 30
 #: How far ahead an outing may be planned: further is a typo, or an attack on
 #: the pages that show dates (year 9999 plus a time zone is beyond Python's).
 FURTHEST = timedelta(days=2 * 365)
@@ -223,4 +226,15 @@ def why_no_more_outings(proposed_in_a_day: int) -> str | None:
         "You have proposed %(num)d outings today, the most one family may in a day."
         " Please propose this one tomorrow.",
         num=OUTINGS_PER_DAY,
+    )
+
+
+def why_no_more_comments(written_in_an_hour: int) -> str | None:
+    """Why a member may not comment again now, or None when they may."""
+    if written_in_an_hour < COMMENTS_PER_HOUR:
+        return None
+    return _(
+        "You have written %(num)d comments in the last hour, the most one family may."
+        " Please keep this one and send it a little later.",
+        num=COMMENTS_PER_HOUR,
     )

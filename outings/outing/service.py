@@ -8,13 +8,14 @@ rule is enforced in one place whatever way a change arrives. A refusal is a
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import msgspec
 
 from outings import changelog
 from outings.accounts.models import User
 from outings.db import Database, now_iso
+from outings.db import stamp as stored_time
 from outings.db.database import Writer
 from outings.i18n import gettext as _
 from outings.notifications import notify
@@ -258,6 +259,13 @@ async def add_comment_in(
             "forbidden", _("Reply to the outing first, then you can join the conversation.")
         )
     stamp = now_iso()
+    if not await comment_store.exists(w, comment_id):  # a re-sent comment is no new one
+        hour_ago = stored_time(utcnow() - timedelta(hours=1))
+        refusal = rules.why_no_more_comments(
+            await comment_store.written_since(w, user.id, hour_ago)
+        )
+        if refusal:
+            raise Invalid({"body": refusal})
     if await comment_store.insert(
         w,
         comment_id=comment_id,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from outings.db import Row, placeholders
+from outings.db import Row, placeholders, stamp
 from outings.db.database import Conn, Writer
 from outings.outing import rules
 from outings.outing.models import Outing
@@ -103,8 +103,7 @@ async def insert(w: Writer, outing_id: str, host_id: str, data: OutingInput, now
     the transaction that inserts, so the limit holds for forms and pushes
     alike, across restarts and processes.
     """
-    day_ago = (datetime.fromisoformat(now) - timedelta(days=1)).isoformat(timespec="microseconds")
-    day_ago = day_ago.replace("+00:00", "Z")
+    day_ago = stamp(datetime.fromisoformat(now) - timedelta(days=1))
     refusal = rules.why_no_more_outings(await proposed_since(w, host_id, day_ago))
     if refusal:
         raise Refused("too_many_outings", refusal)
