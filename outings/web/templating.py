@@ -17,7 +17,6 @@ from jinja2.bccache import Bucket
 from litestar import Request
 from litestar.datastructures import Cookie
 from litestar.response import Template
-from litestar.utils.scope.state import ScopeState
 from markupsafe import Markup
 
 from outings import i18n
@@ -25,7 +24,7 @@ from outings.outing import display
 from outings.outing.models import CATEGORIES
 from outings.settings import Settings
 from outings.venue.models import HAS, KINDS, VALUE_LABELS
-from outings.web import flash
+from outings.web import csrf, flash
 from outings.web.security import importmap
 from outings.web.static import StaticAssets
 from outings.web.sync_words import sync_messages
@@ -163,6 +162,7 @@ def page(
 ) -> Template:
     """Render ``template`` with what the layout needs about this request."""
     shown, clear = flash.take(request)
+    csrf_token(request)  # made now: Litestar's Template reads it for ``csrf_input``
     return Template(
         template_name=template,
         context={**layout_context(request, shown), **context},
@@ -180,6 +180,5 @@ def csrf_input(token: str | None) -> Markup:
 
 
 def csrf_token(request: Request[Any, Any, Any]) -> str:
-    """This browser's CSRF token, as Litestar's middleware gave it ("" if none)."""
-    token = ScopeState.from_scope(request.scope).csrf_token
-    return token if isinstance(token, str) else ""
+    """This request's CSRF token for its forms ("" if none), made on first use."""
+    return csrf.token_for(request.scope)
