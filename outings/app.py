@@ -157,5 +157,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
     app.state.settings = settings
     app.state.assets = assets
     app.state.list_cache = LRU(512)
+    app.state.mine_cache = LRU(1024)  # each member's replies, per data version
     app.state.page_cache = LRU(128)  # whole pages for visitors not signed in
     return app

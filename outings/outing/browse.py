@@ -10,15 +10,16 @@ from urllib.parse import urlencode
 import msgspec
 from litestar import Request, Response, route
 from litestar.params import FromQuery
+from markupsafe import Markup
 
 from outings import changelog, i18n
 from outings.db.database import Reader
-from outings.outing import display, rules, service, store
+from outings.outing import display, mine, rules, service, store
 from outings.outing.models import CATEGORIES
 from outings.settings import Settings
 from outings.web.cache import LRU
 from outings.web.deps import DB, Conf
-from outings.web.shared_pages import is_shared, member_page, shared_page
+from outings.web.shared_pages import Fill, is_shared, member_page, shared_page
 
 PAGE_SIZE = 40
 #: No list has more pages than this; a larger number is someone's typo or probe
@@ -84,24 +85,46 @@ async def browse(
     locale = i18n.current_locale()
     today = now.astimezone(settings.tz).date()
     cache: LRU[tuple[str, list[str]]] = request.app.state.list_cache
+    user = request.state.get("user")
+    shared = is_shared(request)
     async with db.reader() as r:
-        key = (filters, number, locale, await changelog.data_version(r, now))
+        version = await changelog.data_version(r, now)
+        key = (filters, number, locale, version, shared)
         cached = cache.get(key)
         if cached is None:
-            cached = await _results(request, r, settings, filters, number, now, today)
+            cached = await _results(request, r, settings, filters, number, now, today, shared)
             cache.put(key, cached)
+        mine_now = {} if user is None else await _mine(request, r, user.id, now, version)
     results, areas = cached
-    # visitors share a copy; members share one with their own header put in
-    render = shared_page if is_shared(request) else member_page
-    return render(
-        request,
-        filters.address(number),
-        key,
-        "outings/list.html",
-        results=results,
-        filters=filters,
-        areas=areas,
-    )
+    context = {"results": results, "filters": filters, "areas": areas}
+    address = filters.address(number)
+    if shared:
+        return shared_page(request, address, key, "outings/list.html", **context)
+    # members share one copy with their own header and cards put in
+    return member_page(request, address, key, "outings/list.html", _cards(mine_now), **context)
+
+
+async def _mine(
+    request: Request[Any, Any, Any], r: Reader, user_id: str, now: datetime, version: object
+) -> dict[str, mine.Mine]:
+    """This parent's replies and outings, asked again only when the data has changed."""
+    cache: LRU[dict[str, mine.Mine]] = request.app.state.mine_cache
+    found = cache.get((user_id, version))
+    if found is None:
+        found = await mine.relations(r, user_id, now)
+        cache.put((user_id, version), found)
+    return found
+
+
+def _cards(relations: dict[str, mine.Mine]) -> Fill:
+    """What each card of a member's list says of its places: her own relation to it."""
+
+    def fill(name: bytes, default: bytes | None) -> bytes:
+        found = relations.get(name.removeprefix(b"card-").decode())
+        everyone = Markup(default.decode()) if default else Markup()  # noqa: S704 - from our copy
+        return (everyone if found is None else mine.pill(found, everyone)).encode()
+
+    return fill
 
 
 async def _results(
@@ -112,6 +135,7 @@ async def _results(
     number: int,
     now: datetime,
     today: date,
+    shared: bool,
 ) -> tuple[str, list[str]]:
     window = display.when_range(filters.when, now, settings.tz) if filters.when else None
     found = await store.upcoming(
@@ -136,6 +160,12 @@ async def _results(
     env = request.app.template_engine.engine  # type: ignore[union-attr]
     areas = await store.areas(r, now)
     html = env.get_template("outings/_results.html").render(
-        days=days, filters=filters, more=more, page_number=number, today=today, areas=areas
+        days=days,
+        filters=filters,
+        more=more,
+        page_number=number,
+        today=today,
+        areas=areas,
+        card_holes=not shared,  # a member's own replies go on her cards
     )
     return html, areas

@@ -118,3 +118,9 @@ async def user_ids(conn: Conn, outing_id: str, statuses: tuple[str, ...]) -> lis
         (outing_id, *statuses),
     )
     return [r["user_id"] for r in rows]
+
+
+async def mine_upcoming(conn: Conn, user_id: str, now: str) -> dict[str, dict[str, Any]]:
+    """One family's replies to outings not yet over, as a pull sends them."""
+    rows = await conn.fetchall(_PULLED + " where r.user_id = ? and o.ends_at > ?", (user_id, now))
+    return {r["outing_id"]: _pulled(r) for r in rows}

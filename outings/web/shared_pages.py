@@ -11,7 +11,10 @@ base.html): one copy is kept for every member, with markers there, and each
 request renders just those two blocks and puts them in.
 
 A form on a kept page that needs a CSRF token gets it per request: the copy
-holds a marker in its place.
+holds a marker in its place. So do the cards of the members' list: a marker
+where each card says how full the outing is, holding what everyone sees there,
+which a parent's own reply replaces ("Going", "Waitlist #2"); see
+:func:`outings.web.markers.card_hole`.
 
 The markers carry a random nonce made when the process starts, and a copy is
 cut at its markers once, when it is rendered: text a visitor sends (a search
@@ -21,32 +24,31 @@ for the marker, say) can neither name a marker nor be spliced into (issue 11).
 from __future__ import annotations
 
 import gzip
-import re
-import secrets
-from collections.abc import Hashable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from typing import Any
 
 import msgspec
 from litestar import MediaType, Request, Response
 from litestar.datastructures import Cookie
 from litestar.utils.scope.state import ScopeState
-from markupsafe import Markup
 
 from outings import i18n
-from outings.web import cookies, flash
+from outings.web import cookies, flash, markers
 from outings.web.cache import LRU
 from outings.web.templating import HEADERS, csrf_input, csrf_token, layout_context
 
-_NONCE = secrets.token_hex(16)
-_MARK = re.compile(rb"\x00" + _NONCE.encode() + rb":([a-z-]+)\x00")
+_MARK = markers.MARK
 _TOKEN = "csrf-token"  # noqa: S105 - the name of a marker, not a secret
-_TOKEN_MARK = f"\x00{_NONCE}:{_TOKEN}\x00"
-_HOLES = {name: Markup("\x00{}:{}\x00").format(_NONCE, name) for name in ("me", "news")}
+_TOKEN_MARK = markers.marker(_TOKEN)
+_HOLES = {name: markers.marker(name) for name in ("me", "news")}
+
+#: What a request puts in a marker: from its name and what stands there by default.
+Fill = Callable[[bytes, bytes | None], bytes]
 
 
 class _Shared(msgspec.Struct, frozen=True):
-    #: the page cut at its markers: text, a marker's name, text, … text
-    parts: tuple[bytes, ...]
+    #: the page cut at its markers: text, a marker's name, its default, text, … text
+    parts: tuple[bytes | None, ...]
     gzipped: bytes | None  # None when the page holds a marker: it is filled per visitor
 
     @classmethod
@@ -56,9 +58,28 @@ class _Shared(msgspec.Struct, frozen=True):
             return cls(parts, gzip.compress(body, compresslevel=6, mtime=0))
         return cls(parts, None)
 
-    def filled(self, values: Mapping[bytes, bytes]) -> bytes:
+    def filled(self, fill: Fill) -> bytes:
         """The page with each marker's value put in, where rendering left it."""
-        return b"".join(values[p] if i % 2 else p for i, p in enumerate(self.parts))
+        parts = self.parts
+        out = [parts[0] or b""]
+        for i in range(1, len(parts), 3):
+            out.append(fill(parts[i] or b"", parts[i + 1]))
+            out.append(parts[i + 2] or b"")
+        return b"".join(out)
+
+
+def _values(values: Mapping[bytes, bytes], more: Fill | None = None) -> Fill:
+    def fill(name: bytes, default: bytes | None) -> bytes:
+        found = values.get(name)
+        if found is not None:
+            return found
+        if more is not None:
+            return more(name, default)
+        if default is None:
+            raise KeyError(name)
+        return default
+
+    return fill
 
 
 class _Member:
@@ -104,9 +125,15 @@ def shared_page(
 
 
 def member_page(
-    request: Request[Any, Any, Any], address: str, key: Hashable, template: str, **context: Any
+    request: Request[Any, Any, Any],
+    address: str,
+    key: Hashable,
+    template: str,
+    fill: Fill | None = None,
+    **context: Any,
 ) -> Response[bytes]:
-    """``template`` for a signed-in parent, from the copy every member shares."""
+    """``template`` for a signed-in parent, from the copy every member shares;
+    ``fill`` says what goes in the page's own markers (the cards' places)."""
     shown, clear = flash.take(request)
     layout = {**layout_context(request, shown), "full_path": address}
     full_key = _key(template, address, key, "member")
@@ -121,7 +148,7 @@ def member_page(
     own = base.new_context({**layout, "csrf_input": csrf_input(token)})
     values = {name.encode(): "".join(base.blocks[name](own)).encode() for name in _HOLES}
     values[_TOKEN.encode()] = token.encode()
-    return _html(copy.filled(values), HEADERS, clear)
+    return _html(copy.filled(_values(values, fill)), HEADERS, clear)
 
 
 def accepts_gzip(header: str) -> bool:
@@ -166,9 +193,10 @@ def _html(
 
 def _respond(request: Request[Any, Any, Any], shared: _Shared) -> Response[bytes]:
     if shared.gzipped is None:
-        return _html(shared.filled({_TOKEN.encode(): csrf_token(request).encode()}), HEADERS)
+        token = csrf_token(request).encode()
+        return _html(shared.filled(_values({_TOKEN.encode(): token})), HEADERS)
     if not accepts_gzip(request.headers.get("accept-encoding", "")):
-        return _html(shared.parts[0], HEADERS)
+        return _html(shared.parts[0] or b"", HEADERS)
     # Already compressed: Litestar's compression passes on what a cache gave.
     ScopeState.from_scope(request.scope).is_cached = True
     vary = f"{HEADERS['vary']}, accept-encoding"

@@ -25,6 +25,7 @@ from outings.outing.models import CATEGORIES
 from outings.settings import Settings
 from outings.venue.models import HAS, KINDS, VALUE_LABELS
 from outings.web import csrf, flash
+from outings.web.markers import card_hole
 from outings.web.security import importmap
 from outings.web.static import StaticAssets
 from outings.web.sync_words import sync_messages
@@ -116,6 +117,7 @@ def make_environment(settings: Settings, assets: StaticAssets) -> Environment:
         age=display.age,
         age_choices=display.AGE_CHOICES,
         places=display.places,
+        card_hole=card_hole,
         family=display.family,
         amenity_labels=display.AMENITY_LABELS,
         venue_kinds=lambda: [(code, str(label)) for code, (label, _type) in KINDS.items()],
