@@ -26,6 +26,7 @@ SHELL = (
     "js/passkeys.js",
     "js/outbox.js",
     "js/offline.js",
+    "js/near.js",
     "icons/icon.svg",
     "icons/icon-192.png",
 )

@@ -206,6 +206,7 @@ MATRIX: dict[str, tuple[Act, dict[str, str]]] = {
     "GET /healthz": (get("/healthz"), everyone("ok")),
     "HEAD /healthz": (head("/healthz"), everyone("ok")),
     "GET /language": (get("/language?lang=fr&next=/"), everyone("ok")),
+    "GET /area": (get("/area?area=Riverside&next=/"), everyone("ok")),
     "GET /sw.js": (get("/sw.js"), everyone("ok")),
     "GET /manifest.webmanifest": (get("/manifest.webmanifest"), everyone("ok")),
     "GET /favicon.ico": (get("/favicon.ico"), everyone("ok")),

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from itertools import groupby
-from typing import Any
-from urllib.parse import urlencode
+from typing import Annotated, Any
+from urllib.parse import quote, unquote, urlencode
 
 import msgspec
-from litestar import Request, Response, route
-from litestar.params import FromQuery
+from litestar import Request, Response, get, route
+from litestar.params import FromQuery, QueryParameter
+from litestar.response import Redirect
 from markupsafe import Markup
 
 from outings import changelog, i18n
@@ -17,8 +18,10 @@ from outings.db.database import Reader
 from outings.outing import display, mine, rules, service, store
 from outings.outing.models import CATEGORIES
 from outings.settings import Settings
+from outings.web import cookies
 from outings.web.cache import LRU
 from outings.web.deps import DB, Conf
+from outings.web.forms import safe_next
 from outings.web.shared_pages import Fill, is_shared, member_page, shared_page
 
 PAGE_SIZE = 40
@@ -51,7 +54,12 @@ class ListFilters(msgspec.Struct, kw_only=True, frozen=True):
 
     @property
     def active(self) -> bool:
-        return bool(self.category or self.when or self.age is not None or self.area or self.q)
+        """Whether a filter narrows the list (the area is the parent's own place, not one)."""
+        return bool(self.category or self.when or self.age is not None or self.q)
+
+    def without_area(self) -> str:
+        """Where choosing another area brings the parent back to, the other filters kept."""
+        return msgspec.structs.replace(self, area="").address(1)
 
 
 def _filters(category: str, when: str, age: str, area: str, q: str) -> ListFilters:
@@ -63,6 +71,25 @@ def _filters(category: str, when: str, age: str, area: str, q: str) -> ListFilte
         area=area.strip()[: rules.AREA_MAX],
         q=q.strip()[:100],
     )
+
+
+def home_area(request: Request[Any, Any, Any]) -> str:
+    """The area this parent chose once, remembered by her browser (:func:`choose_area`)."""
+    kept = cookies.read(request.scope, cookies.AREA)
+    return unquote(kept)[: rules.AREA_MAX] if kept else ""
+
+
+@get("/area", cache_control=None)
+async def choose_area(
+    area: FromQuery[str] = "",
+    next_path: Annotated[str, QueryParameter(name="next")] = "/",
+) -> Redirect:
+    """Remember the parent's area: ``/`` then shows the outings there until she
+    picks another (or everywhere). A GET form and a preference kept in her
+    own browser, as the language is: the list stays one copy per area."""
+    chosen = area.strip()[: rules.AREA_MAX]
+    kept = cookies.make(cookies.AREA, quote(chosen), max_age=365 * 24 * 3600 if chosen else 0)
+    return Redirect(safe_next(next_path), cookies=[kept], headers={"cache-control": "no-store"})
 
 
 @route("/", http_method=["GET", "HEAD"])  # HEAD: the same answer, without its body
@@ -77,7 +104,10 @@ async def browse(
     q: FromQuery[str] = "",
     page_number: FromQuery[str] = "1",
 ) -> Response[bytes]:
-    """Upcoming outings, soonest first, grouped by day, with filters kept in the URL."""
+    """Upcoming outings, soonest first, grouped by day, with filters kept in the URL;
+    with no area in it, in the area the parent chose once."""
+    if "area" not in request.query_params:
+        area = home_area(request)
     filters = _filters(category, when, age, area, q)
     now = service.utcnow()
     number = min(int(page_number), LAST_PAGE) if page_number.isdigit() else 1

@@ -69,6 +69,9 @@ class Outing(msgspec.Struct, frozen=True, kw_only=True):
     updated_at: str
     confirmed_count: int
     waitlist_count: int
+    #: where the venue is, for "Nearest first" on a parent's phone
+    venue_latitude: float | None = None
+    venue_longitude: float | None = None
 
     @property
     def places_left(self) -> int | None:

@@ -20,7 +20,7 @@ from outings.outing import (
     service,
     store,
 )
-from outings.outing.browse import browse
+from outings.outing.browse import browse, choose_area
 from outings.outing.feeds import personal_calendar
 from outings.outing.forms import OutingForm, form_errors
 from outings.outing.models import CATEGORIES, Outing
@@ -205,6 +205,7 @@ router = Router(
     path="/",
     route_handlers=[
         browse,
+        choose_area,
         personal_calendar,
         new_outing,
         create_outing,

@@ -14,6 +14,7 @@ from outings.refusals import Refused
 
 _SELECT = """
 select o.*, u.display_name as host_name, v.name as venue_name,
+  v.latitude as venue_latitude, v.longitude as venue_longitude,
   (select count(*) from rsvps r where r.outing_id = o.id and r.state = 'confirmed')
     as confirmed_count,
   (select count(*) from rsvps r where r.outing_id = o.id and r.state = 'waitlisted')
@@ -57,6 +58,8 @@ def _outing(row: Row) -> Outing:
         created_at=row["created_at"],
         updated_at=row["updated_at"],
         confirmed_count=row["confirmed_count"],
+        venue_latitude=row["venue_latitude"],
+        venue_longitude=row["venue_longitude"],
         waitlist_count=row["waitlist_count"],
     )
 

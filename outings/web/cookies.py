@@ -24,6 +24,7 @@ SESSION = "outings_session"
 CHALLENGE = "outings_challenge"
 FLASH = "outings_flash"
 LANGUAGE = "outings_lang"
+AREA = "outings_area"  # the area a parent chose once for the list
 CALENDAR = "outings_calendar"  # a new calendar link, shown on /me for a few minutes
 
 _https: ContextVar[bool] = ContextVar("https_cookies", default=False)

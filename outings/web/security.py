@@ -24,7 +24,7 @@ from outings.settings import Settings
 from outings.web.static import StaticAssets
 
 #: The modules the import map sends to their hashed, precached files.
-_MODULES = ("js/offline.js", "js/passkeys.js")
+_MODULES = ("js/offline.js", "js/passkeys.js", "js/near.js")
 
 # Features the app never uses: nobody, not even our own pages, may ask for them.
 # (Passkeys are "publickey-credentials-*", left at their default: this site.)
@@ -32,13 +32,15 @@ _DENIED = (
     "accelerometer",
     "camera",
     "display-capture",
-    "geolocation",
     "gyroscope",
     "magnetometer",
     "microphone",
     "payment",
     "usb",
 )
+#: Features our own pages ask for, only when a parent taps for them ("Nearest
+#: first"): no frame of another site may.
+_OWN = ("geolocation",)
 _YEAR = 365 * 24 * 3600
 
 
@@ -76,7 +78,9 @@ def headers(settings: Settings, assets: StaticAssets) -> list[tuple[bytes, bytes
         "x-frame-options": "DENY",
         "x-content-type-options": "nosniff",
         "referrer-policy": "same-origin",
-        "permissions-policy": ", ".join(f"{feature}=()" for feature in _DENIED),
+        "permissions-policy": ", ".join(
+            [f"{feature}=()" for feature in _DENIED] + [f"{feature}=(self)" for feature in _OWN]
+        ),
     }
     if settings.secure_cookies:  # served over https: browsers must never try http
         pairs["strict-transport-security"] = f"max-age={_YEAR}; includeSubDomains"

@@ -2,6 +2,8 @@
 // only starts where its elements are on the page.
 import { startOffline } from "./offline.js";
 import { startPasskeys } from "./passkeys.js";
+import { startNear } from "./near.js";
 
 startPasskeys(document);
+startNear(document);
 startOffline();
