@@ -31,9 +31,9 @@ def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
     return 6371 * 2 * math.asin(math.sqrt(h))
 
 
-def _days(page: Page) -> list[list[tuple[str, float | None]]]:
-    """Each day's cards in the order shown: (title, kilometres from here or None)."""
-    found: list[list[tuple[str, float | None]]] = page.evaluate(
+def _days(page: Page) -> list[list[tuple[str, list[float] | None]]]:
+    """Each day's cards in the order shown: (title, [latitude, longitude] or None)."""
+    found: list[list[tuple[str, list[float] | None]]] = page.evaluate(
         """() => [...document.querySelectorAll(".day .cards")].map((cards) =>
              [...cards.children].map((card) => [
                card.querySelector(".outing-title").innerText,
@@ -52,7 +52,7 @@ def test_nearest_first_orders_each_day_on_the_phone(
         live_server, "select id, latitude, longitude from venues where name like '%Pool%'"
     )[0]
     garden = rows(live_server, "select id from venues where name like '%Botanic%'")[0][0]
-    day = in_days(5).isoformat()
+    on = in_days(5).isoformat()
     for venue, title, start, end in (
         (garden, "Garden walk", "09:00", "10:00"),
         (pool, "Pool splash", "11:00", "12:00"),
@@ -62,7 +62,7 @@ def test_nearest_first_orders_each_day_on_the_phone(
             venue_id=str(venue),
             place="",
             title=title,
-            date=day,
+            date=on,
             start_time=start,
             end_time=end,
         )
@@ -89,7 +89,7 @@ def test_nearest_first_orders_each_day_on_the_phone(
     ], "every outing stays on its own day"
     several = 0
     for day in shown:
-        distances = [_km(here_point, tuple(p)) for _, p in day if p]  # type: ignore[arg-type]
+        distances = [_km(here_point, (p[0], p[1])) for _, p in day if p]
         assert distances == sorted(distances), day
         # outings with no venue come after those with one
         placed = [p is not None for _, p in day]
