@@ -133,16 +133,19 @@ def test_her_area_is_chosen_once_and_kept(live_server: LiveServer, browser: Brow
     _demo(live_server)
     page = new_phone(browser).new_page()
     page.goto(live_server.url)
+    page.get_by_text("Change my area").click()
     page.get_by_label("My area").select_option("Old Town")
-    page.get_by_role("button", name="Show", exact=True).click()
+    page.get_by_role("button", name="Show outings there").click()
     areas = page.locator(".outing-where").all_inner_texts()
     assert areas
     assert all(text.endswith("Old Town") for text in areas), areas
     screenshot(page, "near-my-area")
     page.goto(f"{live_server.url}/")  # another day, the same phone
+    expect(page.locator(".area-now")).to_have_text("Old Town")
     expect(page.get_by_label("My area")).to_have_value("Old Town")
     assert all(t.endswith("Old Town") for t in page.locator(".outing-where").all_inner_texts())
     # everywhere again, in one choice
+    page.get_by_text("Change my area").click()
     page.get_by_label("My area").select_option("")
-    page.get_by_role("button", name="Show", exact=True).click()
+    page.get_by_role("button", name="Show outings there").click()
     assert any(not t.endswith("Old Town") for t in page.locator(".outing-where").all_inner_texts())
