@@ -3,8 +3,8 @@
 Every write records what it changed inside its own transaction, by calling
 down here; ``sync/`` only reads the log (pull). The cursor is a counter in
 ``sync_state`` bumped by the writer, so its order is the commit order and a
-pull never skips a change committed later with a smaller number (DESIGN.md,
-Sync API).
+pull never skips a change committed later with a smaller number
+(docs/sync.md, "The cursor").
 
 An entity is recorded whenever anything a pull sends of it changes — its own
 fields *and* the fields derived from other rows (an RSVP's waitlist position,
