@@ -107,6 +107,16 @@ async def compact(w: Writer, now: datetime, keep_days: int) -> int:
     return dropped
 
 
+async def start_over(w: Writer) -> None:
+    """Forget the whole log, for a database whose data was all deleted
+    (``outings demo --reset``): every cursor handed out so far becomes older
+    than the oldest kept, so each phone's next pull is a fresh copy (``reset``)
+    rather than changes on top of data that is gone. The cursor itself only
+    ever rises."""
+    await store.forget_all(w)
+    await store.raise_floor(w, await store.bump(w))
+
+
 def rsvp_key(outing_id: str, user_id: str) -> str:
     return f"{outing_id}:{user_id}"
 
