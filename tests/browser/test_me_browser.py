@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import re
-import shutil
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -17,9 +15,6 @@ from tests.live import LiveServer, csrf, host_outing, rows, signed_up
 from tests.outing_helpers import in_days, outing_form
 
 pytestmark = pytest.mark.browser
-
-#: Where the screenshots of /me are kept for people to look at.
-SHOTS = Path("/work/notes/shots/newcomer")
 
 
 def _token(page: Page, path: str) -> str:
@@ -35,13 +30,6 @@ def _reply(page: Page, server: LiveServer, outing_id: str, status: str) -> None:
         form={"_csrf_token": token, "status": status, "adults": "1", "children": "1"},
     )
     assert answer.ok
-
-
-def _keep(page: Page, name: str) -> None:
-    path = screenshot(page, name)
-    if SHOTS.parent.is_dir():
-        SHOTS.mkdir(exist_ok=True)
-        shutil.copy(path, SHOTS / path.name)
 
 
 def test_me_groups_my_outings_and_copies_the_calendar_link(
@@ -105,7 +93,7 @@ def test_me_groups_my_outings_and_copies_the_calendar_link(
     copy.click()
     expect(page.locator("#calendar [role=status]")).to_have_text("Copied")
     assert page.evaluate("navigator.clipboard.readText()") == link
-    _keep(page, "me-en")
+    screenshot(page, "me-en")
     assert_accessible(page)
 
     page.goto(f"{url}/language?lang=pl&next=/me")
@@ -114,7 +102,7 @@ def test_me_groups_my_outings_and_copies_the_calendar_link(
     page.get_by_role("button", name="Utwórz nowy link").click()
     page.locator("#calendar button[data-copy]").click()
     expect(page.locator("#calendar [role=status]")).not_to_be_empty()
-    _keep(page, "me-pl")
+    screenshot(page, "me-pl")
     assert_accessible(page)
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"/me is {width}px wide on a 390px phone"
