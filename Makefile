@@ -4,46 +4,55 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+# Two install stamps: serving needs the package alone; the checks need its
+# test extra too (pytest, Playwright, ruff, mypy…), which `make run` never installs.
+SERVE_STAMP := $(VENV)/.installed-serve
+TEST_STAMP := $(VENV)/.installed-test
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
 .PHONY: run test lint typecheck unit browser-check messages bench clean
 
-$(STAMP): pyproject.toml
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
-	touch $(STAMP)
 
-## run: install, migrate, add sample data on first run, serve on http://localhost:$(PORT)
-run: $(STAMP)
+$(SERVE_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(TEST_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+## run: install what serving needs, migrate, add sample data on first run, serve on http://localhost:$(PORT)
+run: $(SERVE_STAMP)
 	$(BIN)/outings demo --if-empty
 	OUTINGS_ORIGIN="$${OUTINGS_ORIGIN:-http://localhost:$(PORT)}" $(BIN)/outings serve --host $(HOST) --port $(PORT)
 
 ## test: install (Chromium included), then ruff, mypy and every test
-test: $(STAMP) browser-check lint typecheck unit
+test: $(TEST_STAMP) browser-check lint typecheck unit
 
-lint: $(STAMP)
+lint: $(TEST_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-typecheck: $(STAMP)
+typecheck: $(TEST_STAMP)
 	$(BIN)/mypy
 
-unit: $(STAMP)
+unit: $(TEST_STAMP)
 	$(BIN)/pytest
 
 browser-check:
 	@sh scripts/ensure-chromium.sh
 
 ## bench: the benchmark table (wrk from Debian's packages; about five minutes)
-bench: $(STAMP) browser-check
+bench: $(TEST_STAMP) browser-check
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } || { echo "bench needs Debian's package 'wrk'" >&2; exit 1; }
 	$(BIN)/python -m bench.run
 
 ## messages: extract every marked string into the one catalogue and update each language
-messages: $(STAMP)
+messages: $(SERVE_STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -o outings/locale/messages.pot --no-location --sort-output --project Outings .
 	for lang in fr pl zh sw; do \
 	  if [ -f outings/locale/$$lang/LC_MESSAGES/messages.po ]; then \

@@ -12,7 +12,8 @@ from outings.settings import Settings, SettingsError
 COMMANDS = {
     "serve": "serve the app (the database is created and migrated on start)",
     "migrate": "create the database or bring it up to date, then exit",
-    "demo": "fill the database with believable sample families, venues and outings",
+    "demo": "fill the database with believable sample families, venues and outings"
+    " (--reset: delete everything first)",
     "grant": "give a user a role, e.g. `outings grant moderator Ana`",
     "compact": "forget deletions older than OUTINGS_SYNC_DAYS in the change log (the app does"
     " it every 6 hours)",
@@ -27,8 +28,20 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     sub.add_parser("migrate", help=COMMANDS["migrate"])
     demo = sub.add_parser("demo", help=COMMANDS["demo"])
-    demo.add_argument(
+    which = demo.add_mutually_exclusive_group()
+    which.add_argument(
         "--if-empty", action="store_true", help="do nothing when the database has users already"
+    )
+    which.add_argument(
+        "--reset",
+        action="store_true",
+        help="first DELETE everything in OUTINGS_DB (accounts, places, outings, replies,"
+        " comments, sign-ins), then load sample data dated from today",
+    )
+    demo.add_argument(
+        "--force",
+        action="store_true",
+        help="with --reset: delete accounts people made with a passkey too (refused otherwise)",
     )
     compact = sub.add_parser("compact", help=COMMANDS["compact"])
     compact.add_argument(
@@ -111,9 +124,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"database {settings.db_path} is up to date")
         return 0
     if args.command == "demo":
-        from outings.demo import load_demo
+        from outings.demo import DemoRefused, load_demo
 
-        made = asyncio.run(load_demo(settings, if_empty=args.if_empty))
+        if args.force and not args.reset:
+            print("outings: --force only goes with --reset", file=sys.stderr)
+            return 2
+        try:
+            made = asyncio.run(
+                load_demo(settings, if_empty=args.if_empty, reset=args.reset, force=args.force)
+            )
+        except DemoRefused as exc:
+            print(f"outings: nothing deleted: {exc}", file=sys.stderr)
+            return 1
         print(made)
         return 0
     if args.command == "compact":

@@ -5,6 +5,10 @@ Sample families have no passkeys: nobody can sign in as them. The data is in
 a sample family, some already verified); outings, replies, comments and the
 one cancellation go through :mod:`outings.outing.service`, so every rule
 (capacity, waitlist, who may comment) holds for the sample data too.
+
+The dates are relative to the day it runs, and one outing is later *today*,
+so the list opens on a "Today" group. Sample data made on another day goes
+stale; ``--reset`` deletes everything in the database and loads it afresh.
 """
 
 from __future__ import annotations
@@ -33,30 +37,127 @@ def _stable_id(kind: str, name: str) -> str:
     return f"{digest[:8]}-{digest[8:12]}-4{digest[13:16]}-8{digest[17:20]}-{digest[20:32]}"
 
 
-async def load_demo(settings: Settings, *, if_empty: bool = False) -> str:
+class DemoRefused(Exception):
+    """``--reset`` would delete something it must not without being told to."""
+
+
+#: Every table ``--reset`` empties, children before their parents (foreign
+#: keys). Kept: ``schema_migrations``, ``meta`` (the secret that signs forms)
+#: and ``sync_state`` (the change cursor, which only ever rises; the change
+#: log itself is emptied by :func:`changelog.start_over`). A test checks that
+#: every table of the schema is in one list or the other.
+WIPED = (
+    "sync_mutations",
+    "sync_clients",
+    "idempotency_keys",
+    "moderation_log",
+    "reports",
+    "notifications",
+    "comments",
+    "rsvps",
+    "outings",
+    "venue_claims",
+    "venue_amenities",
+    "venues",
+    "auth_challenges",
+    "sessions",
+    "passkeys",
+    "user_roles",
+    "users",
+)
+KEPT = ("schema_migrations", "meta", "sync_state", "sync_changes")
+
+
+async def load_demo(
+    settings: Settings, *, if_empty: bool = False, reset: bool = False, force: bool = False
+) -> str:
+    """Add the sample data; ``reset``: delete everything first (refused while
+    the database holds accounts made with a passkey, unless ``force``)."""
     db = Database(settings.db_path)
     await db.open()
     try:
         if if_empty and await db.fetchval("select count(*) from users") > 0:
             return "the database has data already: no sample data added"
+        said = ""
+        if reset:
+            said = await _reset(db, settings, force=force) + "\n"
         families = await db.write(_add_families)
         venues = await db.write(_add_venues)
         users = await _users(db)
         today = datetime.now(settings.tz).date()
         outings = replies = comments = 0
-        for plan in OUTINGS:
+        for plan in (*OUTINGS, TODAY):
             outing, created = await _propose(db, users[plan.host], plan, today, settings.tz)
             outings += created
             replies += await _reply(db, users, outing, plan)
             comments += await _comment(db, users, outing, plan)
             if plan.cancel and not rules.why_no_edit(users[plan.host], outing, service.utcnow()):
                 await service.cancel(db, users[plan.host], outing.id, plan.cancel)
-        return (
+        return said + (
             f"sample data: {families} families and {venues} venues added,"
             f" {outings} outings, {replies} replies, {comments} comments"
         )
     finally:
         await db.close()
+
+
+async def _reset(db: Database, settings: Settings, *, force: bool) -> str:
+    async with db.reader() as r:
+        people = await r.fetchval("select count(distinct user_id) from passkeys")
+    if people and not force:
+        raise DemoRefused(
+            f"{settings.db} holds {people} account(s) made with a passkey (people who signed"
+            " up, not sample families). `outings demo --reset --force` deletes them too."
+        )
+
+    async def wipe(w: Writer) -> dict[str, int]:
+        removed = {}
+        for table in WIPED:
+            # table names from the constant above, never input
+            removed[table] = await w.fetchval(f"select count(*) from {table}")
+            await w.execute(f"delete from {table}")
+        await changelog.start_over(w)
+        return removed
+
+    removed = await db.write(wipe)
+    return (
+        f"reset {settings.db}: deleted {removed['users']} accounts ({people} with a passkey),"
+        f" {removed['venues']} places, {removed['outings']} outings, {removed['rsvps']} replies,"
+        f" {removed['comments']} comments, {removed['sessions']} sign-ins and the change log;"
+        " phones that synced before get a fresh copy"
+    )
+
+
+#: The outing later today: its time is set when the sample data is made.
+TODAY = Plan(
+    "today", "Nadia", "playground", "Swings and sandpit: come along today", 0, "", "",
+    "The sun is out, so we're heading to the playground. Come for ten minutes or stay "
+    "until the little ones are tired; I'll bring a flask of tea to share.",
+    venue="Meadow Park Playground", meet="The benches next to the sandpit",
+    ages=(12, 48), language="Français / English", going=("Amara", "Bartek", "Jonas"),
+    maybe=("Hui Min",),
+)  # fmt: skip
+
+
+def today_slot(now: datetime, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    """Start and end of the outing "later today": two hours from now (9:30 at
+    the earliest), or in a few minutes when that would be late at night (an
+    outing is only ever proposed for the future, and the list shows it under
+    "Today")."""
+    local = now.astimezone(tz)
+    morning = datetime.combine(local.date(), time(9, 30), tzinfo=tz)
+    start = max(_round_up(local + timedelta(hours=2), 15), morning)
+    if start.date() != local.date() or start.hour >= 22:
+        start = _round_up(local + timedelta(minutes=5), 5)
+    if start.date() != local.date():
+        start = _round_up(local, 1)  # a minute before midnight: the next minute
+    return start.astimezone(UTC), (start + timedelta(minutes=90)).astimezone(UTC)
+
+
+def _round_up(moment: datetime, minutes: int) -> datetime:
+    """The first whole ``minutes`` mark after ``moment`` (wall-clock)."""
+    later = moment.replace(second=0, microsecond=0) + timedelta(minutes=1)
+    return later + timedelta(minutes=-later.minute % minutes)
 
 
 async def _add_families(w: Writer) -> int:
@@ -114,11 +215,15 @@ async def _users(db: Database) -> dict[str, User]:
 def _outing_input(plan: Plan, today: date, tz: ZoneInfo) -> OutingInput:
     day = today + timedelta(days=plan.day)
     venue = next((v for v in VENUES if v.name == plan.venue), None)
+    if plan is TODAY:
+        starts_at, ends_at = today_slot(datetime.now(UTC), tz)
+    else:
+        starts_at, ends_at = _at(day, plan.start, tz), _at(day, plan.end, tz)
     return OutingInput(
         title=plan.title,
         category=plan.category,
-        starts_at=_at(day, plan.start, tz),
-        ends_at=_at(day, plan.end, tz),
+        starts_at=starts_at,
+        ends_at=ends_at,
         description=plan.about,
         venue_id=_stable_id("venue", venue.name) if venue else None,
         place=plan.place,

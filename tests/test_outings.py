@@ -416,10 +416,10 @@ def test_me_lists_my_outings(host: Client, family: Family) -> None:
     ana, bo = family("Ana"), family("Bo")
     reply(ana, outing_id)
     reply(bo, outing_id)
-    mine = html(host.get("/me")).select("section:has(#my-outings-title) .badge")
-    assert [b.get_text() for b in mine] == ["hosting"]
-    assert "Waitlist: number 1" in bo.get("/me").text
-    assert "You're in" in ana.get("/me").text
+    mine = html(host.get("/me")).select("#my-outings .my-part .pill")
+    assert [b.get_text() for b in mine] == ["Hosting"]
+    assert "Waitlist #1" in bo.get("/me").text
+    assert "Going" in html(ana.get("/me")).select_one("#my-outings .my-part").get_text()  # type: ignore[union-attr]
 
 
 def test_unknown_outings_are_404(client: Client) -> None:

@@ -1,4 +1,4 @@
-"""``/api/auth/…``: the passkey ceremonies as JSON (DESIGN.md, Accounts API)."""
+"""``/api/auth/…``: the passkey ceremonies as JSON (docs/design.md, JSON API)."""
 
 from __future__ import annotations
 

@@ -15,8 +15,7 @@ from outings.accounts import rules, service, sessions, store
 from outings.accounts.models import User
 from outings.db import now_iso
 from outings.db.database import Writer
-from outings.outing import capacity, rsvp_store
-from outings.outing import store as outing_store
+from outings.outing import mine
 from outings.settings import Settings
 from outings.web import cookies, flash
 from outings.web.deps import DB, Conf
@@ -75,12 +74,7 @@ async def _me_page(
         version, _oldest = await changelog.bounds(r)
         passkeys = await store.list_passkeys(r, user.id)
         active = await store.list_sessions(r, user.id, now)
-        hosting = await outing_store.hosted_by(r, user.id, moment)
-        replied = await outing_store.replied_by(r, user.id, moment)
-        seats = {o.id: await rsvp_store.seat(r, o.id, user.id) for o in replied}
-        positions = {
-            o.id: capacity.position(await rsvp_store.seats(r, o.id), user.id) for o in replied
-        }
+        outings = await mine.family_outings(r, user.id, moment)
         recent = await notifications.recent(r, user.id)
         calendar_on = await store.calendar_key(r, user.id)
     # Only a hash of the link's secret is kept: the link itself is shown from
@@ -88,6 +82,7 @@ async def _me_page(
     secret = cookies.read(request.scope, cookies.CALENDAR, path=_ME)
     if not (secret and calendar_on == rules.calendar_key(secret)):
         secret = None
+    calendar_url = f"{settings.origin}/calendar/{secret}.ics" if secret else None
     return page(
         request,
         "accounts/me.html",
@@ -97,15 +92,14 @@ async def _me_page(
         current_session=sessions.current_session_id(request),
         device_name=rules.device_name,
         rename=rename,
-        hosting=hosting,
-        replied=replied,
-        seats=seats,
-        positions=positions,
+        outings=outings,
         recent=recent,
         calendar_on=calendar_on is not None,
-        calendar_url=f"{settings.origin}/calendar/{secret}.ics" if secret else None,
+        calendar_url=calendar_url,
+        # the same feed for calendar apps that subscribe to webcal:// links
+        webcal_url=calendar_url and "webcal://" + calendar_url.split("://", 1)[1],
         version=version,
-        watch=[o.id for o in [*hosting, *replied]],
+        watch=[m.outing.id for m in [*outings.coming_up, *outings.past]],
     )
 
 

@@ -3,8 +3,8 @@
 Every write records what it changed inside its own transaction, by calling
 down here; ``sync/`` only reads the log (pull). The cursor is a counter in
 ``sync_state`` bumped by the writer, so its order is the commit order and a
-pull never skips a change committed later with a smaller number (DESIGN.md,
-Sync API).
+pull never skips a change committed later with a smaller number
+(docs/sync.md, "The cursor").
 
 An entity is recorded whenever anything a pull sends of it changes — its own
 fields *and* the fields derived from other rows (an RSVP's waitlist position,
@@ -105,6 +105,16 @@ async def compact(w: Writer, now: datetime, keep_days: int) -> int:
     if newest is not None:
         await store.raise_floor(w, newest)
     return dropped
+
+
+async def start_over(w: Writer) -> None:
+    """Forget the whole log, for a database whose data was all deleted
+    (``outings demo --reset``): every cursor handed out so far becomes older
+    than the oldest kept, so each phone's next pull is a fresh copy (``reset``)
+    rather than changes on top of data that is gone. The cursor itself only
+    ever rises."""
+    await store.forget_all(w)
+    await store.raise_floor(w, await store.bump(w))
 
 
 def rsvp_key(outing_id: str, user_id: str) -> str:

@@ -75,3 +75,7 @@ async def raise_floor(w: Writer, cursor: int) -> None:
     await w.execute(
         "update sync_state set min_cursor = ? where id = 1 and min_cursor < ?", (cursor, cursor)
     )
+
+
+async def forget_all(w: Writer) -> None:
+    await w.execute("delete from sync_changes")

@@ -136,17 +136,17 @@ async def browse(
 
 async def _mine(
     request: Request[Any, Any, Any], r: Reader, user_id: str, now: datetime, version: object
-) -> dict[str, mine.Mine]:
+) -> dict[str, mine.Role]:
     """This parent's replies and outings, asked again only when the data has changed."""
-    cache: LRU[dict[str, mine.Mine]] = request.app.state.mine_cache
+    cache: LRU[dict[str, mine.Role]] = request.app.state.mine_cache
     found = cache.get((user_id, version))
     if found is None:
-        found = await mine.relations(r, user_id, now)
+        found = await mine.roles(r, user_id, now)
         cache.put((user_id, version), found)
     return found
 
 
-def _cards(relations: dict[str, mine.Mine]) -> Fill:
+def _cards(relations: dict[str, mine.Role]) -> Fill:
     """What each card of a member's list says of its places: her own relation to it."""
 
     def fill(name: bytes, default: bytes | None) -> bytes:

@@ -245,21 +245,37 @@ async def areas(conn: Conn, now: datetime) -> list[str]:
     return [r["area"] for r in rows]
 
 
-async def hosted_by(conn: Conn, user_id: str, now: datetime) -> list[Outing]:
+#: A family's own outings: those it hosts and those it replied to and did not
+#: decline (``mine`` is its RSVP, when it has one).
+_MINE = (
+    _SELECT + " left join rsvps mine on mine.outing_id = o.id and mine.user_id = ?"
+    " where o.hidden_at is null and (o.host_id = ? or mine.status in ('going', 'maybe'))"
+)
+
+
+async def hosted_ids(conn: Conn, user_id: str, now: datetime) -> list[str]:
+    """The outings not yet over that this family hosts."""
     rows = await conn.fetchall(
-        _SELECT + " where o.host_id = ? and o.ends_at > ? and o.hidden_at is null"
-        " order by o.starts_at",
+        "select id from outings where host_id = ? and ends_at > ? and hidden_at is null",
         (user_id, iso(now)),
+    )
+    return [r["id"] for r in rows]
+
+
+async def coming_up_for(conn: Conn, user_id: str, now: datetime) -> list[Outing]:
+    """Outings a family hosts, is going to, waits for or may go to, not yet over, soonest first."""
+    rows = await conn.fetchall(
+        _MINE + " and o.ends_at > ? order by o.starts_at, o.id", (user_id, user_id, iso(now))
     )
     return [_outing(r) for r in rows]
 
 
-async def replied_by(conn: Conn, user_id: str, now: datetime) -> list[Outing]:
+async def past_for(conn: Conn, user_id: str, now: datetime, limit: int) -> list[Outing]:
+    """Over outings a family hosted or had a place at, most recent first."""
     rows = await conn.fetchall(
-        _SELECT + " join rsvps mine on mine.outing_id = o.id and mine.user_id = ?"
-        " where mine.status != 'declined' and o.ends_at > ? and o.hidden_at is null"
-        " order by o.starts_at",
-        (user_id, iso(now)),
+        _MINE + " and o.ends_at <= ? and (o.host_id = ? or mine.state = 'confirmed')"
+        " order by o.starts_at desc, o.id limit ?",
+        (user_id, user_id, iso(now), user_id, limit),
     )
     return [_outing(r) for r in rows]
 

@@ -1,4 +1,4 @@
-"""``/api/sync/push`` and ``/api/sync/pull`` (DESIGN.md, Sync API)."""
+"""``/api/sync/push`` and ``/api/sync/pull`` (docs/sync.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The sync API's shapes (DESIGN.md, Sync API), as msgspec Structs.
+"""The sync API's shapes (docs/sync.md), as msgspec Structs.
 
 A push is decoded in two steps: the envelope first, then each mutation's
 ``args`` by its ``name``. So one malformed mutation is *rejected* with a

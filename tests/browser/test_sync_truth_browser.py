@@ -33,7 +33,7 @@ def test_a_place_that_moves_while_offline_shows_once_back_online(
     me = page.context.new_page()
     me.goto(f"{live_server.url}/me")
     controlled(me)
-    expect(me.locator("#main")).to_contain_text("Waitlist: number 2")
+    expect(me.locator("#main")).to_contain_text("Waitlist #2")
 
     page.context.set_offline(True)
     # underground: Bo can't come after all, so Cy gets the place and Ana moves up
@@ -52,7 +52,7 @@ def test_a_place_that_moves_while_offline_shows_once_back_online(
 
     page.context.set_offline(False)  # nobody reloads by hand
     expect(page.locator(".my-reply")).to_contain_text("number 1 on the waitlist")
-    expect(me.locator("#main")).to_contain_text("Waitlist: number 1")
+    expect(me.locator("#main")).to_contain_text("Waitlist #1")
     screenshot(page, "outing-place-moved-while-offline")
     assert_accessible(page)
     for parent in ahead:
