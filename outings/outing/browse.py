@@ -11,7 +11,6 @@ import msgspec
 from litestar import Request, Response, get, route
 from litestar.params import FromQuery, QueryParameter
 from litestar.response import Redirect
-from markupsafe import Markup
 
 from outings import changelog, i18n
 from outings.db.database import Reader
@@ -131,7 +130,8 @@ async def browse(
     if shared:
         return shared_page(request, address, key, "outings/list.html", **context)
     # members share one copy with their own header and cards put in
-    return member_page(request, address, key, "outings/list.html", _cards(mine_now), **context)
+    fill = _cards(request, mine_now)
+    return member_page(request, address, key, "outings/list.html", fill, **context)
 
 
 async def _mine(
@@ -146,13 +146,17 @@ async def _mine(
     return found
 
 
-def _cards(relations: dict[str, mine.Role]) -> Fill:
-    """What each card of a member's list says of its places: her own relation to it."""
+def _cards(request: Request[Any, Any, Any], roles: dict[str, mine.Role]) -> Fill:
+    """What each card of a member's list says of its places: her own part in it."""
+    env = request.app.template_engine.engine  # type: ignore[union-attr]
+    part_pill = env.get_template("macros.html").module.part_pill
 
     def fill(name: bytes, default: bytes | None) -> bytes:
-        found = relations.get(name.removeprefix(b"card-").decode())
-        everyone = Markup(default.decode()) if default else Markup()  # noqa: S704 - from our copy
-        return (everyone if found is None else mine.pill(found, everyone)).encode()
+        role = roles.get(name.removeprefix(b"card-").decode())
+        if role is None:
+            return default or b""
+        said = str(part_pill(role.part, role.position))
+        return (said + (default or b"").decode() if mine.shows_places(role) else said).encode()
 
     return fill
 

@@ -19,10 +19,8 @@ from datetime import datetime
 from typing import Any, Literal
 
 import msgspec
-from markupsafe import Markup
 
 from outings.db.database import Conn
-from outings.i18n import gettext as _
 from outings.outing import rsvp_store, store
 from outings.outing.models import Outing
 from outings.outing.store import iso
@@ -107,17 +105,7 @@ async def roles(conn: Conn, user_id: str, now: datetime) -> dict[str, Role]:
     return found
 
 
-def pill(role: Role, everyone: Markup) -> Markup:
-    """What a card says for this family: its part, and what everyone sees when
-    that still matters to it (places left for a host, or for a "maybe")."""
-    if role.part == "hosting":
-        return _pill("mine", _("Hosting")) + everyone
-    if role.part == "going":
-        return _pill("mine", _("Going"))
-    if role.part == "waitlisted":
-        return _pill("mine-wait", _("Waitlist #%(position)d", position=role.position or 0))
-    return _pill("mine-maybe", _("Maybe")) + everyone
-
-
-def _pill(tone: str, label: str) -> Markup:
-    return Markup('<span class="pill pill-{}">{}</span>').format(tone, label)
+def shows_places(role: Role) -> bool:
+    """Whether a card still says how full the outing is beside the family's
+    part: a host watches it fill, a "maybe" may want to decide in time."""
+    return role.part in ("hosting", "maybe")
