@@ -13,6 +13,10 @@ request renders just those two blocks and puts them in.
 A form on a kept page that needs a CSRF token gets it per request: the copy
 holds a marker in its place.
 
+Each copy carries its ETag (web/conditional.py), hashed once when it is
+made: a phone that holds the page gets a 304 and no body. A member's ETag
+mixes in her own blocks and her session, never the token.
+
 The markers carry a random nonce made when the process starts, and a copy is
 cut at its markers once, when it is rendered: text a visitor sends (a search
 for the marker, say) can neither name a marker nor be spliced into (issue 11).
@@ -21,6 +25,7 @@ for the marker, say) can neither name a marker nor be spliced into (issue 11).
 from __future__ import annotations
 
 import gzip
+import hashlib
 import re
 import secrets
 from collections.abc import Hashable, Mapping
@@ -35,6 +40,7 @@ from markupsafe import Markup
 from outings import i18n
 from outings.web import cookies, flash
 from outings.web.cache import LRU
+from outings.web.conditional import accepts_gzip, tag, who
 from outings.web.templating import HEADERS, csrf_input, csrf_token, layout_context
 
 _NONCE = secrets.token_hex(16)
@@ -48,13 +54,16 @@ class _Shared(msgspec.Struct, frozen=True):
     #: the page cut at its markers: text, a marker's name, text, … text
     parts: tuple[bytes, ...]
     gzipped: bytes | None  # None when the page holds a marker: it is filled per visitor
+    #: what the page shows, markers and all (an ETag is made from it)
+    digest: bytes
 
     @classmethod
     def cut(cls, body: bytes, *, gzip_it: bool) -> _Shared:
         parts = tuple(_MARK.split(body))
+        digest = hashlib.sha256(body).digest()
         if len(parts) == 1 and gzip_it:
-            return cls(parts, gzip.compress(body, compresslevel=6, mtime=0))
-        return cls(parts, None)
+            return cls(parts, gzip.compress(body, compresslevel=6, mtime=0), digest)
+        return cls(parts, None, digest)
 
     def filled(self, values: Mapping[bytes, bytes]) -> bytes:
         """The page with each marker's value put in, where rendering left it."""
@@ -120,25 +129,10 @@ def member_page(
     base = env.get_template("base.html")
     own = base.new_context({**layout, "csrf_input": csrf_input(token)})
     values = {name.encode(): "".join(base.blocks[name](own)).encode() for name in _HOLES}
+    own_blocks = hashlib.sha256(copy.digest + values[b"me"] + b"\x00" + values[b"news"])
     values[_TOKEN.encode()] = token.encode()
-    return _html(copy.filled(values), HEADERS, clear)
-
-
-def accepts_gzip(header: str) -> bool:
-    """Whether an Accept-Encoding header takes gzip ("gzip;q=0" refuses it)."""
-    for part in header.split(","):
-        coding, _sep, params = part.strip().partition(";")
-        if coding.strip().lower() in ("gzip", "x-gzip", "*"):
-            quality = params.strip().removeprefix("q=").strip()
-            return not (params.strip().startswith("q=") and _is_zero(quality))
-    return False
-
-
-def _is_zero(quality: str) -> bool:
-    try:
-        return float(quality) == 0
-    except ValueError:
-        return False
+    etag = tag(own_blocks.digest(), who(request.scope))
+    return _html(copy.filled(values), {**HEADERS, "etag": etag}, clear)
 
 
 def _cache(request: Request[Any, Any, Any]) -> LRU[_Shared]:
@@ -165,11 +159,12 @@ def _html(
 
 
 def _respond(request: Request[Any, Any, Any], shared: _Shared) -> Response[bytes]:
+    headers = {**HEADERS, "etag": tag(shared.digest, "visitor")}
     if shared.gzipped is None:
-        return _html(shared.filled({_TOKEN.encode(): csrf_token(request).encode()}), HEADERS)
+        return _html(shared.filled({_TOKEN.encode(): csrf_token(request).encode()}), headers)
     if not accepts_gzip(request.headers.get("accept-encoding", "")):
-        return _html(shared.parts[0], HEADERS)
+        return _html(shared.parts[0], headers)
     # Already compressed: Litestar's compression passes on what a cache gave.
     ScopeState.from_scope(request.scope).is_cached = True
     vary = f"{HEADERS['vary']}, accept-encoding"
-    return _html(shared.gzipped, {**HEADERS, "content-encoding": "gzip", "vary": vary})
+    return _html(shared.gzipped, {**headers, "content-encoding": "gzip", "vary": vary})
