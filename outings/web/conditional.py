@@ -12,7 +12,10 @@ should not be sent again because another one did. Three things make it:
 
 - the body, less this request's CSRF token (a fresh one on every page, so
   the same page would otherwise never match; the token of the copy the
-  phone keeps stays good for the same session);
+  phone keeps stays good for the same session) and less the data version
+  the page was drawn at (base.html's ``outings-version``: it moves with
+  every write anywhere; a copy confirmed unchanged holds an older one, and
+  offline.js then asks what changed since it, which is still right);
 - who asked: the session (its id, not its secret) or "visitor". A 304 says
   "the copy you hold is right for you", so a copy kept for one person can
   never be confirmed to another, even on one browser;
@@ -34,6 +37,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import re
 from typing import Any
 
 from litestar.datastructures import Headers, MutableScopeHeaders
@@ -44,6 +48,7 @@ from litestar.utils.scope.state import ScopeState
 #: Smaller answers are sent as they are: gzip's own header would outweigh the gain.
 MINIMUM_GZIP = 512
 _NOT_PAGES = ("/api/", "/static/", "/calendar/")
+_VERSION = re.compile(rb'<meta name="outings-version" content="[0-9]*"')
 #: What a 304 leaves out: it describes the kept copy's body, not a new one.
 _BODY_HEADERS = frozenset((b"content-type", b"content-length", b"content-encoding"))
 
@@ -56,6 +61,13 @@ def is_page(scope: Scope) -> bool:
         and not path.startswith(_NOT_PAGES)
         and "." not in path.rsplit("/", 1)[-1]
     )
+
+
+def digest(body: bytes, token: str | None = None) -> bytes:
+    """What the page shows: its body less a CSRF token and the data version it was drawn at."""
+    if token:
+        body = body.replace(token.encode(), b"")
+    return hashlib.sha256(_VERSION.sub(b"", body)).digest()
 
 
 def tag(digest: bytes, who: str) -> str:
@@ -142,8 +154,7 @@ async def _finish(
     encoded = "content-encoding" in headers
     if etag is None and status == 200 and not encoded and _is_html(headers):
         token = ScopeState.from_scope(scope).csrf_token
-        shown = body.replace(token.encode(), b"") if isinstance(token, str) and token else body
-        etag = tag(hashlib.sha256(shown).digest(), who(scope))
+        etag = tag(digest(body, token if isinstance(token, str) else None), who(scope))
         headers["etag"] = etag
     if etag is not None and status == 200 and matches(request.get("if-none-match", ""), etag):
         kept = [(k, v) for k, v in start["headers"] if k.lower() not in _BODY_HEADERS]

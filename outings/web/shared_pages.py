@@ -40,7 +40,7 @@ from markupsafe import Markup
 from outings import i18n
 from outings.web import cookies, flash
 from outings.web.cache import LRU
-from outings.web.conditional import accepts_gzip, tag, who
+from outings.web.conditional import accepts_gzip, digest, tag, who
 from outings.web.templating import HEADERS, csrf_input, csrf_token, layout_context
 
 _NONCE = secrets.token_hex(16)
@@ -60,10 +60,10 @@ class _Shared(msgspec.Struct, frozen=True):
     @classmethod
     def cut(cls, body: bytes, *, gzip_it: bool) -> _Shared:
         parts = tuple(_MARK.split(body))
-        digest = hashlib.sha256(body).digest()
+        shown = digest(body)
         if len(parts) == 1 and gzip_it:
-            return cls(parts, gzip.compress(body, compresslevel=6, mtime=0), digest)
-        return cls(parts, None, digest)
+            return cls(parts, gzip.compress(body, compresslevel=6, mtime=0), shown)
+        return cls(parts, None, shown)
 
     def filled(self, values: Mapping[bytes, bytes]) -> bytes:
         """The page with each marker's value put in, where rendering left it."""

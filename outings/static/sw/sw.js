@@ -124,12 +124,15 @@ async function keep(cache, path) {
   } catch (err) {
     return null;
   }
-  if (response.status === 304 && held) return held.text();
   if (response.status === 200 && response.type === "basic") {
     await cache.put(path, response.clone());
     return response.text();
   }
-  await response.body?.cancel(); // nothing to read: the request ends now
+  // Every answer is read to its end, or the request never ends: a 304 (and
+  // a 204, a 401) has no body to speak of; a page we will not keep is dropped.
+  if ([204, 304, 401].includes(response.status)) await response.arrayBuffer().catch(() => null);
+  else await response.body?.cancel();
+  if (response.status === 304 && held) return held.text();
   if (response.status === 404 || response.status === 410) {
     await cache.delete(path, { ignoreVary: true }); // gone for good: nothing to keep
     return "";
