@@ -15,7 +15,11 @@ should not be sent again because another one did. Three things make it:
   phone keeps stays good for the same session) and less the data version
   the page was drawn at (base.html's ``outings-version``: it moves with
   every write anywhere; a copy confirmed unchanged holds an older one, and
-  offline.js then asks what changed since it, which is still right);
+  offline.js then asks what changed since it, which is still right) and
+  less the id made for a new comment (each drawing has its own). A copy the
+  phone holds is the last it was given: once a comment is posted from it,
+  the page shows that comment and is never confirmed again, so its id is
+  never offered twice (and offline.js makes a new one as a page opens);
 - who asked: the session (its id, not its secret) or "visitor". A 304 says
   "the copy you hold is right for you", so a copy kept for one person can
   never be confirmed to another, even on one browser;
@@ -49,6 +53,11 @@ from litestar.utils.scope.state import ScopeState
 MINIMUM_GZIP = 512
 _NOT_PAGES = ("/api/", "/static/", "/calendar/")
 _VERSION = re.compile(rb'<meta name="outings-version" content="[0-9]*"')
+_COMMENT_ID = re.compile(
+    rb'(<form [^>]*class="[^"]*comment-form[^>]*>(?:(?!</form>).)*?name="id" value=")'
+    rb'[0-9a-f-]{36}"',
+    re.DOTALL,
+)
 #: What a 304 leaves out: it describes the kept copy's body, not a new one.
 _BODY_HEADERS = frozenset((b"content-type", b"content-length", b"content-encoding"))
 
@@ -67,7 +76,8 @@ def digest(body: bytes, token: str | None = None) -> bytes:
     """What the page shows: its body less a CSRF token and the data version it was drawn at."""
     if token:
         body = body.replace(token.encode(), b"")
-    return hashlib.sha256(_VERSION.sub(b"", body)).digest()
+    body = _COMMENT_ID.sub(rb'\1"', _VERSION.sub(b"", body), count=1)
+    return hashlib.sha256(body).digest()
 
 
 def tag(digest: bytes, who: str) -> str:

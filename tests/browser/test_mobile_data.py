@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
 
+from outings.web import cookies
 from tests.browser.conftest import new_phone
 from tests.browser.test_offline import controlled, kept
 from tests.browser.test_outings_browser import phone
@@ -148,3 +149,25 @@ def test_a_page_stored_ahead_opens_offline(live_server: LiveServer, browser: Bro
     page.context.set_offline(True)
     page.goto(f"{live_server.url}/outings/{outing_id}")  # never opened before
     expect(page.get_by_role("heading", level=1)).to_have_text("Puppet theatre")
+
+
+def test_the_bench_row_measures_a_parent_s_quiet_page_view(
+    live_server: LiveServer, browser: Browser
+) -> None:
+    """`make bench`'s background bytes keep working (no figure but the goal is asserted)."""
+    from bench import background
+
+    outing_id = host_outing(live_server, title="Rhyme time")
+    ana, bo = signed_up(live_server, "Ana"), signed_up(live_server, "Bo")
+    tokens = [str(client.cookies.get(cookies.SESSION)) for client in (ana, bo)]
+    ana.close()
+    bo.close()
+    report = background.measure(
+        live_server.url,
+        tokens[0],
+        change=background.push_a_reply(live_server.url, tokens[1], outing_id),
+        browser=browser,
+    )
+    assert report["unchanged"]["bytes"] < background.GOAL_BYTES
+    assert report["after_a_change"]["requests"] > report["unchanged"]["requests"]
+    assert "goal once nothing has changed" in background.describe(report)

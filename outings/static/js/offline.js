@@ -368,6 +368,9 @@ function enhanceRsvp() {
 function enhanceComment() {
   const form = document.querySelector("form.comment-form");
   if (!form) return;
+  // A new comment's id is made afresh each time the page opens: a copy kept
+  // on the phone (or confirmed unchanged, 304) may hold one already used.
+  form.querySelector("input[name=id]").value = crypto.randomUUID();
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const data = new FormData(form);
