@@ -112,3 +112,23 @@ def test_pages_still_travel_gzipped(client: Client) -> None:
     plain = client.get("/venues", headers={"accept-encoding": "identity"})
     assert "content-encoding" not in plain.headers
     assert plain.headers["etag"] == response.headers["etag"]
+
+
+def test_her_own_outing_with_its_comment_form_is_304_too(
+    client: Client, authenticator: SoftAuthenticator, family: Family
+) -> None:
+    outing_id = propose(family("Hana"), title="Zoo morning")
+    sign_up(client, authenticator, "Ana")
+    reply(client, outing_id)
+    path = f"/outings/{outing_id}"
+    first = client.get(path)
+    ids = {html(client.get(path)).select_one("form.comment-form input[name=id]")["value"]}  # type: ignore[index]
+    ids.add(html(first).select_one("form.comment-form input[name=id]")["value"])  # type: ignore[index]
+    assert len(ids) == 2  # a new comment's id is made for each drawing…
+    assert again(client, path, first.headers["etag"]) == 304  # …and is not what the page shows
+    # once she commented, the page she holds is not confirmed any more
+    client.post(
+        f"{path}/comments",
+        data={"_csrf_token": csrf_token(client, path), "body": "See you!", "id": ids.pop()},
+    )
+    assert again(client, path, first.headers["etag"]) == 200
