@@ -76,6 +76,20 @@ def test_the_offline_page_shows_a_signed_in_parent_her_account(
     expect(page.get_by_role("link", name="My account: Ana")).to_have_count(0)
 
 
+def test_the_offline_page_follows_the_language_she_chose(
+    live_server: LiveServer, browser: Browser
+) -> None:
+    page = phone(browser, live_server, "Ana")  # the worker installed in English
+    page.goto(f"{live_server.url}/language?lang=pl&next=/")
+    visit(page, f"{live_server.url}/")
+    page.wait_for_timeout(500)
+    page.context.set_offline(True)
+    page.goto(f"{live_server.url}/venues")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Jesteś offline")
+    expect(page.get_by_role("link", name="Moje konto: Ana")).to_be_visible()
+    screenshot(page, "offline-page-signed-in-pl")
+
+
 def queue_replies(page: Page, outing_id: str, count: int) -> None:
     page.evaluate(
         """async ([outingId, count]) => {

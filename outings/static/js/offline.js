@@ -498,6 +498,9 @@ export async function startOffline() {
   await showPending();
   await showVerdicts();
   await registerWorker();
+  navigator.serviceWorker?.controller?.postMessage({
+    type: "language", lang: document.documentElement.lang,
+  });
   await probe();
   await showStatus();
   sync();

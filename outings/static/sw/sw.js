@@ -33,6 +33,7 @@ self.addEventListener("message", (event) => {
   if (data.type === "skip-waiting") self.skipWaiting();
   if (data.type === "warm") event.waitUntil(warm(String(data.version)));
   if (data.type === "visitor") event.waitUntil(forgetWarm());
+  if (data.type === "language") event.waitUntil(offlinePageIn(String(data.lang)));
   if (data.type === "signed-out") event.waitUntil(caches.delete(PAGES));
 });
 
@@ -138,6 +139,22 @@ async function keep(cache, path) {
     return "";
   }
   return null;
+}
+
+// The offline page is kept from the day the worker installed, in the language
+// of that day: when the parent reads Outings in another one now, fetch it
+// again (once; nothing is asked while the languages agree).
+async function offlinePageIn(lang) {
+  const cache = await caches.open(SHELL);
+  const held = await cache.match("/offline", { ignoreVary: true });
+  if (held && (await held.text()).includes(`<html lang="${lang}"`)) return;
+  try {
+    const response = await fetch("/offline", { credentials: "same-origin", cache: "no-store" });
+    if (response.ok && response.type === "basic") await cache.put("/offline", response);
+    else await response.body?.cancel();
+  } catch (err) {
+    // no signal: the next page view asks again
+  }
 }
 
 async function forgetWarm() {
