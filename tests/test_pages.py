@@ -331,6 +331,6 @@ def test_static_files_set_no_cookies(client: Client, authenticator: SoftAuthenti
     ],
 )
 def test_accept_encoding_is_read_with_its_weights(header: str, gzip: bool) -> None:
-    from outings.web.shared_pages import accepts_gzip
+    from outings.web.conditional import accepts_gzip
 
     assert accepts_gzip(header) is gzip
