@@ -5,9 +5,10 @@ README does (`outings serve`, one uvicorn process) and a bare Litestar app
 with the same server, drives both with wrk at a fixed number of connections,
 A/B alternated over several rounds, and prints medians: requests/s, p50,
 p99 and the ratio to the bare app. Also measures the single-writer SQLite
-transaction rate through aiosqlite (the storage ceiling), and the bytes a
-phone transfers on a first and a repeat visit (Chromium). Writes everything
-to bench/results/latest.json.
+transaction rate through aiosqlite (the storage ceiling), the bytes a
+phone transfers on a first and a repeat visit (Chromium), and the bytes a
+signed-in parent's phone spends in the background per page view
+(bench/background.py). Writes everything to bench/results/latest.json.
 
     .venv/bin/python -m bench.run [--scale 1.0] [--rounds 3] [--duration 5] [--connections 32]
 """
@@ -33,7 +34,7 @@ from typing import Any
 
 import httpx
 
-from bench import pull_scaling
+from bench import background, pull_scaling
 from bench.dataset import Dataset, build
 
 ROOT = Path(__file__).resolve().parent
@@ -294,6 +295,12 @@ def main() -> None:
     }
     runs: dict[str, list[dict[str, float]]] = {name: [] for name in targets}
     try:
+        # Before the pushes below give her hundreds of replies: a parent as the dataset made her.
+        quiet = background.measure(
+            app.url,
+            data.tokens[0],
+            change=background.push_a_reply(app.url, data.tokens[1], data.outing_ids[-1]),
+        )
         for round_ in range(args.rounds):
             for name, target in targets.items():
                 if name != "bare Litestar GET /":
@@ -348,6 +355,7 @@ def main() -> None:
     )
     for key, value in bytes_.items():
         print(f"{key}: {value}")
+    print(background.describe(quiet))
     pull_scaling.print_report(pulls)
     report = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -360,6 +368,7 @@ def main() -> None:
         "table": table,
         "sqlite_transactions_per_s": {mode: round(v) for mode, v in ceiling.items()},
         "bytes": bytes_,
+        "background_bytes_per_page_view": quiet,
         "pull_scaling": pulls,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -29,7 +29,7 @@ from outings.outing import pages as outing_pages
 from outings.settings import Settings
 from outings.sync import api as sync_api
 from outings.venue import pages as venue_pages
-from outings.web import csrf, limits, middleware, openapi
+from outings.web import conditional, csrf, limits, middleware, openapi
 from outings.web.cache import LRU
 from outings.web.deps import DB
 from outings.web.errors import handle_exception
@@ -124,6 +124,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         dependencies=_dependencies(db, settings),
         middleware=[
             middleware.request_log,
+            conditional.middleware,  # ETag, 304 and gzip for pages (issue 12)
             middleware.clean_input,
             middleware.locale,
             middleware.json_api_guard(settings.origin),

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+import msgspec
 from litestar import Request, Response, Router, get, route
 from litestar.params import FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 
-from outings import i18n
-from outings.web import cookies, flash
+from outings import changelog, i18n
+from outings.web import conditional, cookies, flash
 from outings.web.deps import DB
 from outings.web.forms import safe_next
 from outings.web.templating import page
@@ -17,17 +18,39 @@ from outings.web.templating import page
 
 @get("/offline")
 async def offline(request: Request[Any, Any, Any]) -> Template:
-    return page(request, "pages/offline.html")
+    # The worker keeps one copy for good, made when it installs: always the
+    # visitor's (a parent's own account link is put in by offline.js).
+    return page(request, "pages/offline.html", user=None, notices=[])
+
+
+class Health(msgspec.Struct, frozen=True, kw_only=True):
+    """What /healthz answers; the page's script asks it after every page view."""
+
+    ok: bool
+    #: the change cursor now: the page and the worker compare it with the
+    #: version they hold, and ask for nothing more when it is the same
+    version: int | None = None
+    #: whether the asker is signed in (only a parent's phone stores pages ahead)
+    member: bool = False
+    #: the phone asked to save data (``Save-Data: on``): store nothing ahead
+    save_data: bool = False
 
 
 @route("/healthz", http_method=["GET", "HEAD"], cache_control=None)
-async def healthz(db: DB) -> Response[dict[str, bool]]:
+async def healthz(request: Request[Any, Any, Any], db: DB) -> Response[Health]:
     try:
-        ok = await db.fetchval("select 1") == 1
+        async with db.reader() as r:
+            version: int | None = (await changelog.bounds(r))[0]
     except Exception:
-        ok = False
+        version = None
+    health = Health(
+        ok=version is not None,
+        version=version,
+        member=request.state.get("user") is not None,
+        save_data=conditional.save_data(request.headers),
+    )
     return Response(
-        {"ok": ok}, status_code=200 if ok else 503, headers={"cache-control": "no-store"}
+        health, status_code=200 if health.ok else 503, headers={"cache-control": "no-store"}
     )
 
 

@@ -59,11 +59,16 @@ def test_each_parent_sees_her_own_reply_on_the_card(
     assert card_pills(other_client, outing_id) == [FULL]  # a visitor
 
     # a confirmed family drops out: the first in line goes, the next moves up
+    second_etag = parents[line[1]].get("/").headers["etag"]
     confirmed = next(n for n in ("Ana", "Bea", "Cleo", "Dora") if n not in line)
     assert reply(parents[confirmed], outing_id, "declined").status_code in (200, 303)
     assert card_pills(parents[confirmed], outing_id) == [FULL]
     assert card_pills(parents[line[0]], outing_id) == ["Going"]
     assert card_pills(parents[line[1]], outing_id) == ["Waitlist #1"]
+    # the rest of the list did not change for her (still full): her own card did,
+    # so a copy her phone keeps is not confirmed unchanged
+    moved = parents[line[1]].get("/", headers={"if-none-match": second_etag})
+    assert moved.status_code == 200
 
 
 def test_badges_speak_the_parents_language(client: Client, family: Callable[[str], Client]) -> None:

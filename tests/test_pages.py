@@ -168,7 +168,7 @@ def test_not_found_is_a_friendly_page(client: Client) -> None:
 def test_healthz(client: Client) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"ok": True}
+    assert response.json() == {"ok": True, "version": 0, "member": False, "save_data": False}
 
 
 def test_static_files_have_hashed_urls_and_long_caching(client: Client) -> None:
@@ -331,6 +331,6 @@ def test_static_files_set_no_cookies(client: Client, authenticator: SoftAuthenti
     ],
 )
 def test_accept_encoding_is_read_with_its_weights(header: str, gzip: bool) -> None:
-    from outings.web.shared_pages import accepts_gzip
+    from outings.web.conditional import accepts_gzip
 
     assert accepts_gzip(header) is gzip

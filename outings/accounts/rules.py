@@ -7,6 +7,7 @@ import re
 import unicodedata
 
 from outings.i18n import gettext as _
+from outings.i18n import ngettext
 
 DISPLAY_NAME_MAX = 50
 PASSKEY_NAME_MAX = 60
@@ -39,8 +40,14 @@ def check_display_name(raw: str) -> tuple[str, str | None]:
     if not name:
         return name, _("Please tell us what to call you.")
     if len(name) > DISPLAY_NAME_MAX:
-        return name, _("Please keep it under %(max)d characters.", max=DISPLAY_NAME_MAX + 1)
+        return name, _too_long(DISPLAY_NAME_MAX + 1)
     return name, None
+
+
+def _too_long(limit: int) -> str:
+    return ngettext(
+        "Please keep it under %(num)d character.", "Please keep it under %(num)d characters.", limit
+    )
 
 
 def check_passkey_name(raw: str) -> tuple[str, str | None]:
@@ -48,7 +55,7 @@ def check_passkey_name(raw: str) -> tuple[str, str | None]:
     if not name:
         return name, _("Please give this passkey a name.")
     if len(name) > PASSKEY_NAME_MAX:
-        return name, _("Please keep it under %(max)d characters.", max=PASSKEY_NAME_MAX + 1)
+        return name, _too_long(PASSKEY_NAME_MAX + 1)
     return name, None
 
 

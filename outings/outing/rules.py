@@ -9,6 +9,7 @@ import msgspec
 from outings.accounts.models import User
 from outings.accounts.rules import clean_text
 from outings.i18n import gettext as _
+from outings.i18n import ngettext
 from outings.outing.models import CATEGORIES, Outing
 
 TITLE_MAX = 100
@@ -60,7 +61,11 @@ Errors = dict[str, str]
 
 
 def _too_long(limit: int) -> str:
-    return _("Please keep it under %(max)d characters.", max=limit + 1)
+    return ngettext(
+        "Please keep it under %(num)d character.",
+        "Please keep it under %(num)d characters.",
+        limit + 1,
+    )
 
 
 def utc(moment: datetime) -> datetime | None:
@@ -133,9 +138,10 @@ def check(data: OutingInput, *, now: datetime, previous: Outing | None = None) -
     ):
         errors["age_max_months"] = _("The oldest age must not be below the youngest.")
     if data.capacity is not None and not 1 <= data.capacity <= CAPACITY_MAX:
-        errors["capacity"] = _(
-            "Please give a number of families from 1 to %(max)d, or leave it empty for no limit.",
-            max=CAPACITY_MAX,
+        errors["capacity"] = ngettext(
+            "Please give a number of families from 1 to %(num)d, or leave it empty for no limit.",
+            "Please give a number of families from 1 to %(num)d, or leave it empty for no limit.",
+            CAPACITY_MAX,
         )
     return errors
 
@@ -143,9 +149,17 @@ def check(data: OutingInput, *, now: datetime, previous: Outing | None = None) -
 def check_rsvp_counts(adults: int, children: int) -> Errors:
     errors: Errors = {}
     if not 1 <= adults <= ADULTS_MAX:
-        errors["adults"] = _("Please count from 1 to %(max)d adults.", max=ADULTS_MAX)
+        errors["adults"] = ngettext(
+            "Please count from 1 to %(num)d adult.",
+            "Please count from 1 to %(num)d adults.",
+            ADULTS_MAX,
+        )
     if not 0 <= children <= CHILDREN_MAX:
-        errors["children"] = _("Please count from 0 to %(max)d children.", max=CHILDREN_MAX)
+        errors["children"] = ngettext(
+            "Please count from 0 to %(num)d child.",
+            "Please count from 0 to %(num)d children.",
+            CHILDREN_MAX,
+        )
     return errors
 
 

@@ -10,6 +10,7 @@ from litestar.params import FromQuery, QueryParameter
 
 from outings.accounts.sessions import current_user
 from outings.i18n import gettext as _
+from outings.i18n import ngettext
 from outings.sync import pull as pulling
 from outings.sync import push as pushing
 from outings.sync.protocol import (
@@ -45,7 +46,13 @@ async def push(request: Request[Any, Any, Any], db: DB) -> PushResponse:
         ) from exc
     if len(body.mutations) > MAX_MUTATIONS:
         raise ApiError(
-            413, "too_many_mutations", _("Send at most %(max)d changes at once.", max=MAX_MUTATIONS)
+            413,
+            "too_many_mutations",
+            ngettext(
+                "Send at most %(num)d change at once.",
+                "Send at most %(num)d changes at once.",
+                MAX_MUTATIONS,
+            ),
         )
     try:
         return await pushing.push(db, user, body)

@@ -9,6 +9,7 @@ import msgspec
 from outings.accounts.models import User
 from outings.accounts.rules import clean_text
 from outings.i18n import gettext as _
+from outings.i18n import ngettext
 from outings.venue.models import AMENITY_VALUES, CHANGING_LOCATIONS, KINDS, Venue, VenueInput
 
 NAME_MAX = 100
@@ -39,7 +40,11 @@ def clean(data: VenueInput) -> VenueInput:
 
 
 def _too_long(limit: int) -> str:
-    return _("Please keep it under %(max)d characters.", max=limit + 1)
+    return ngettext(
+        "Please keep it under %(num)d character.",
+        "Please keep it under %(num)d characters.",
+        limit + 1,
+    )
 
 
 def check(data: VenueInput) -> dict[str, str]:

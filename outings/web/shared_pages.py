@@ -16,6 +16,10 @@ where each card says how full the outing is, holding what everyone sees there,
 which a parent's own reply replaces ("Going", "Waitlist #2"); see
 :func:`outings.web.markers.card_hole`.
 
+Each copy carries its ETag (web/conditional.py), hashed once when it is
+made: a phone that holds the page gets a 304 and no body. A member's ETag
+mixes in her own blocks and her session, never the token.
+
 The markers carry a random nonce made when the process starts, and a copy is
 cut at its markers once, when it is rendered: text a visitor sends (a search
 for the marker, say) can neither name a marker nor be spliced into (issue 11).
@@ -24,6 +28,7 @@ for the marker, say) can neither name a marker nor be spliced into (issue 11).
 from __future__ import annotations
 
 import gzip
+import hashlib
 from collections.abc import Callable, Hashable, Mapping
 from typing import Any
 
@@ -35,6 +40,7 @@ from litestar.utils.scope.state import ScopeState
 from outings import i18n
 from outings.web import cookies, flash, markers
 from outings.web.cache import LRU
+from outings.web.conditional import accepts_gzip, digest, tag, who
 from outings.web.templating import HEADERS, csrf_input, csrf_token, layout_context
 
 _MARK = markers.MARK
@@ -50,13 +56,16 @@ class _Shared(msgspec.Struct, frozen=True):
     #: the page cut at its markers: text, a marker's name, its default, text, … text
     parts: tuple[bytes | None, ...]
     gzipped: bytes | None  # None when the page holds a marker: it is filled per visitor
+    #: what the page shows, markers and all (an ETag is made from it)
+    digest: bytes
 
     @classmethod
     def cut(cls, body: bytes, *, gzip_it: bool) -> _Shared:
         parts = tuple(_MARK.split(body))
+        shown = digest(body)
         if len(parts) == 1 and gzip_it:
-            return cls(parts, gzip.compress(body, compresslevel=6, mtime=0))
-        return cls(parts, None)
+            return cls(parts, gzip.compress(body, compresslevel=6, mtime=0), shown)
+        return cls(parts, None, shown)
 
     def filled(self, fill: Fill) -> bytes:
         """The page with each marker's value put in, where rendering left it."""
@@ -147,25 +156,20 @@ def member_page(
     base = env.get_template("base.html")
     own = base.new_context({**layout, "csrf_input": csrf_input(token)})
     values = {name.encode(): "".join(base.blocks[name](own)).encode() for name in _HOLES}
+    own_blocks = hashlib.sha256(copy.digest + values[b"me"] + b"\x00" + values[b"news"])
     values[_TOKEN.encode()] = token.encode()
-    return _html(copy.filled(_values(values, fill)), HEADERS, clear)
+    # her own cards are part of what the page shows her: in its ETag too
+    said: list[bytes] = []
 
+    def recorded(name: bytes, default: bytes | None) -> bytes:
+        value = fill(name, default) if fill else (default or b"")
+        said.append(value)
+        return value
 
-def accepts_gzip(header: str) -> bool:
-    """Whether an Accept-Encoding header takes gzip ("gzip;q=0" refuses it)."""
-    for part in header.split(","):
-        coding, _sep, params = part.strip().partition(";")
-        if coding.strip().lower() in ("gzip", "x-gzip", "*"):
-            quality = params.strip().removeprefix("q=").strip()
-            return not (params.strip().startswith("q=") and _is_zero(quality))
-    return False
-
-
-def _is_zero(quality: str) -> bool:
-    try:
-        return float(quality) == 0
-    except ValueError:
-        return False
+    body = copy.filled(_values(values, recorded))
+    own_blocks.update(b"\x00".join(said))
+    etag = tag(own_blocks.digest(), who(request.scope))
+    return _html(body, {**HEADERS, "etag": etag}, clear)
 
 
 def _cache(request: Request[Any, Any, Any]) -> LRU[_Shared]:
@@ -192,12 +196,13 @@ def _html(
 
 
 def _respond(request: Request[Any, Any, Any], shared: _Shared) -> Response[bytes]:
+    headers = {**HEADERS, "etag": tag(shared.digest, "visitor")}
     if shared.gzipped is None:
         token = csrf_token(request).encode()
-        return _html(shared.filled(_values({_TOKEN.encode(): token})), HEADERS)
+        return _html(shared.filled(_values({_TOKEN.encode(): token})), headers)
     if not accepts_gzip(request.headers.get("accept-encoding", "")):
-        return _html(shared.parts[0] or b"", HEADERS)
+        return _html(shared.parts[0] or b"", headers)
     # Already compressed: Litestar's compression passes on what a cache gave.
     ScopeState.from_scope(request.scope).is_cached = True
     vary = f"{HEADERS['vary']}, accept-encoding"
-    return _html(shared.gzipped, {**HEADERS, "content-encoding": "gzip", "vary": vary})
+    return _html(shared.gzipped, {**headers, "content-encoding": "gzip", "vary": vary})

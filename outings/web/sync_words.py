@@ -1,14 +1,45 @@
-"""The words the offline scripts show, translated on the server: the scripts hold no text."""
+"""The words the offline scripts show, translated on the server: the scripts hold no text.
+
+A text with a number ("2 changes…") depends on the number's plural category,
+and languages have different ones: English and Swahili two, Polish three for
+whole numbers (1 zmiana, 2 zmiany, 5 zmian), Chinese one. The script picks
+the category with the browser's ``Intl.PluralRules`` (CLDR's rules, as Babel
+has them here), so each counted text is sent as one form per category of the
+page's language, each the catalogue's own ngettext form for a number of that
+category.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 
+from babel import Locale
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
 from outings import i18n
 from outings.i18n import gettext as _
+
+#: Numbers that together fall in every plural category of every language.
+_SAMPLES = (*range(200), 1000, 1_000_000)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The catalogue's form for ``n`` in this language; its "{count}" is left for the script."""
+    return i18n.current_translations().ngettext(singular, plural, n)
+
+
+def plural_forms(lang: str, text: Callable[[int], str]) -> dict[str, str]:
+    """``{category: text(n)}`` for each CLDR plural category of ``lang`` (and "other")."""
+    rule = Locale.parse(lang).plural_form
+    forms: dict[str, str] = {}
+    for n in _SAMPLES:
+        forms.setdefault(rule(n), text(n))
+    # Whole numbers never fall in some languages' "other" (Polish keeps it for
+    # fractions): a browser whose rules differ a little still finds a text.
+    forms.setdefault("other", text(5))
+    return forms
 
 
 @cache
@@ -18,7 +49,10 @@ def sync_messages(lang: str) -> Markup:
         words = {
             "online": _("Online"),
             "offline": _("Offline — your changes are kept"),
-            "waiting": _("Waiting to sync: {count}"),
+            # "{count}" is put in by the script, in the form its number needs
+            "waiting": plural_forms(
+                lang, lambda n: ngettext("Waiting to sync: {count}", "Waiting to sync: {count}", n)
+            ),
             "pending_going": _("Going — waiting for signal"),
             "pending_maybe": _("Maybe — waiting for signal"),
             "pending_declined": _("Can't go — waiting for signal"),
@@ -34,8 +68,13 @@ def sync_messages(lang: str) -> Markup:
             "outing_waiting": _(
                 "Saved on your phone. Your outing will be posted when you're back online."
             ),
-            "signout_waiting": _(
-                "{count} changes have not reached Outings yet. Sign out and lose them?"
+            "signout_waiting": plural_forms(
+                lang,
+                lambda n: ngettext(
+                    "{count} change has not reached Outings yet. Sign out and lose it?",
+                    "{count} changes have not reached Outings yet. Sign out and lose them?",
+                    n,
+                ),
             ),
         }
         return htmlsafe_json_dumps(words)

@@ -5,24 +5,114 @@ const words = JSON.parse(document.getElementById("sync-messages")?.textContent |
 const say = (text, values = {}) =>
   Object.entries(values).reduce((t, [k, v]) => t.replaceAll(`{${k}}`, String(v)), text || "");
 
+// A text with a number: the server sends one form per plural category of the
+// page's language (web/sync_words.py), the browser says which one a number takes.
+function counted(forms, count) {
+  if (typeof forms === "string") return say(forms, { count });
+  let category = "other";
+  try {
+    category = new Intl.PluralRules(document.documentElement.lang || "en").select(count);
+  } catch (err) {
+    // a browser without the language's rules: the general form
+  }
+  return say(forms?.[category] ?? forms?.other, { count });
+}
+
 let retryDelay = 2000;
 let retryTimer = null;
 // navigator.onLine only knows about the phone's own radio; whether Outings
 // answers is learnt from requests, so both decide what the indicator says.
 let connected = navigator.onLine;
+// What Outings said at the last probe: its data version now, whether this
+// browser is signed in, whether the phone asked to save data (/healthz).
+let server = { version: null, member: false, save_data: false };
+const PROBE_FIRST_MS = 2000;
+const PROBE_MAX_MS = 60000;
+let probeDelay = PROBE_FIRST_MS;
+let probeTimer = null;
 
 async function probe() {
-  if (!navigator.onLine) return (connected = false);
+  clearTimeout(probeTimer);
+  if (!navigator.onLine) {
+    connected = false;  // the "online" event asks again
+    return connected;
+  }
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), 4000);
   try {
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), 4000);
-    const response = await fetch("/healthz", { cache: "no-store", signal: controller.signal });
-    clearTimeout(timer);
-    connected = response.ok;
+    const response = await fetch("/healthz", {
+      cache: "no-store", credentials: "same-origin", signal: controller.signal,
+    });
+    // Read to its end: a body left unread keeps the request open for good,
+    // and whatever waits for the page to go quiet (Lighthouse) never sees it.
+    const body = await response.json();
+    connected = response.ok && body.ok === true;
+    if (connected) server = body;
   } catch (err) {
     connected = false;
+  } finally {
+    clearTimeout(timer);
+  }
+  if (connected) {
+    probeDelay = PROBE_FIRST_MS;
+    rememberMe();
+  } else {
+    watchConnection();
   }
   return connected;
+}
+
+// No answer: ask again, a little later each time, until Outings answers. A
+// page opened with no signal then says so once the signal is back, even when
+// the phone never noticed it was gone (no "online" event: a weak signal, a
+// network that drops everything, the server away).
+function watchConnection() {
+  clearTimeout(probeTimer);
+  probeTimer = setTimeout(async () => {
+    if (document.visibilityState === "hidden") {
+      watchConnection();  // nobody is looking: the tab's return asks again
+      return;
+    }
+    const back = await probe();
+    await showStatus();
+    if (back) sync();
+  }, probeDelay);
+  probeDelay = Math.min(probeDelay * 2, PROBE_MAX_MS);
+}
+
+// The offline page is kept as a visitor sees it (the worker stores it once):
+// a parent who is signed in sees her own account link there, with the name
+// the last page of hers showed. Only the name is kept, never a secret, and it
+// goes when she signs out (or Outings says this browser is signed out).
+const ME_KEY = "outings-me";
+
+function rememberMe() {
+  try {
+    if (!server.member) {
+      localStorage.removeItem(ME_KEY);
+      return;
+    }
+    const name = document.querySelector(".me-link .me-name")?.textContent.trim();
+    if (name) localStorage.setItem(ME_KEY, name);
+  } catch (err) {
+    // storage refused (a private window): the offline page offers "Sign in"
+  }
+}
+
+function showMeOffline() {
+  const link = document.getElementById("offline-me");
+  if (!link) return;
+  let name = null;
+  try {
+    name = localStorage.getItem(ME_KEY);
+  } catch (err) {
+    return;
+  }
+  if (!name) return;
+  link.querySelector(".me-name").textContent = name;
+  link.querySelector(".avatar").textContent = (Array.from(name)[0] || "").toUpperCase();
+  link.hidden = false;
+  document.getElementById("offline-sign-in").hidden = true;
 }
 
 // -- the service worker and its updates ------------------------------------
@@ -65,7 +155,7 @@ async function showStatus() {
   const waiting = (await Outbox.pending()).length;
   const online = connected && navigator.onLine;
   status.dataset.state = waiting ? "waiting" : online ? "online" : "offline";
-  status.textContent = waiting ? say(words.waiting, { count: waiting })
+  status.textContent = waiting ? counted(words.waiting, waiting)
     : online ? words.online : words.offline;
 }
 
@@ -80,7 +170,7 @@ async function sync() {
     await showStatus();
     if (results.length && await afterSync(results)) return; // the page is being drawn again
     if (!results.length) await showVerdicts(); // a sync elsewhere may have finished first
-    await refreshIfStale();
+    await refreshIfStale(results.length > 0);
     warmPages();
   } catch (err) {
     if (err.retry && !err.after) connected = false;
@@ -113,9 +203,12 @@ function edited(field) {
 // place that moved while the phone was underground, a cancellation. Never
 // over what a parent is typing, and once per page version: should the worker
 // answer with the same old copy (a slow network), there is no reload loop.
-async function refreshIfStale() {
+// When the last probe found the data at the page's own version, nothing
+// changed and nothing is asked (unless this page just sent changes: `sent`).
+async function refreshIfStale(sent = false) {
   const meta = document.querySelector('meta[name="outings-version"]');
   if (!meta || !connected || !navigator.onLine) return;
+  if (!sent && server.version !== null && String(server.version) === meta.content) return;
   const watch = new Set((meta.dataset.watch || "").split(" ").filter(Boolean));
   let body;
   try {
@@ -158,13 +251,18 @@ async function afterSync(results) {
   return false;
 }
 
+// Store ahead what a parent will want offline (the worker picks the pages and
+// asks only when the data changed since it last did, sw.js `warm`): only for
+// a parent who is signed in, and never when the phone asks to save data.
 function warmPages() {
   const controller = navigator.serviceWorker?.controller;
   if (!controller || !connected) return;
-  const links = [...document.querySelectorAll('a[href^="/outings/"]')]
-    .map((a) => a.getAttribute("href").split("#")[0])
-    .filter((href) => /^\/outings\/[0-9a-f-]{36}$/.test(href));
-  controller.postMessage({ type: "warm", urls: ["/", "/me", ...links] });
+  if (!server.member) {
+    controller.postMessage({ type: "visitor" });  // a later sign-in stores her pages afresh
+    return;
+  }
+  if (server.save_data || navigator.connection?.saveData) return;
+  controller.postMessage({ type: "warm", version: server.version });
 }
 
 async function queue(name, args, about) {
@@ -270,6 +368,9 @@ function enhanceRsvp() {
 function enhanceComment() {
   const form = document.querySelector("form.comment-form");
   if (!form) return;
+  // A new comment's id is made afresh each time the page opens: a copy kept
+  // on the phone (or confirmed unchanged, 304) may hold one already used.
+  form.querySelector("input[name=id]").value = crypto.randomUUID();
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const data = new FormData(form);
@@ -338,8 +439,13 @@ function enhanceSignOut() {
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
       const waiting = (await Outbox.pending()).length;
-      if (waiting && !window.confirm(say(words.signout_waiting, { count: waiting }))) return;
+      if (waiting && !window.confirm(counted(words.signout_waiting, waiting))) return;
       await Outbox.clear();
+      try {
+        localStorage.removeItem(ME_KEY);
+      } catch (err) {
+        // storage refused: nothing was kept
+      }
       navigator.serviceWorker?.controller?.postMessage({ type: "signed-out" });
       form.submit();
     });
@@ -364,16 +470,23 @@ function offerInstall() {
 
 export async function startOffline() {
   offerInstall();
+  showMeOffline();
   if (!Outbox || !("indexedDB" in self)) return;
   enhanceRsvp();
   enhanceComment();
   enhancePropose();
   enhanceSignOut();
   navigator.storage?.persist?.();
-  window.addEventListener("online", () => { connected = true; sync(); });
+  const recheck = async () => {
+    probeDelay = PROBE_FIRST_MS;
+    await probe();
+    await showStatus();
+    sync();
+  };
+  window.addEventListener("online", recheck);
   window.addEventListener("offline", () => { connected = false; showStatus(); });
   document.addEventListener("visibilitychange", () => {
-    if (document.visibilityState === "visible") sync();
+    if (document.visibilityState === "visible") recheck();
   });
   if (typeof BroadcastChannel === "function") {
     // A sync finished elsewhere (another tab, Background Sync in the worker).
@@ -385,6 +498,9 @@ export async function startOffline() {
   await showPending();
   await showVerdicts();
   await registerWorker();
+  navigator.serviceWorker?.controller?.postMessage({
+    type: "language", lang: document.documentElement.lang,
+  });
   await probe();
   await showStatus();
   sync();

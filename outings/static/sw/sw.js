@@ -5,7 +5,11 @@ const PRECACHE = "__PRECACHE__";
 const SHELL = `outings-shell-${VERSION}`;
 const PAGES = `outings-pages-${VERSION}`;
 const NETWORK_TIMEOUT_MS = 3000;
-const WARM_LIMIT = 40;
+// Storing ahead: the next few outings of her list, and her own (hosting, replied).
+const WARM_UPCOMING = 8;
+const WARM_MINE = 12;
+// In PAGES: the data version (and day) the kept pages were last checked at.
+const WARM_MARK = "/.outings-warmed";
 
 importScripts("__OUTBOX__");
 
@@ -27,7 +31,9 @@ self.addEventListener("activate", (event) => {
 self.addEventListener("message", (event) => {
   const data = event.data || {};
   if (data.type === "skip-waiting") self.skipWaiting();
-  if (data.type === "warm") event.waitUntil(warm(data.urls || []));
+  if (data.type === "warm") event.waitUntil(warm(String(data.version)));
+  if (data.type === "visitor") event.waitUntil(forgetWarm());
+  if (data.type === "language") event.waitUntil(offlinePageIn(String(data.lang)));
   if (data.type === "signed-out") event.waitUntil(caches.delete(PAGES));
 });
 
@@ -45,7 +51,7 @@ self.addEventListener("fetch", (event) => {
   if (url.pathname.startsWith("/static/")) {
     event.respondWith(staticFile(request));
   } else if (request.mode === "navigate") {
-    event.respondWith(page(request));
+    event.respondWith(page(event));
   }
 });
 
@@ -66,47 +72,115 @@ function timeout(ms) {
 }
 
 // Pages: the network first (they change), the copy kept from the last visit
-// when there is no signal, the offline page for one never visited.
-async function page(request) {
-  const cache = await caches.open(PAGES);
+// when there is no signal, the offline page for one never visited. An answer
+// later than the wait still refreshes the kept copy (and is read to its end).
+async function page(event) {
+  const request = event.request;
+  const network = fetch(request);
+  event.waitUntil((async () => {
+    const response = await network;
+    if (!response.ok || response.type !== "basic") return;
+    const copy = response.clone(); // now, before the page starts reading the body
+    await (await caches.open(PAGES)).put(request, copy);
+  })().catch(() => {}));
   try {
-    const response = await Promise.race([fetch(request), timeout(NETWORK_TIMEOUT_MS)]);
-    if (response.ok && response.type === "basic") cache.put(request, response.clone());
-    return response;
+    return await Promise.race([network, timeout(NETWORK_TIMEOUT_MS)]);
   } catch (err) {
-    const cached = await cache.match(request, { ignoreVary: true, ignoreSearch: false });
+    const cached = await caches.match(request, { ignoreVary: true, cacheName: PAGES });
     if (cached) return cached;
     return (await caches.match("/offline", { ignoreVary: true })) || Response.error();
   }
 }
 
 const OUTING_LINK = /href="(\/outings\/[0-9a-f-]{36})"/g;
+const VERSION_META = /<meta name="outings-version"[^>]*>/;
+const WATCH = /data-watch="([0-9a-f -]*)"/;
 
+// The outings a page links to, in its order (on the list: soonest first).
+function linked(html) {
+  return [...new Set([...html.matchAll(OUTING_LINK)].map((m) => m[1]))];
+}
+
+// Her own outings: /me names those she hosts or replied to (base.html's
+// data-watch, the outings the page shows).
+function mine(html) {
+  const meta = html.match(VERSION_META)?.[0] || "";
+  const ids = (meta.match(WATCH)?.[1] || "").split(" ").filter(Boolean);
+  return ids.map((id) => `/outings/${id}`);
+}
+
+// Bring the kept copy of `path` up to date, asking with its ETag: an unchanged
+// page comes back "304 Not Modified" with no body, a few hundred bytes. The
+// text of the page as kept now; null when it could not be asked (no signal,
+// signed out, the server away): the next page view tries again.
 async function keep(cache, path) {
+  const held = await cache.match(path, { ignoreVary: true });
+  const headers = { "X-Outings-Prefetch": "1" };
+  const etag = held?.headers.get("ETag");
+  if (etag) headers["If-None-Match"] = etag;
+  let response;
   try {
-    const response = await fetch(path, {
-      credentials: "same-origin",
-      headers: { "X-Outings-Prefetch": "1" },
-    });
-    if (!response.ok || response.type !== "basic") return "";
-    await cache.put(path, response.clone());
-    return await response.text();
+    // no-store: the browser's own cache would answer our question itself
+    response = await fetch(path, { credentials: "same-origin", cache: "no-store", headers });
   } catch (err) {
-    return ""; // no signal: keep what we have
+    return null;
+  }
+  if (response.status === 200 && response.type === "basic") {
+    await cache.put(path, response.clone());
+    return response.text();
+  }
+  // Every answer is read to its end, or the request never ends: a 304 (and
+  // a 204, a 401) has no body to speak of; a page we will not keep is dropped.
+  if ([204, 304, 401].includes(response.status)) await response.arrayBuffer().catch(() => null);
+  else await response.body?.cancel();
+  if (response.status === 304 && held) return held.text();
+  if (response.status === 404 || response.status === 410) {
+    await cache.delete(path, { ignoreVary: true }); // gone for good: nothing to keep
+    return "";
+  }
+  return null;
+}
+
+// The offline page is kept from the day the worker installed, in the language
+// of that day: when the parent reads Outings in another one now, fetch it
+// again (once; nothing is asked while the languages agree).
+async function offlinePageIn(lang) {
+  const cache = await caches.open(SHELL);
+  const held = await cache.match("/offline", { ignoreVary: true });
+  if (held && (await held.text()).includes(`<html lang="${lang}"`)) return;
+  try {
+    const response = await fetch("/offline", { credentials: "same-origin", cache: "no-store" });
+    if (response.ok && response.type === "basic") await cache.put("/offline", response);
+    else await response.body?.cancel();
+  } catch (err) {
+    // no signal: the next page view asks again
   }
 }
 
-// Store ahead the pages a parent will want offline, asked by the page after
-// a sync: the list and /me, then the outings they link to — the upcoming
-// ones and those the parent replied to.
-async function warm(urls) {
+async function forgetWarm() {
   const cache = await caches.open(PAGES);
-  const found = new Set(urls);
-  for (const hub of ["/", "/me"]) {
-    const text = await keep(cache, hub);
-    for (const match of text.matchAll(OUTING_LINK)) found.add(match[1]);
-    found.delete(hub);
-  }
-  const rest = [...found].slice(0, WARM_LIMIT);
-  await Promise.all(rest.map((path) => keep(cache, path)));
+  await cache.delete(WARM_MARK);
+}
+
+// Store ahead the pages a parent will want offline, asked by the page of a
+// signed-in parent after it synced: the list, /me, the outings she hosts or
+// replied to, and the next few of her list. Only when the data changed since
+// the last time (or the day did: pages say "today"), one tab at a time, and
+// each page asked with its ETag, so what did not change costs no body.
+async function warm(version) {
+  if (self.navigator.connection?.saveData) return;
+  const run = async () => {
+    const cache = await caches.open(PAGES);
+    const mark = `${version} ${new Date().toDateString()}`;
+    const last = await cache.match(WARM_MARK);
+    if (last && (await last.text()) === mark) return;
+    const list = await keep(cache, "/");
+    const me = list === null ? null : await keep(cache, "/me");
+    if (list === null || me === null) return;
+    const paths = new Set([...mine(me).slice(0, WARM_MINE), ...linked(list).slice(0, WARM_UPCOMING)]);
+    const kept = await Promise.all([...paths].map((path) => keep(cache, path)));
+    if (kept.every((text) => text !== null)) await cache.put(WARM_MARK, new Response(mark));
+  };
+  if (!self.navigator.locks) return run();
+  return self.navigator.locks.request("outings-warm", { ifAvailable: true }, (lock) => lock && run());
 }

@@ -1,0 +1,189 @@
+"""What a page costs to send again: an ETag, a 304 with no body, gzip (issue 12).
+
+The service worker keeps copies of the pages a parent will want offline and
+asks again, from time to time, whether they changed: with the copy's ETag in
+``If-None-Match``. An unchanged page is then answered ``304 Not Modified``
+and no body: a few hundred bytes of headers instead of the page. The
+browser's own cache does the same for an ordinary visit.
+
+An ETag is a hash of what the page shows, not of the data version: the
+version moves with every reply anywhere, and a page that did not change
+should not be sent again because another one did. Three things make it:
+
+- the body, less this request's CSRF token (a fresh one on every page, so
+  the same page would otherwise never match; the token of the copy the
+  phone keeps stays good for the same session) and less the data version
+  the page was drawn at (base.html's ``outings-version``: it moves with
+  every write anywhere; a copy confirmed unchanged holds an older one, and
+  offline.js then asks what changed since it, which is still right) and
+  less the id made for a new comment (each drawing has its own). A copy the
+  phone holds is the last it was given: once a comment is posted from it,
+  the page shows that comment and is never confirmed again, so its id is
+  never offered twice (and offline.js makes a new one as a page opens);
+- who asked: the session (its id, not its secret) or "visitor". A 304 says
+  "the copy you hold is right for you", so a copy kept for one person can
+  never be confirmed to another, even on one browser;
+- the language is in the body already (``<html lang>``, every word).
+
+Pages kept whole for everyone (web/shared_pages.py) bring their ETag with
+them, computed once per copy; the rest are hashed here, which costs a few
+microseconds beside the rendering. Litestar compresses answers below the
+middleware that could hash them, so pages are compressed here instead, after
+the hash (told to Litestar through the same flag a cached answer sets).
+
+With ``Save-Data: on`` (the phone's data saver), the worker's storing ahead
+(``X-Outings-Prefetch``) is answered at once with ``204`` and nothing else:
+the page script and the worker already hold back, and this holds an older
+worker back too.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import re
+from typing import Any
+
+from litestar.datastructures import Headers, MutableScopeHeaders
+from litestar.enums import ScopeType
+from litestar.types import ASGIApp, HTTPResponseStartEvent, Message, Receive, Scope, Send
+from litestar.utils.scope.state import ScopeState
+
+#: Smaller answers are sent as they are: gzip's own header would outweigh the gain.
+MINIMUM_GZIP = 512
+_NOT_PAGES = ("/api/", "/static/", "/calendar/")
+_VERSION = re.compile(rb'<meta name="outings-version" content="[0-9]*"')
+_COMMENT_ID = re.compile(
+    rb'(<form [^>]*class="[^"]*comment-form[^>]*>(?:(?!</form>).)*?name="id" value=")'
+    rb'[0-9a-f-]{36}"',
+    re.DOTALL,
+)
+#: What a 304 leaves out: it describes the kept copy's body, not a new one.
+_BODY_HEADERS = frozenset((b"content-type", b"content-length", b"content-encoding"))
+
+
+def is_page(scope: Scope) -> bool:
+    """A page (HTML a person or the worker asks for), as opposed to the API or a file."""
+    path: str = scope["path"]
+    return (
+        scope.get("method") in ("GET", "HEAD")
+        and not path.startswith(_NOT_PAGES)
+        and "." not in path.rsplit("/", 1)[-1]
+    )
+
+
+def digest(body: bytes, token: str | None = None) -> bytes:
+    """What the page shows: its body less a CSRF token and the data version it was drawn at."""
+    if token:
+        body = body.replace(token.encode(), b"")
+    body = _COMMENT_ID.sub(rb'\1"', _VERSION.sub(b"", body), count=1)
+    return hashlib.sha256(body).digest()
+
+
+def tag(digest: bytes, who: str) -> str:
+    """A weak ETag (the same page, gzipped or not) for ``digest`` as ``who`` sees it."""
+    mixed = hashlib.sha256(digest + b"|" + who.encode()).hexdigest()[:20]
+    return f'W/"{mixed}"'
+
+
+def who(scope: Scope) -> str:
+    """Whose page this is: a session (its id, not the cookie's secret) or "visitor"."""
+    session_id = scope.get("state", {}).get("session_id")
+    return f"session:{session_id}" if session_id else "visitor"
+
+
+def matches(if_none_match: str, etag: str) -> bool:
+    """Whether ``If-None-Match`` names ``etag`` (weak comparison, as RFC 9110 asks)."""
+    wanted = etag.removeprefix("W/")
+    return any(
+        part.strip() == "*" or part.strip().removeprefix("W/") == wanted
+        for part in if_none_match.split(",")
+    )
+
+
+def accepts_gzip(header: str) -> bool:
+    """Whether an Accept-Encoding header takes gzip ("gzip;q=0" refuses it)."""
+    for part in header.split(","):
+        coding, _sep, params = part.strip().partition(";")
+        if coding.strip().lower() in ("gzip", "x-gzip", "*"):
+            quality = params.strip().removeprefix("q=").strip()
+            return not (params.strip().startswith("q=") and _is_zero(quality))
+    return False
+
+
+def _is_zero(quality: str) -> bool:
+    try:
+        return float(quality) == 0
+    except ValueError:
+        return False
+
+
+def save_data(headers: Headers) -> bool:
+    return headers.get("save-data", "").strip().lower() == "on"
+
+
+def middleware(app: ASGIApp) -> ASGIApp:
+    """ETag and 304 for pages, then gzip; nothing for storing ahead under Save-Data."""
+
+    async def conditional(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != ScopeType.HTTP or not is_page(scope):
+            await app(scope, receive, send)
+            return
+        headers = Headers.from_scope(scope)
+        if headers.get("x-outings-prefetch") and save_data(headers):
+            await _send(send, 204, [(b"cache-control", b"no-store")], b"")
+            return
+        # Litestar's compression passes on an answer marked cached: this one
+        # compresses once the ETag is known (see the module's docstring).
+        ScopeState.from_scope(scope).is_cached = True
+        start: HTTPResponseStartEvent | None = None
+        chunks: list[bytes] = []
+
+        async def keep(message: Message) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start":
+                start = message  # sent with the body, once its ETag is known
+            elif message["type"] == "http.response.body" and start is not None:
+                chunks.append(message.get("body", b""))
+                if not message.get("more_body", False):
+                    await _finish(scope, headers, start, b"".join(chunks), send)
+            else:
+                await send(message)
+
+        await app(scope, receive, keep)
+
+    return conditional
+
+
+async def _finish(
+    scope: Scope, request: Headers, start: HTTPResponseStartEvent, body: bytes, send: Send
+) -> None:
+    status = start["status"]
+    headers = MutableScopeHeaders(start)
+    etag = headers.get("etag")
+    encoded = "content-encoding" in headers
+    if etag is None and status == 200 and not encoded and _is_html(headers):
+        token = ScopeState.from_scope(scope).csrf_token
+        etag = tag(digest(body, token if isinstance(token, str) else None), who(scope))
+        headers["etag"] = etag
+    if etag is not None and status == 200 and matches(request.get("if-none-match", ""), etag):
+        kept = [(k, v) for k, v in start["headers"] if k.lower() not in _BODY_HEADERS]
+        await _send(send, 304, kept, b"")
+        return
+    gzip_it = len(body) >= MINIMUM_GZIP and accepts_gzip(request.get("accept-encoding", ""))
+    if gzip_it and not encoded:
+        body = gzip.compress(body, compresslevel=6, mtime=0)
+        headers["content-encoding"] = "gzip"
+        headers.extend_header_value("vary", "accept-encoding")
+    headers["content-length"] = str(len(body))
+    await send(start)
+    await send({"type": "http.response.body", "body": body, "more_body": False})
+
+
+def _is_html(headers: MutableScopeHeaders) -> bool:
+    return (headers.get("content-type") or "").startswith("text/html")
+
+
+async def _send(send: Send, status: int, headers: Any, body: bytes) -> None:
+    await send({"type": "http.response.start", "status": status, "headers": list(headers)})
+    await send({"type": "http.response.body", "body": body, "more_body": False})
