@@ -247,7 +247,9 @@ async def _propose(
 ) -> tuple[Outing, bool]:
     outing_id = _stable_id("outing", plan.key)
     existed = await db.fetchval("select 1 from outings where id = ?", (outing_id,))
-    outing = await service.propose(db, host, outing_id, _outing_input(plan, today, tz))
+    adults, children = FAMILIES[plan.host]  # the host comes, with her family
+    data = _outing_input(plan, today, tz)
+    outing = await service.propose(db, host, outing_id, data, adults=adults, children=children)
     return outing, not existed
 
 

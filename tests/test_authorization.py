@@ -65,7 +65,7 @@ def world(client: Client, other_client: Client, family: Any, settings: Settings)
     sign_up(client, SoftAuthenticator(origin=str(client.base_url)), "Hana")
     manager = family("Manon")
     venue = list_venue(manager, manage="on")
-    outing = propose(client, capacity="1", meeting_point=SECRET_SPOT, meeting_point_private="on")
+    outing = propose(client, capacity="2", meeting_point=SECRET_SPOT, meeting_point_private="on")
     people = {"member": family("Mel"), "confirmed": family("Cora"), "waitlisted": family("Wim")}
     people["maybe"] = family("May")
     reply(people["confirmed"], outing)
@@ -164,7 +164,7 @@ HANAS = members("missing", host="ok")  # her passkey, her session: nobody else's
 
 
 def edited_outing(w: World, c: Client) -> Any:
-    data = outing_form(id=w.outing, title="Renamed", capacity="1", meeting_point=SECRET_SPOT)
+    data = outing_form(id=w.outing, title="Renamed", capacity="2", meeting_point=SECRET_SPOT)
     return c.post(
         f"/outings/{w.outing}",
         data={**data, "_csrf_token": csrf_token(c)},

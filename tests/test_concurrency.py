@@ -14,7 +14,7 @@ RACERS = 10
 
 def test_the_last_place_goes_to_exactly_one_family(live_server: LiveServer) -> None:
     host = signed_up(live_server, "Host")
-    form = outing_form(capacity="3")
+    form = outing_form(capacity="4")  # the host's family holds one of the places
     form["_csrf_token"] = csrf(host, "/outings/new")
     assert host.post("/outings", data=form).status_code in (302, 303)
     outing_id = form["id"]
@@ -49,8 +49,8 @@ def test_the_last_place_goes_to_exactly_one_family(live_server: LiveServer) -> N
         ).fetchall()
     confirmed = [name for name, state, _ in rows if state == "confirmed"]
     waitlisted = [(name, seq) for name, state, seq in rows if state == "waitlisted"]
-    assert len(confirmed) == 3
-    assert confirmed[:2] == ["Early 1", "Early 2"]
+    assert len(confirmed) == 4
+    assert confirmed[:3] == ["Host", "Early 1", "Early 2"]
     assert len(waitlisted) == RACERS - 1
     # the winner is the racer the server processed first; the rest queue in that order
     racer_rows = [row for row in rows if row[0].startswith("Racer")]
@@ -67,7 +67,7 @@ def test_concurrent_pushes_for_the_last_place(live_server: LiveServer) -> None:
     import uuid
 
     host = signed_up(live_server, "Host")
-    form = outing_form(capacity="1")
+    form = outing_form(capacity="2")  # the host's family and one more
     form["_csrf_token"] = csrf(host, "/outings/new")
     host.post("/outings", data=form)
     racers = [signed_up(live_server, f"Phone {i}") for i in range(RACERS)]
@@ -102,7 +102,7 @@ def test_concurrent_pushes_for_the_last_place(live_server: LiveServer) -> None:
     assert positions == list(range(1, RACERS))
     with sqlite3.connect(live_server.db) as conn:
         assert conn.execute("select count(*) from rsvps where state = 'confirmed'").fetchone() == (
-            1,
+            2,
         )
     for client in [host, *racers]:
         client.close()

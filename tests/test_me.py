@@ -53,7 +53,7 @@ def test_me_lists_coming_up_by_date_then_past_most_recent_first(
     reply(ana, hosted)  # a host comes to her own outing: she is still shown as the host
     going = propose(bo, title="Baby swim", date=in_days(1).isoformat())
     reply(ana, going)
-    full = propose(bo, title="Puppet show", date=in_days(3).isoformat(), capacity="1")
+    full = propose(bo, title="Puppet show", date=in_days(3).isoformat(), capacity="2")  # Bo + 1
     reply(cy, full)  # Cy takes the place,
     reply(di, full)  # Di waits first,
     reply(ana, full)  # Ana second

@@ -44,7 +44,7 @@ def people(
         description=DESCRIPTION,
         meeting_point=SECRET,
         meeting_point_private="on",
-        capacity="1",
+        capacity="2",
     )
     who = {"anonymous": other_client, "host": client}
     for name in ("member", "confirmed", "waitlisted", "maybe", "moderator"):
@@ -60,6 +60,7 @@ def people(
     )
     assert states == [
         ("Confirmed", "going", "confirmed"),
+        ("Hana", "going", "confirmed"),
         ("Maybe", "maybe", "none"),
         ("Waitlisted", "going", "waitlisted"),
     ]

@@ -19,6 +19,8 @@ from tests.outing_helpers import db, propose, reply
 from tests.softauthn import SoftAuthenticator
 
 Client = TestClient[Litestar]
+#: Replies but the hosts' own (a host comes to her outing: issue 12).
+GUESTS = " where user_id not in (select host_id from outings)"
 Family = Callable[[str], Client]
 
 
@@ -55,7 +57,8 @@ def test_a_push_replayed_many_times_applies_once(
     for _ in range(5):
         again = push(ana, device, (1, "rsvp.set", going(outing_id, 2, 1)))
         assert again.json() == body
-    assert db(settings, "select adults, children, state from rsvps") == [(2, 1, "confirmed")]
+    anas = "select adults, children, state from rsvps r join users u on u.id = r.user_id"
+    assert db(settings, anas + " where u.display_name = 'Ana'") == [(2, 1, "confirmed")]
     assert db(settings, "select count(*) from sync_mutations") == [(1,)]
 
 
@@ -78,7 +81,7 @@ def test_a_lost_response_is_retried_and_applied_once(
     assert [r["status"] for r in retry.json()["results"]] == ["applied"] * 3
     assert retry.json()["last_mutation_id"] == 3
     assert db(settings, "select count(*) from comments") == [(1,)]
-    assert db(settings, "select children from rsvps") == [(2,)]
+    assert db(settings, "select children from rsvps" + GUESTS) == [(2,)]
 
 
 def test_a_gap_is_refused_with_no_side_effect(
@@ -91,7 +94,7 @@ def test_a_gap_is_refused_with_no_side_effect(
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "mutation_gap"
     assert response.json()["error"]["expected"] == 1
-    assert db(settings, "select count(*) from rsvps") == [(0,)]
+    assert db(settings, "select count(*) from rsvps" + GUESTS) == [(0,)]
     assert db(settings, "select last_mutation_id from sync_clients") == [(0,)]
 
 
@@ -118,7 +121,7 @@ def test_a_rejected_mutation_does_not_block_the_next(
     assert results[1]["error"]["code"] == "invalid"
     assert results[2]["error"]["code"] == "unknown_mutation"
     assert response.json()["last_mutation_id"] == 4
-    assert db(settings, "select outing_id from rsvps") == [(open_one,)]
+    assert db(settings, "select outing_id from rsvps" + GUESTS) == [(open_one,)]
 
 
 def test_outings_made_offline_keep_their_id(host: Client, settings: Settings) -> None:
@@ -207,7 +210,7 @@ def test_an_incremental_pull_from_any_cursor_equals_a_full_pull(
         cursors.append(cursor)
         states.append(materialize(pages))
 
-    a = propose(host, capacity="1")
+    a = propose(host, capacity="2")
     step()
     b = propose(host, title="Second")
     reply(ana, a)
@@ -250,14 +253,14 @@ def test_pull_shows_only_my_own_rsvps(host: Client, family: Family) -> None:
             "position": None,
         }
     ]
-    assert seen[("outing", outing_id)]["confirmed_count"] == 1
+    assert seen[("outing", outing_id)]["confirmed_count"] == 2  # the host's family and Ana's
 
 
 def test_an_unknown_cursor_gets_a_reset_snapshot(host: Client) -> None:
     propose(host)
     page = host.get("/api/sync/pull?cursor=999999").json()
     assert page["reset"] is True
-    assert [c["type"] for c in page["changes"]] == ["outing"]
+    assert sorted(c["type"] for c in page["changes"]) == ["outing", "rsvp"]  # her own reply
     assert host.get("/api/sync/pull?cursor=-1").status_code == 400
 
 
@@ -296,7 +299,7 @@ def test_push_refuses_what_it_cannot_take(client: Client, host: Client) -> None:
 def test_a_waitlist_moving_up_reaches_every_phone(host: Client, family: Family) -> None:
     """A, B, C wait 1, 2, 3; a confirmed family leaves: each phone, pulling from
     its own last cursor, learns its new place (issue 10)."""
-    outing_id = propose(host, capacity="1")
+    outing_id = propose(host, capacity="2")  # the host's family and one more
     going_first = family("Zed")
     reply(going_first, outing_id)
     waiting = [family(name) for name in ("Ana", "Bo", "Cy")]
@@ -359,4 +362,4 @@ def test_a_phone_away_longer_than_the_log_keeps_gets_a_fresh_copy_and_sends_once
     again = push(ana, device, (1, "rsvp.set", going(kept)), (2, "rsvp.set", going(other)))
     assert [r["status"] for r in again.json()["results"]] == ["applied", "applied"]
     assert db(settings, "select count(*) from sync_mutations") == [(2,)]
-    assert db(settings, "select count(*), sum(state = 'confirmed') from rsvps") == [(2, 2)]
+    assert db(settings, "select count(*), sum(state = 'confirmed') from rsvps" + GUESTS) == [(2, 2)]

@@ -106,7 +106,7 @@ async def run(db: Database, ops: list[tuple[Any, ...]]) -> None:
     )
     start = service.utcnow().replace(microsecond=0) + timedelta(days=2)
     outing_ids = []
-    for capacity in (1, 2):
+    for capacity in (2, 3):  # the host's family holds one place: one and two left
         outing_ids.append(new_id())
         data = OutingInput(
             title="Zoo morning",
@@ -118,7 +118,8 @@ async def run(db: Database, ops: list[tuple[Any, ...]]) -> None:
         )
         await service.propose(db, host, outing_ids[-1], data)
     comments: list[tuple[str, User]] = []
-    readers: list[User | None] = [None, *families]
+    # the host too: her own replies reach her phone (issue 12)
+    readers: list[User | None] = [None, *families, host]
     # each reader's history of (cursor, state) it held
     held: list[list[tuple[int, State]]] = [[(0, {})] for _ in readers]
 

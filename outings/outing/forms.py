@@ -35,6 +35,8 @@ FIELDS = (
     "cost",
     "language",
     "description",
+    "host_adults",
+    "host_children",
 )
 # Rule errors about instants are shown beside the inputs that make them.
 _ERROR_FIELD = {"starts_at": "start_time", "ends_at": "end_time"}
@@ -72,6 +74,8 @@ class OutingForm(msgspec.Struct, kw_only=True):
                 "cost": "",
                 "language": language,
                 "description": "",
+                "host_adults": str(rules.HOST_ADULTS),
+                "host_children": str(rules.HOST_CHILDREN),
             }
         )
 
@@ -83,7 +87,11 @@ class OutingForm(msgspec.Struct, kw_only=True):
         *,
         new_id: str | None = None,
         new_date: date | None = None,
+        family: tuple[int, int] | None = None,
     ) -> OutingForm:
+        """The form for editing ``outing``, or with ``new_id``, for proposing it
+        again; ``family``: the adults and children its host brings."""
+        adults, children = family or (rules.HOST_ADULTS, rules.HOST_CHILDREN)
         start = outing.starts_at.astimezone(tz)
         end = outing.ends_at.astimezone(tz)
         return cls(
@@ -104,6 +112,8 @@ class OutingForm(msgspec.Struct, kw_only=True):
                 "cost": outing.cost,
                 "language": outing.language,
                 "description": outing.description,
+                "host_adults": str(adults),
+                "host_children": str(children),
             },
             meeting_point_private=outing.meeting_point_private,
         )
@@ -158,6 +168,14 @@ class OutingForm(msgspec.Struct, kw_only=True):
             {},
         )
 
+    def host_family(self) -> tuple[int, int]:
+        """The adults and children the host brings; a number that cannot be read
+        is -1, out of range, so the rule says what to give; none given, the defaults."""
+        return (
+            _count(self.values["host_adults"], rules.HOST_ADULTS),
+            _count(self.values["host_children"], rules.HOST_CHILDREN),
+        )
+
 
 def form_errors(errors: dict[str, str]) -> dict[str, str]:
     """Rule errors keyed by the form field they belong beside."""
@@ -166,6 +184,16 @@ def form_errors(errors: dict[str, str]) -> dict[str, str]:
 
 def _text(value: int | None) -> str:
     return "" if value is None else str(value)
+
+
+def _count(raw: str, default: int) -> int:
+    # A form from before the host's family was asked (a page kept offline) has none.
+    if not raw.strip():
+        return default
+    try:
+        return int(raw.strip())
+    except ValueError:
+        return -1
 
 
 def _parse(parse: Any, raw: str) -> Any:

@@ -16,6 +16,7 @@ from outings.accounts.pages import signed_in
 from outings.ids import is_uuid, new_id
 from outings.outing import (
     display,
+    rsvp_store,
     rules,
     service,
     store,
@@ -54,6 +55,10 @@ async def _form_page(
 ) -> Template:
     async with db.reader() as r:
         venues = await venue_store.choices(r)
+    now = service.utcnow()
+    first_day = now.astimezone(settings.tz).date()
+    if outing is not None:  # one that began last night keeps its own day
+        first_day = min(first_day, outing.starts_at.astimezone(settings.tz).date())
     return page(
         request,
         "outings/form.html",
@@ -63,6 +68,11 @@ async def _form_page(
         category_options=[(c, display.category_label(c)) for c in CATEGORIES],
         age_options=[(str(a), display.age(a)) for a in display.AGE_CHOICES],
         venue_options=[(vid, f"{name} · {area}" if area else name) for vid, name, area in venues],
+        adult_options=[(n, str(n)) for n in range(1, rules.ADULTS_MAX + 1)],
+        child_options=[(n, str(n)) for n in range(rules.CHILDREN_MAX + 1)],
+        # the days the browser lets a parent pick, as the rules allow them
+        first_day=first_day.isoformat(),
+        last_day=(now + rules.FURTHEST).astimezone(settings.tz).date().isoformat(),
         timezone_name=settings.timezone,
         form=form,
         outing=outing,
@@ -89,11 +99,19 @@ async def new_outing(
         # Anyone else gets the blank form, as for an outing that does not exist.
         async with db.reader() as r:
             source = await store.get(r, again)
+            seat = await rsvp_store.seat(r, again, user.id)
         if source is not None and source.host_id == user.id:
             day = source.starts_at.astimezone(settings.tz).date()
             while datetime.combine(day, datetime.min.time(), settings.tz) <= now:
                 day += timedelta(days=7)
-            form = OutingForm.from_outing(source, settings.tz, new_id=new_id(), new_date=day)
+            # her family comes again as it came (or meant to) last time
+            form = OutingForm.from_outing(
+                source,
+                settings.tz,
+                new_id=new_id(),
+                new_date=day,
+                family=(seat.adults, seat.children) if seat else None,
+            )
     elif venue_id and is_uuid(venue_id):
         async with db.reader() as r:
             venue = await venue_store.get(r, venue_id)
@@ -111,10 +129,13 @@ async def create_outing(
     outing_id = form.values["id"] if is_uuid(form.values["id"]) else new_id()
     form.values["id"] = outing_id
     parsed, errors = form.parse(settings.tz)
+    adults, children = form.host_family()
     if parsed is None:
+        # the family's counts are told in the same round as the rest
+        errors = errors | rules.check_host_family(None, adults, children)
         return await _form_page(request, db, settings, form, errors=errors, status_code=400)
     try:
-        await service.propose(db, user, outing_id, parsed)
+        await service.propose(db, user, outing_id, parsed, adults=adults, children=children)
     except service.Invalid as exc:
         return await _form_page(
             request, db, settings, form, errors=form_errors(exc.errors), status_code=400

@@ -24,6 +24,10 @@ CAPACITY_MAX = 500
 AGE_MAX_MONTHS = 216  # 18 years
 ADULTS_MAX = 6
 CHILDREN_MAX = 8
+#: The family a host brings unless she says otherwise (issue 12: a new outing
+#: said "Nobody yet" although the host was coming): one adult, one child.
+HOST_ADULTS = 1
+HOST_CHILDREN = 1
 LONGEST = timedelta(hours=12)
 #: Outings one member may propose in 24 hours (issue 11: one made 30 in half a second).
 OUTINGS_PER_DAY = 10
@@ -159,6 +163,24 @@ def check_rsvp_counts(adults: int, children: int) -> Errors:
             "Please count from 0 to %(num)d child.",
             "Please count from 0 to %(num)d children.",
             CHILDREN_MAX,
+        )
+    return errors
+
+
+def check_host_family(capacity: int | None, adults: int, children: int) -> Errors:
+    """Field errors for the family a host brings to the outing she proposes.
+
+    Her family holds one of the places like any other, so a capacity must
+    leave room for at least one more family: an outing for one family is the
+    host alone.
+    """
+    errors = {
+        f"host_{name}": message for name, message in check_rsvp_counts(adults, children).items()
+    }
+    if capacity == 1:
+        errors["capacity"] = _(
+            "Your family takes one of the places: please allow at least 2 families,"
+            " or leave it empty for no limit."
         )
     return errors
 

@@ -94,12 +94,31 @@ async def _promote(w: Writer, outing: Outing, promoted: list[str], now: str) -> 
         await notify(w, promoted, "promoted", outing.id, now, title=outing.title)
 
 
-async def propose(db: Database, user: User, outing_id: str, data: OutingInput) -> Outing:
-    """Create an outing. A re-sent form (same id, same host) returns the first one."""
-    return await db.write(lambda w: propose_in(w, user, outing_id, data))
+async def propose(
+    db: Database,
+    user: User,
+    outing_id: str,
+    data: OutingInput,
+    *,
+    adults: int = rules.HOST_ADULTS,
+    children: int = rules.HOST_CHILDREN,
+) -> Outing:
+    """Create an outing, its host's family coming. A re-sent form (same id,
+    same host) returns the first one."""
+    return await db.write(
+        lambda w: propose_in(w, user, outing_id, data, adults=adults, children=children)
+    )
 
 
-async def propose_in(w: Writer, user: User, outing_id: str, data: OutingInput) -> Outing:
+async def propose_in(
+    w: Writer,
+    user: User,
+    outing_id: str,
+    data: OutingInput,
+    *,
+    adults: int = rules.HOST_ADULTS,
+    children: int = rules.HOST_CHILDREN,
+) -> Outing:
     data = rules.clean(data)
     errors = rules.check(data, now=utcnow())
     existing = await store.get(w, outing_id)
@@ -107,10 +126,29 @@ async def propose_in(w: Writer, user: User, outing_id: str, data: OutingInput) -
         if existing.host_id != user.id:
             raise Refused("conflict", _("That outing id is taken."))
         return existing
+    errors |= {
+        k: v
+        for k, v in rules.check_host_family(data.capacity, adults, children).items()
+        if k not in errors
+    }
     if errors:
         raise Invalid(errors)
     await _check_venue(w, data)
-    await store.insert(w, outing_id, user.id, data, now_iso())
+    stamp = now_iso()
+    await store.insert(w, outing_id, user.id, data, stamp)
+    # The host comes to her own outing: her reply holds a place like any
+    # family's, through the same rules and the same change-log path, so her
+    # phone pulls it and the outing's counts include her.
+    outcome = capacity.set_rsvp(
+        [],
+        data.capacity,
+        user_id=user.id,
+        status="going",
+        adults=adults,
+        children=children,
+        seq=await changelog.next_seq(w),
+    )
+    await _write_seats(w, outing_id, [], outcome.changed, stamp)
     await _record_outing(w, outing_id)
     return await _load(w, outing_id)
 
@@ -160,7 +198,9 @@ async def edit_in(w: Writer, user: User, outing_id: str, data: OutingInput) -> E
     await _write_seats(w, outing_id, seats, outcome.changed, stamp)
     await _promote(w, before, outcome.promoted, stamp)
     if bump:
-        others = [s.user_id for s in seats if s.status in ("going", "maybe")]
+        others = [
+            s.user_id for s in seats if s.status in ("going", "maybe") and s.user_id != user.id
+        ]
         await notify(w, others, "changed", outing_id, stamp, title=data.title)
     await _record_outing(w, outing_id)
     after = await _load(w, outing_id)
@@ -189,7 +229,11 @@ async def cancel_in(w: Writer, user: User, outing_id: str, reason: str) -> Outin
         raise Invalid({"reason": error})
     stamp = now_iso()
     await store.cancel(w, outing_id, text, stamp)
-    families = await rsvp_store.user_ids(w, outing_id, ("going", "maybe"))
+    families = [
+        family
+        for family in await rsvp_store.user_ids(w, outing_id, ("going", "maybe"))
+        if family != user.id  # the host knows: she cancelled it
+    ]
     await notify(w, families, "cancelled", outing_id, stamp, title=outing.title, reason=text)
     await _record_outing(w, outing_id)
     return await _load(w, outing_id)

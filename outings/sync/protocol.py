@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
+from outings.outing import rules
 from outings.outing.rules import OutingInput
 from outings.venue.models import VenueInput
 
@@ -94,9 +95,13 @@ class RsvpSetArgs(msgspec.Struct, frozen=True, forbid_unknown_fields=False):
 
 
 class OutingCreateArgs(OutingInput, kw_only=True, forbid_unknown_fields=False):
-    """An outing made on the phone: its fields, and the id the phone gave it."""
+    """An outing made on the phone: its fields, the id the phone gave it, and
+    the family its host brings (an app from before issue 12 sends none: the
+    form's defaults)."""
 
     id: str
+    host_adults: int = rules.HOST_ADULTS
+    host_children: int = rules.HOST_CHILDREN
 
 
 class OutingUpdateArgs(msgspec.Struct, frozen=True, forbid_unknown_fields=False):

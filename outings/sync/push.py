@@ -94,7 +94,9 @@ async def _apply(w: Writer, user: User, name: str, args: Any) -> dict[str, Any]:
                 raise service.Invalid({"id": _("The outing needs a UUID made by the app.")})
             if errors := _aware(args):
                 raise service.Invalid(errors)
-            outing = await service.propose_in(w, user, args.id, args)
+            outing = await service.propose_in(
+                w, user, args.id, args, adults=args.host_adults, children=args.host_children
+            )
             return {"id": outing.id}
         case OutingUpdateArgs():
             if errors := _aware(args):

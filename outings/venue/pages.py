@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from babel.dates import get_day_names
 from litestar import Request, Router, get, post
 from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.params import FromPath, FromQuery
@@ -17,9 +18,17 @@ from outings.moderation import service as moderation
 from outings.outing import service as outing_service
 from outings.outing import store as outing_store
 from outings.refusals import Invalid, Refused
-from outings.venue import jsonld, rules, service, store
+from outings.settings import Settings
+from outings.venue import hours, jsonld, rules, service, store
 from outings.venue.forms import VenueForm
-from outings.venue.models import AMENITY_VALUES, CHANGING_LOCATIONS, KINDS, VALUE_LABELS, Venue
+from outings.venue.models import (
+    AMENITY_VALUES,
+    CHANGING_LOCATIONS,
+    KINDS,
+    VALUE_LABELS,
+    Venue,
+    VenueInput,
+)
 from outings.web import flash
 from outings.web.deps import DB, Conf
 from outings.web.forms import FormData, field, safe_next
@@ -30,6 +39,7 @@ from outings.web.templating import page
 async def venues(
     request: Request[Any, Any, Any],
     db: DB,
+    settings: Conf,
     kind: FromQuery[str] = "",
     area: FromQuery[str] = "",
     has: FromQuery[list[str] | None] = None,
@@ -51,6 +61,7 @@ async def venues(
         "venues/list.html",
         title=i18n.gettext("Child-friendly places"),
         venues=found,
+        openings=_openings(found, settings),
         areas=areas,
         kind=chosen_kind,
         area=area.strip(),
@@ -58,6 +69,13 @@ async def venues(
         q=q.strip(),
         active=bool(chosen_kind or area.strip() or chosen or q.strip()),
     )
+
+
+def _openings(found: list[Venue], settings: Settings) -> dict[str, hours.Opening | None]:
+    """Each venue's hours in words, and whether it is open now, by id."""
+    now = outing_service.utcnow().astimezone(settings.tz)
+    locale = i18n.current_locale()
+    return {v.id: hours.opening(v.opening_hours, now, locale) for v in found}
 
 
 async def _form_page(
@@ -68,6 +86,8 @@ async def _form_page(
     errors: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> Template:
+    locale = i18n.current_locale()
+    day_names = get_day_names("wide", locale=locale)
     return page(
         request,
         "venues/form.html",
@@ -75,11 +95,30 @@ async def _form_page(
         form=form,
         venue=venue,
         errors=errors or {},
+        # the error summary's links: amenities and the location have no ``f-<error>`` field
+        error_anchors={tag: f"f-amenity_{tag}" for tag in AMENITY_VALUES}
+        | {"latitude": "locate", "longitude": "locate"},
+        hour_days=[{"row": day.lower(), "name": day_names[n]} for n, day in enumerate(hours.DAYS)],
+        kept_hours_text=_hours_in_words(form.kept_hours, locale),
         amenity_values=AMENITY_VALUES,
         location_options=[("", i18n.gettext("Don't know"))]
         + [(loc, str(VALUE_LABELS[loc])) for loc in CHANGING_LOCATIONS],
         title=i18n.gettext("Edit place") if venue else i18n.gettext("List a child-friendly place"),
     )
+
+
+def _all(parsed: VenueInput | None, errors: dict[str, str]) -> dict[str, str]:
+    """The form's errors and, when the rest could be read, the rules' too: one round."""
+    if parsed is None:
+        return errors
+    return rules.check(rules.clean(parsed)) | errors
+
+
+def _hours_in_words(text: str, locale: str) -> str:
+    week = hours.parse(text)
+    if week is None:
+        return text
+    return "; ".join(f"{days} {times}" for days, times in hours.describe(week, locale))
 
 
 @get("/venues/new")
@@ -97,8 +136,8 @@ async def create_venue(
     venue_id = form.values["id"] if is_uuid(form.values["id"]) else new_id()
     form.values["id"] = venue_id
     parsed, errors = form.parse()
-    if parsed is None:
-        return await _form_page(request, form, errors=errors, status_code=400)
+    if parsed is None or errors:
+        return await _form_page(request, form, errors=_all(parsed, errors), status_code=400)
     try:
         await service.create(db, user, venue_id, parsed, manage=form.manage)
     except Invalid as exc:
@@ -147,6 +186,7 @@ async def _venue_page(
         errors=errors or {},
         typed=typed or {},
         jsonld=jsonld.place(venue, origin=settings.origin),
+        opening=_openings([venue], settings)[venue.id],
         kind_label=str(KINDS.get(venue.kind, KINDS["other"])[0]),
     )
 
@@ -180,7 +220,8 @@ async def update_venue(
     form = VenueForm.from_post(data)
     form.values["id"] = venue.id
     parsed, errors = form.parse()
-    if parsed is None:
+    if parsed is None or errors:
+        errors = _all(parsed, errors)
         return await _form_page(request, form, venue=venue, errors=errors, status_code=400)
     try:
         await service.update(db, user, venue.id, parsed)

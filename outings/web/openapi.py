@@ -110,7 +110,10 @@ _MUTATION = Schema(
         "args": Schema(
             type=OpenAPIType.OBJECT,
             additional_properties=Schema(),
-            description="The fields of the entity, as a pull returns them.",
+            description="The fields of the entity, as a pull returns them."
+            " `outing.create` also takes `host_adults` (1 to 6) and `host_children`"
+            " (0 to 8): the family its host brings, whose reply holds a place;"
+            " 1 and 1 when not given.",
         ),
     },
     required=["id", "name"],

@@ -39,7 +39,7 @@ _DENIED = (
     "usb",
 )
 #: Features our own pages ask for, only when a parent taps for them ("Nearest
-#: first"): no frame of another site may.
+#: first", a venue's "I'm here now"): no frame of another site may.
 _OWN = ("geolocation",)
 _YEAR = 365 * 24 * 3600
 

@@ -43,7 +43,7 @@ def test_me_groups_my_outings_and_copies_the_calendar_link(
     going = host_outing(live_server, title="Baby swim", date=in_days(1).isoformat())
     _reply(page, live_server, going, "going")
     full = host_outing(
-        live_server, title="Puppet show on the barge", capacity="1", date=in_days(3).isoformat()
+        live_server, title="Puppet show on the barge", capacity="2", date=in_days(3).isoformat()
     )
     bo = signed_up(live_server, "Bo")
     bo.post(f"{url}/outings/{full}/rsvp", data={"_csrf_token": csrf(bo), "status": "going"})

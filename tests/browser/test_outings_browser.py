@@ -36,7 +36,7 @@ def test_propose_reply_and_cancel(live_server: LiveServer, browser: Browser) -> 
     host.get_by_label("Kind of outing").select_option("zoo")
     host.get_by_label("Or the place in words").fill("City Zoo, main gate")
     host.get_by_label("Area", exact=True).fill("Riverside")
-    host.get_by_label("How many families can come?").fill("2")
+    host.get_by_label("How many families can come?").fill("3")  # hers and two more
     host.get_by_label("Ends").fill("09:00")  # before the 10:00 start
     host.get_by_role("button", name="Propose this outing").click()
     expect(host.locator("#end_time-error")).to_contain_text("after the start")
@@ -64,9 +64,10 @@ def test_propose_reply_and_cancel(live_server: LiveServer, browser: Browser) -> 
     screenshot(parent, "outing")
     assert_accessible(parent)
     with sqlite3.connect(live_server.db) as conn:
-        assert conn.execute("select status, state, adults, children from rsvps").fetchall() == [
-            ("going", "confirmed", 1, 2)
-        ]
+        assert conn.execute(
+            "select u.display_name, status, state, adults, children from rsvps r"
+            " join users u on u.id = r.user_id order by u.display_name"
+        ).fetchall() == [("Ana", "going", "confirmed", 1, 2), ("Hana", "going", "confirmed", 1, 1)]
 
     host.goto(outing_url)
     expect(host.locator("#people")).to_contain_text("Ana")

@@ -108,6 +108,12 @@ def test_a_name_error_shows_beside_the_field(
     page.goto(f"{live_server.url}/register")
     page.get_by_role("button", name="Create my passkey").click()
     field = page.get_by_label("What should other parents call you?")
+    # an empty name is caught by the browser, before any request (issue 12)…
+    expect(field).to_be_focused()
+    assert field.evaluate("input => input.validity.valueMissing")
+    # …a name of spaces only by the server, beside the field
+    field.fill("   ")
+    page.get_by_role("button", name="Create my passkey").click()
     expect(field).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#display_name-error")).to_have_text("Please tell us what to call you.")
     screenshot(page, "register-error")

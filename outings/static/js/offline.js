@@ -425,6 +425,8 @@ function enhancePropose() {
       meeting_point_private: v.meeting_point_private === "on", area: v.area,
       age_min_months: number(v.age_min_months), age_max_months: number(v.age_max_months),
       capacity: number(v.capacity), cost: v.cost, language: v.language,
+      // the host's own family: her reply holds a place like any other
+      host_adults: number(v.host_adults) ?? 1, host_children: number(v.host_children) ?? 1,
     };
     await queue("outing.create", args, v.id);
     const note = document.getElementById("outing-form-pending");
