@@ -533,3 +533,14 @@ def test_members_share_the_list_but_each_sees_their_own_name_and_news(
     data = {str(i["name"]): str(i["value"]) for i in form.select("input[type=hidden]")}
     assert ana.post("/me/notifications/read", data=data).status_code == 200
     assert html(ana.get("/")).select_one(".notices") is None
+
+
+def test_a_refusal_worded_inside_a_write_speaks_the_parents_language(host: Client) -> None:
+    """Writes run in the commit loop's task: the words must still be the asker's."""
+    host.get("/language", params={"lang": "pl"})
+    form = outing_form(title="")
+    form["_csrf_token"] = csrf_token(host, "/outings/new")
+    page = html(host.post("/outings", data=form))
+    error = page.select_one("#title-error")
+    assert error is not None
+    assert error.get_text(strip=True) == "Nadaj, proszę, wyjściu tytuł."

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import logging
 import sqlite3
 import time
@@ -83,11 +84,18 @@ log = logging.getLogger("outings.db")
 class _Pending(Generic[T]):
     """A write waiting for its group: what to run and where its answer goes."""
 
-    __slots__ = ("answer", "fn")
+    __slots__ = ("answer", "context", "fn")
 
     def __init__(self, fn: Callable[[Writer], Awaitable[T]], answer: asyncio.Future[T]) -> None:
         self.fn = fn
         self.answer = answer
+        # The caller's context (its language, above all): a refusal worded
+        # inside the write is worded for the parent who asked, not for
+        # whoever started the commit loop.
+        self.context = contextvars.copy_context()
+
+    async def run(self, w: Writer) -> T:
+        return await asyncio.create_task(self.fn(w), context=self.context)  # type: ignore[arg-type]
 
     def succeed(self, result: T) -> None:
         if not self.answer.done():
@@ -238,7 +246,7 @@ class Database:
             for pending in group:
                 conn.execute("savepoint write")
                 try:
-                    result = await pending.fn(Writer(conn))
+                    result = await pending.run(Writer(conn))
                 except Exception as exc:
                     conn.execute("rollback to write")
                     conn.execute("release write")
