@@ -192,8 +192,11 @@ def instance(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Instance]:
         server.stop()
 
 
-def _phone(browser: Browser, width: int, cookies: httpx.Cookies | None, url: str) -> BrowserContext:
-    size: ViewportSize = {"width": width, "height": 844}
+WIDTHS = (320, 390)
+
+
+def _phone(browser: Browser, cookies: httpx.Cookies | None, url: str) -> BrowserContext:
+    size: ViewportSize = {"width": WIDTHS[0], "height": 844}
     context = browser.new_context(
         viewport=size,
         device_scale_factor=1,
@@ -210,13 +213,20 @@ def _speak(page: Page, url: str, lang: str) -> None:
     page.goto(f"{url}/language?lang={lang}&next=/")
 
 
+def _measure(page: Page, problems: list[str], label: str) -> None:
+    """The page as it is, at each width in turn: laid out again, not loaded again."""
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 844})
+        problems.extend(f"{label} at {width}px: {found}" for found in page.evaluate(_TOO_WIDE))
+    page.set_viewport_size({"width": WIDTHS[0], "height": 844})
+
+
 def _check(page: Page, address: str, problems: list[str], label: str) -> None:
     answer = page.goto(address)
     assert answer is not None
     assert answer.status < 500, f"{address} failed"
     page.wait_for_load_state("load")
-    for found in page.evaluate(_TOO_WIDE):
-        problems.append(f"{label} {address.split('//', 1)[1].split('/', 1)[1]!r}: {found}")
+    _measure(page, problems, f"{label} {address.split('//', 1)[1].split('/', 1)[1]!r}")
 
 
 def _with_errors(page: Page, address: str, problems: list[str], label: str) -> None:
@@ -232,32 +242,31 @@ def _with_errors(page: Page, address: str, problems: list[str], label: str) -> N
         }""")
     page.wait_for_load_state("load")
     assert page.locator(".field-error").count(), f"{address} showed no error"
-    for found in page.evaluate(_TOO_WIDE):
-        problems.append(f"{label} {address} with errors: {found}")
+    _measure(page, problems, f"{label} {address} with errors")
 
 
-@pytest.mark.parametrize("width", [320, 390])
-def test_nothing_is_wider_than_the_phone(browser: Browser, instance: Instance, width: int) -> None:
+def test_nothing_is_wider_than_the_phone(browser: Browser, instance: Instance) -> None:
     url = instance.server.url
     problems: list[str] = []
-    member = _phone(browser, width, instance.member.cookies, url)
-    visitor = _phone(browser, width, None, url)
+    member = _phone(browser, instance.member.cookies, url)
+    visitor = _phone(browser, None, url)
     try:
         for lang in i18n.LOCALES:
             page = member.new_page()
             _speak(page, url, lang)
             for path in instance.member_pages():
-                _check(page, f"{url}{path}", problems, f"{lang} {width}px member")
+                _check(page, f"{url}{path}", problems, f"{lang} member")
             for form in ("/outings/new", "/venues/new"):
-                _with_errors(page, f"{url}{form}", problems, f"{lang} {width}px")
-            if width == 390 and lang in ("en", "pl"):
+                _with_errors(page, f"{url}{form}", problems, lang)
+            if lang in ("en", "pl"):
+                page.set_viewport_size({"width": 390, "height": 844})
                 page.goto(f"{url}/")
                 screenshot(page, f"fits-list-{lang}")
             page.close()
             page = visitor.new_page()
             _speak(page, url, lang)
             for path in instance.visitor_pages():
-                _check(page, f"{url}{path}", problems, f"{lang} {width}px visitor")
+                _check(page, f"{url}{path}", problems, f"{lang} visitor")
             page.close()
     finally:
         member.close()
