@@ -125,7 +125,7 @@ async def browse(
             cache.put(key, cached)
         mine_now = {} if user is None else await _mine(request, r, user.id, now, version)
     results, areas = cached
-    context = {"results": results, "filters": filters, "areas": areas}
+    context: dict[str, Any] = {"results": results, "filters": filters, "areas": areas}
     address = filters.address(number)
     if shared:
         return shared_page(request, address, key, "outings/list.html", **context)

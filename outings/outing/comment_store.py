@@ -97,6 +97,16 @@ async def ids_on(conn: Conn, outing_id: str) -> list[str]:
     return [r["id"] for r in rows]
 
 
+async def ids_by(conn: Conn, outing_id: str, author_id: str) -> list[str]:
+    """The comments one parent wrote on an outing (and may delete)."""
+    rows = await conn.fetchall(
+        "select id from comments where outing_id = ? and author_id = ?"
+        " and deleted_at is null and hidden_at is null order by id",
+        (outing_id, author_id),
+    )
+    return [r["id"] for r in rows]
+
+
 async def hide(w: Writer, comment_id: str, reason: str, now: str) -> None:
     await w.execute(
         "update comments set hidden_at = ?, hidden_reason = ? where id = ?",

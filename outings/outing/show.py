@@ -23,7 +23,8 @@ from outings.venue import store as venue_store
 from outings.web import flash
 from outings.web.deps import DB, Conf
 from outings.web.forms import FormData, field
-from outings.web.shared_pages import is_shared, kept_page, shared_page
+from outings.web.markers import marker
+from outings.web.shared_pages import has_member_copy, is_shared, kept_page, member_page, shared_page
 from outings.web.templating import page
 
 
@@ -44,7 +45,10 @@ async def show_outing(
     if ref.endswith(".ics"):
         outing = await outing_or_404(db, ref.removesuffix(".ics"))
         return ics_response([outing], settings, outing.title, f"outing-{outing.id}.ics")
-    if not is_shared(request):
+    user = current_user(request)
+    if user is not None:
+        return await _member_page(request, db, settings, user, await outing_or_404(db, ref))
+    if not is_shared(request):  # a visitor with a message waiting
         return await _outing_page(request, db, settings, await outing_or_404(db, ref))
     # Visitors not signed in (a link a host shared) share one copy per data version.
     async with db.reader() as r:
@@ -60,6 +64,38 @@ async def show_outing(
 
 
 SHOW = "outings/show.html"
+
+
+async def _member_page(
+    request: Request[Any, Any, Any], db: DB, settings: Settings, user: User, outing: Outing
+) -> Response[bytes]:
+    """The page as a signed-in parent sees it, from a copy shared by every
+    member who stands where she does: what differs between two members is only
+    their part in the outing (host, her reply and place in line), which comments
+    are theirs, and what they may do — all in the copy's key. Most members have
+    no part in most outings they open, and share one copy per data version."""
+    now = service.utcnow()
+    async with db.reader() as r:
+        version = await changelog.data_version(r, now)
+        reply = (await rsvp_store.mine_many(r, user.id, [outing.id])).get(outing.id)
+        my_comments = tuple(await comment_store.ids_by(r, outing.id, user.id))
+    confirmed = reply is not None and reply["state"] == "confirmed"
+    stands = (
+        rules.is_host(user, outing),
+        None if reply is None else tuple(reply.values()),
+        my_comments,
+        rules.why_no_edit(user, outing, now) is None,
+        rules.may_comment(user, outing, reply is not None),
+        rules.may_see_meeting_point(user, outing, confirmed),
+    )
+    key = (version, stands)
+    address = f"/outings/{outing.id}"
+    context: dict[str, Any] = {}
+    if not has_member_copy(request, address, key, SHOW):
+        context = await _outing_context(db, settings, user, outing)
+        context.update(version=version[0], comment_id=marker("comment-id"))
+    fresh = {"comment-id": new_id()}
+    return member_page(request, address, key, SHOW, fresh=fresh, **context)
 
 
 async def _outing_page(
@@ -107,6 +143,7 @@ async def _outing_context(
         "show_meeting_point": rules.may_see_meeting_point(user, outing, confirmed),
         "jsonld": jsonld.event(outing, origin=settings.origin, tz=settings.tz, venue=venue),
         "comment_id": new_id(),
+        "my_comments": {c.id for c in comments if user and c.author_id == user.id},
         "errors": {},
         "typed": {},
         "version": version,

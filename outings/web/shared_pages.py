@@ -133,16 +133,26 @@ def shared_page(
     return _respond(request, shared)
 
 
+def has_member_copy(
+    request: Request[Any, Any, Any], address: str, key: Hashable, template: str
+) -> bool:
+    """Whether :func:`member_page` has a copy for ``key`` (and needs no context)."""
+    return _cache(request).get(_key(template, address, key, "member")) is not None
+
+
 def member_page(
     request: Request[Any, Any, Any],
     address: str,
     key: Hashable,
     template: str,
     fill: Fill | None = None,
+    fresh: Mapping[str, str] | None = None,
     **context: Any,
 ) -> Response[bytes]:
-    """``template`` for a signed-in parent, from the copy every member shares;
-    ``fill`` says what goes in the page's own markers (the cards' places)."""
+    """``template`` for a signed-in parent, from the copy every member with the
+    same ``key`` shares; ``fill`` says what goes in the page's own markers (the
+    cards' places: part of what the page shows her), ``fresh`` what is made
+    anew for each request (a new comment's id: not part of what it shows)."""
     shown, clear = flash.take(request)
     layout = {**layout_context(request, shown), "full_path": address}
     full_key = _key(template, address, key, "member")
@@ -158,6 +168,7 @@ def member_page(
     values = {name.encode(): "".join(base.blocks[name](own)).encode() for name in _HOLES}
     own_blocks = hashlib.sha256(copy.digest + values[b"me"] + b"\x00" + values[b"news"])
     values[_TOKEN.encode()] = token.encode()
+    values.update((name.encode(), value.encode()) for name, value in (fresh or {}).items())
     # her own cards are part of what the page shows her: in its ETag too
     said: list[bytes] = []
 
