@@ -276,6 +276,10 @@ def main() -> None:
             "url": app.url + "/?when=week&age=12&category=park"
         },
         "GET /outings/{id}": {"url": f"{app.url}/outings/{data.outing_ids[0]}"},
+        "GET /outings/{id} signed in": {
+            "url": f"{app.url}/outings/{data.outing_ids[0]}",
+            "headers": {"Cookie": cookie},
+        },
         "GET /api/sync/pull?cursor=0": {
             "url": app.url + "/api/sync/pull?cursor=0",
             "headers": {"Cookie": cookie},

@@ -138,11 +138,20 @@ def middleware(app: ASGIApp) -> ASGIApp:
         ScopeState.from_scope(scope).is_cached = True
         start: HTTPResponseStartEvent | None = None
         chunks: list[bytes] = []
+        passing = False  # an answer that needs nothing more from here goes straight on
 
         async def keep(message: Message) -> None:
-            nonlocal start
-            if message["type"] == "http.response.start":
-                start = message  # sent with the body, once its ETag is known
+            nonlocal start, passing
+            if passing:
+                await send(message)
+            elif message["type"] == "http.response.start":
+                if _ready(message, headers):
+                    # a kept copy with its ETag, compressed or not to be: no need to
+                    # hold its body back (the common case: pages kept for everyone)
+                    passing = True
+                    await send(message)
+                else:
+                    start = message  # sent with the body, once its ETag is known
             elif message["type"] == "http.response.body" and start is not None:
                 chunks.append(message.get("body", b""))
                 if not message.get("more_body", False):
@@ -178,6 +187,17 @@ async def _finish(
     headers["content-length"] = str(len(body))
     await send(start)
     await send({"type": "http.response.body", "body": body, "more_body": False})
+
+
+def _ready(start: HTTPResponseStartEvent, request: Headers) -> bool:
+    """Whether an answer can go on as it is: it has its ETag, it is not one a
+    304 would replace, and it is compressed already or will not be."""
+    if start["status"] != 200 or request.get("if-none-match"):
+        return False
+    names = {name.lower() for name, _value in start["headers"]}
+    if b"etag" not in names:
+        return False
+    return b"content-encoding" in names or not accepts_gzip(request.get("accept-encoding", ""))
 
 
 def _is_html(headers: MutableScopeHeaders) -> bool:
