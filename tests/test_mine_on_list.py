@@ -89,3 +89,26 @@ def test_a_search_cannot_forge_a_card_marker(
     page = client.get("/", params={"q": f"\x00card-{outing_id}\x01<b>x</b>\x00"})
     assert page.status_code == 200
     assert "<b>x</b>" not in page.text
+
+
+def test_a_places_page_shows_her_part_too(client: Client, family: Callable[[str], Client]) -> None:
+    from tests.test_venues import list_venue
+
+    sign_up(client, SoftAuthenticator(origin=str(client.base_url)), "Hana")
+    venue_id = list_venue(client)
+    outing_id = propose(client, venue_id=venue_id, place="", capacity="2")
+    ana, bo = family("Ana"), family("Bo")
+    reply(ana, outing_id, "going")
+    reply(bo, outing_id, "going")
+
+    def pills(parent: Client) -> list[str]:
+        card = html(parent.get(f"/venues/{venue_id}")).select_one(
+            f"article[aria-labelledby='o-{outing_id}']"
+        )
+        assert card is not None
+        return [pill.get_text(strip=True) for pill in card.select(".pill")]
+
+    assert pills(client) == ["Hosting", FULL]
+    assert pills(ana) == ["Going"]
+    assert pills(bo) == ["Waitlist #1"]
+    assert pills(family("Cy")) == [FULL]

@@ -15,6 +15,7 @@ from outings.accounts.pages import signed_in
 from outings.accounts.sessions import current_user
 from outings.ids import is_uuid, new_id
 from outings.moderation import service as moderation
+from outings.outing import mine
 from outings.outing import service as outing_service
 from outings.outing import store as outing_store
 from outings.refusals import Invalid, Refused
@@ -173,6 +174,7 @@ async def _venue_page(
             r, now=outing_service.utcnow(), venue_id=venue.id, limit=20
         )
         claimed = user is not None and await store.pending_claim(r, venue.id, user.id)
+        roles = {} if user is None else await mine.roles(r, user.id, outing_service.utcnow())
     return page(
         request,
         "venues/show.html",
@@ -180,6 +182,7 @@ async def _venue_page(
         title=venue.name,
         venue=venue,
         upcoming=upcoming,
+        roles=roles,
         may_edit=rules.may_edit(user, venue),
         may_claim=user is not None and rules.why_no_claim(user, venue, claimed) is None,
         claimed=claimed,

@@ -20,7 +20,7 @@ from litestar.response import Template
 from markupsafe import Markup
 
 from outings import i18n
-from outings.outing import display
+from outings.outing import display, mine
 from outings.outing.models import CATEGORIES
 from outings.settings import Settings
 from outings.venue.models import HAS, KINDS, VALUE_LABELS
@@ -118,6 +118,7 @@ def make_environment(settings: Settings, assets: StaticAssets) -> Environment:
         age_choices=display.AGE_CHOICES,
         places=display.places,
         card_hole=card_hole,
+        shows_places=mine.shows_places,
         family=display.family,
         amenity_labels=display.AMENITY_LABELS,
         venue_kinds=lambda: [(code, str(label)) for code, (label, _type) in KINDS.items()],
