@@ -92,6 +92,7 @@ async def _me_page(
         current_session=sessions.current_session_id(request),
         device_name=rules.device_name,
         rename=rename,
+        passkey_name_max=rules.PASSKEY_NAME_MAX,
         outings=outings,
         recent=recent,
         calendar_on=calendar_on is not None,
