@@ -26,6 +26,7 @@ from outings.db import Database
 from outings.db.database import Writer
 from outings.moderation import pages as moderation_pages
 from outings.outing import pages as outing_pages
+from outings.push import api as push_api
 from outings.push import keys as push_keys
 from outings.push import sender as push_sender
 from outings.push import worker as push_worker
@@ -130,6 +131,7 @@ def create_app(settings: Settings | None = None, *, push: bool = True) -> Litest
             accounts_pages.router,
             accounts_api.router,
             sync_api.router,
+            push_api.router,
             pwa.router,
             serve_static,
         ],

@@ -327,3 +327,72 @@ def test_a_key_given_in_the_environment_is_the_one_used(settings: Settings) -> N
     )
     # and the same key as base64url
     assert keys.VapidKey.parse(key.private_b64).public_b64 == key.public_b64
+
+
+GOOD_KEYS = {"p256dh": "BA" + "A" * 85, "auth": "A" * 22}
+
+
+def test_me_offers_push_once_she_has_replied_and_lists_the_device(
+    push_settings: Settings, parents: Any
+) -> None:
+    from tests.conftest import html
+
+    host, ana = parents("Hana"), parents("Ana")
+    assert html(ana.get("/me")).select_one("#push") is None  # nothing to tell her yet
+    outing_id = propose(host)
+    reply(ana, outing_id)
+    section = html(ana.get("/me")).select_one("#push")
+    assert section is not None
+    assert section.select_one("#push-on") is not None
+    [(kept,)] = db(push_settings, "select value from meta where key = 'vapid_private_key'")
+    assert section["data-key"] == keys.VapidKey.parse(kept).public_b64
+
+    endpoint = "https://push.example.test/send/ana-phone"
+    turned_on = ana.post(
+        "/api/push/subscriptions",
+        json={"endpoint": endpoint, "keys": GOOD_KEYS, "expirationTime": None},
+        headers={
+            "Accept-Language": "pl",
+            "User-Agent": "Mozilla/5.0 (Linux; Android 14) Chrome/131.0 Mobile",
+        },
+    )
+    assert turned_on.status_code == 201, turned_on.text
+    assert db(push_settings, "select locale, endpoint from push_subscriptions") == [
+        ("pl", endpoint)
+    ]
+    page = html(ana.get("/me"))
+    [device] = page.select("#push li")
+    assert "Android" in device.get_text()
+
+    form = device.select_one("form")
+    assert form is not None
+    off = ana.post(
+        str(form["action"]),
+        data={"_csrf_token": csrf_token(ana)},
+        follow_redirects=True,
+    )
+    assert off.status_code == 200
+    assert "Notifications are off for that device." in off.text
+    assert db(push_settings, "select count(*) from push_subscriptions") == [(0,)]
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"endpoint": "http://push.example.test/x", "keys": GOOD_KEYS}, "endpoint"),
+        ({"endpoint": "https://127.0.0.1/x", "keys": GOOD_KEYS}, "endpoint"),
+        ({"endpoint": "https://localhost/x", "keys": GOOD_KEYS}, "endpoint"),
+        (
+            {"endpoint": "https://push.example.test/x", "keys": {**GOOD_KEYS, "auth": "AAAA"}},
+            "auth",
+        ),
+    ],
+)
+def test_a_subscription_that_is_not_a_push_service_is_refused(
+    push_settings: Settings, parents: Any, body: dict[str, Any], field: str
+) -> None:
+    ana = parents("Ana")
+    refused = ana.post("/api/push/subscriptions", json=body)
+    assert refused.status_code == 400
+    assert field in refused.text
+    assert db(push_settings, "select count(*) from push_subscriptions") == [(0,)]

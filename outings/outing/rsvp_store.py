@@ -138,3 +138,9 @@ async def coming_between(conn: Conn, start: str, end: str) -> list[Row]:
         " and ((r.status = 'going' and r.state = 'confirmed') or r.status = 'maybe')",
         (start, end),
     )
+
+
+async def has_replied(conn: Conn, user_id: str) -> bool:
+    """Whether this parent ever replied to an outing (or hosted one)."""
+    found = await conn.fetchval("select 1 from rsvps where user_id = ? limit 1", (user_id,))
+    return found is not None

@@ -32,6 +32,7 @@ MESSAGES: dict[str, tuple[Any, str]] = {
         "error",
     ),
     "session_revoked": (lazy_gettext("That device is signed out."), "success"),
+    "push_off": (lazy_gettext("Notifications are off for that device."), "success"),
     "sign_in_needed": (lazy_gettext("Please sign in first."), "info"),
     "language_changed": (lazy_gettext("Language changed."), "success"),
     "outing_proposed": (
