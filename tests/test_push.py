@@ -396,3 +396,17 @@ def test_a_subscription_that_is_not_a_push_service_is_refused(
     assert refused.status_code == 400
     assert field in refused.text
     assert db(push_settings, "select count(*) from push_subscriptions") == [(0,)]
+
+
+def test_a_phone_turned_on_by_another_parent_never_shows_the_first_ones_news(
+    push_settings: Settings, parents: Any, service: PushService
+) -> None:
+    promotion(push_settings, parents)
+    shared = service.endpoint("shared-tablet")
+    subscribe(push_settings, user_id(push_settings, "Bea"), shared, BrowserKeys())
+    send_pass(push_settings, local(0, 23))  # held until the morning
+    assert db(push_settings, "select count(*) from push_deliveries") == [(1,)]
+    # the next morning Ana signs in on the same tablet and turns push on
+    subscribe(push_settings, user_id(push_settings, "Ana"), shared, BrowserKeys())
+    send_pass(push_settings, local(1, 8))
+    assert service.received == []

@@ -110,6 +110,15 @@ async def drop(w: Writer, delivery_id: str, reason: str) -> None:
     )
 
 
+async def anything_old(conn: Conn, now: datetime) -> bool:
+    found = await conn.fetchval(
+        "select 1 from push_deliveries where (sent_at is not null or dropped is not null)"
+        " and created_at < ? limit 1",
+        (stamp(now - KEEP),),
+    )
+    return found is not None
+
+
 async def forget_old(w: Writer, now: datetime) -> int:
     return await w.execute(
         "delete from push_deliveries where (sent_at is not null or dropped is not null)"

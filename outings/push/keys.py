@@ -67,6 +67,10 @@ async def load(db: Database, settings: Settings) -> VapidKey:
     if settings.vapid_private_key:
         return VapidKey.parse(settings.vapid_private_key)
 
+    kept = await db.fetchval("select value from meta where key = ?", (META_KEY,))
+    if kept:
+        return VapidKey.parse(str(kept))
+
     async def run(w: Writer) -> str:
         # Two processes starting together: the first insert wins, both read it.
         await w.execute(

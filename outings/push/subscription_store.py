@@ -41,12 +41,21 @@ async def save(
 ) -> Subscription:
     """Keep a browser's subscription. Its endpoint is the browser's own: asked
     again (a new sign-in on the same phone), the row is taken over, so a shared
-    phone notifies whoever turned it on last, never two parents."""
+    phone notifies whoever turned it on last, never two parents; what was
+    still queued for the one before is dropped, never shown to the next."""
+    await w.execute(
+        "delete from push_deliveries where sent_at is null and subscription_id in"
+        " (select id from push_subscriptions where endpoint = ? and user_id <> ?)",
+        (endpoint, user_id),
+    )
     await w.execute(
         "insert into push_subscriptions"
         " (id, user_id, endpoint, p256dh, auth, locale, label, created_at)"
         " values (?, ?, ?, ?, ?, ?, ?, ?)"
         " on conflict (endpoint) do update set user_id = excluded.user_id,"
+        # a new owner is told only what happens from now on
+        " created_at = case when push_subscriptions.user_id = excluded.user_id"
+        " then push_subscriptions.created_at else excluded.created_at end,"
         " p256dh = excluded.p256dh, auth = excluded.auth, locale = excluded.locale,"
         " label = excluded.label",
         (new_id(), user_id, endpoint, p256dh, auth, locale, label, now),

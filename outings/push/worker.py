@@ -39,7 +39,10 @@ async def run_forever(db: Database, settings: Settings, send: Send, clock: Clock
         try:
             if polls % REMIND_EVERY == 0:
                 await enqueue.reminders(db, settings.tz, clock())
-                await db.write(lambda w: delivery_store.forget_old(w, clock()))
+                async with db.reader() as r:
+                    old = await delivery_store.anything_old(r, clock())
+                if old:  # a write only when there is something to forget
+                    await db.write(lambda w: delivery_store.forget_old(w, clock()))
             await enqueue.notifications_to_push(db, settings.tz, clock())
             await drain_once(db, send, clock, worker)
         except Exception:
