@@ -313,6 +313,10 @@ MATRIX: dict[str, tuple[Act, dict[str, str]]] = {
         members("ok"),
     ),
     "POST /me/push/{subscription_id:str}/off": (form("/me/push/{w.host_push}/off"), HANAS),
+    "POST /me/push/preferences": (
+        form("/me/push/preferences", kind="promoted", quiet_from="22:00", quiet_until="07:00"),
+        members("ok"),
+    ),
     "POST /me/notifications/read": (form("/me/notifications/read", next="/"), members("ok")),
     "POST /me/calendar": (form("/me/calendar"), members("ok")),
     "POST /me/calendar/stop": (form("/me/calendar/stop"), members("ok")),

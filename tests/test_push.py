@@ -410,3 +410,68 @@ def test_a_phone_turned_on_by_another_parent_never_shows_the_first_ones_news(
     subscribe(push_settings, user_id(push_settings, "Ana"), shared, BrowserKeys())
     send_pass(push_settings, local(1, 8))
     assert service.received == []
+
+
+def test_her_own_quiet_hours_and_switched_off_kinds(
+    push_settings: Settings, parents: Any, service: PushService
+) -> None:
+    host, ana = parents("Hana"), parents("Ana")
+    outing_id = propose(host, date=in_days(2).isoformat(), start_time="10:00")
+    reply(ana, outing_id)
+    phone = BrowserKeys()
+    subscribe(push_settings, user_id(push_settings, "Ana"), service.endpoint("ana"), phone)
+    saved = ana.post(
+        "/me/push/preferences",
+        data={
+            "_csrf_token": csrf_token(ana),
+            "kind": ["promoted", "news"],  # reminders off
+            "quiet_from": "13:00",  # the baby's nap
+            "quiet_until": "15:00",
+        },
+    )
+    assert "Your notification choices are saved." in saved.text
+    from tests.conftest import html
+
+    page = html(ana.get("/me"))
+    assert page.select_one("#push-kind-reminders[checked]") is None
+    assert page.select_one("#push-kind-news[checked]") is not None
+    assert page.select_one("#quiet-from option[selected]").get_text() == "13:00"  # type: ignore[union-attr]
+
+    send_pass(push_settings, local(1, 18, 30))  # the evening reminder: switched off
+    assert service.received == []
+    assert db(
+        push_settings,
+        "select count(*) from notifications where kind = 'reminder_evening' and user_id = ?",
+        user_id(push_settings, "Ana"),
+    ) == [(1,)]  # still in her list on /me
+
+
+def test_quiet_hours_of_her_own_hold_a_promotion_until_they_end(
+    push_settings: Settings, parents: Any, service: PushService
+) -> None:
+    promotion(push_settings, parents)
+    subscribe(push_settings, user_id(push_settings, "Bea"), service.endpoint("bea"), BrowserKeys())
+    # Bea's quiet hours are her baby's nap, 13:00 to 15:00
+    db(
+        push_settings,
+        "insert into push_preferences (user_id, quiet_from, quiet_until, updated_at)"
+        " values (?, '13:00', '15:00', 'x')",
+        user_id(push_settings, "Bea"),
+    )
+    send_pass(push_settings, local(0, 13, 30))
+    assert service.received == []
+    send_pass(push_settings, local(0, 15))
+    assert len(service.received) == 1
+
+
+def test_quiet_hours_not_from_the_list_are_refused_and_nothing_changes(
+    push_settings: Settings, parents: Any
+) -> None:
+    ana = parents("Ana")
+    answer = ana.post(
+        "/me/push/preferences",
+        data={"_csrf_token": csrf_token(ana), "quiet_from": "25:00", "quiet_until": "07:00"},
+    )
+    assert answer.status_code == 200
+    assert "Please choose quiet hours from the lists." in answer.text
+    assert db(push_settings, "select count(*) from push_preferences") == [(0,)]

@@ -16,7 +16,8 @@ from outings.accounts.models import User
 from outings.db import now_iso
 from outings.db.database import Writer
 from outings.outing import mine, rsvp_store
-from outings.push import subscription_store
+from outings.push import preference_store, subscription_store
+from outings.push.preference_store import HOURS
 from outings.settings import Settings
 from outings.web import cookies, flash
 from outings.web.deps import DB, Conf
@@ -79,6 +80,7 @@ async def _me_page(
         recent = await notifications.recent(r, user.id)
         calendar_on = await store.calendar_key(r, user.id)
         push_devices = await subscription_store.for_user(r, user.id)
+        push_prefs = await preference_store.get(r, user.id)
         # offered once she has replied to something: before that there is nothing to tell
         push_offered = bool(push_devices) or await rsvp_store.has_replied(r, user.id)
     # Only a hash of the link's secret is kept: the link itself is shown from
@@ -107,6 +109,8 @@ async def _me_page(
         push_offered=push_offered,
         push_devices=push_devices,
         push_key=request.app.state.vapid.public_b64,
+        push_prefs=push_prefs,
+        push_hours=HOURS,
     )
 
 

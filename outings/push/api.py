@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from datetime import time
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
@@ -21,10 +22,13 @@ from outings.accounts.sessions import current_user
 from outings.db.database import Writer, now_iso
 from outings.i18n import current_locale
 from outings.i18n import gettext as _
-from outings.push import subscription_store
+from outings.push import preference_store, subscription_store
+from outings.push.messages import GROUPS
+from outings.push.preference_store import HOURS, Preferences
 from outings.web import flash
 from outings.web.deps import DB
 from outings.web.errors import ApiError
+from outings.web.forms import FormData, field
 from outings.web.openapi import DOOR, SIGNED_IN, errors
 
 MAX_ENDPOINT = 1024
@@ -128,4 +132,22 @@ async def turn_off(
     return Redirect("/me#push", cookies=[flash.cookie("push_off")])
 
 
-router = Router(path="/", route_handlers=[subscribe, turn_off])
+@post("/me/push/preferences", include_in_schema=False)
+async def save_preferences(request: Request[Any, Any, Any], db: DB, data: FormData) -> Redirect:
+    """Which kinds she wants pushed (the rest stay in the list on /me) and her quiet hours."""
+    user = signed_in(request)
+    on = data.get("kind", [])
+    on = {on} if isinstance(on, str) else set(on)
+    quiet_from, quiet_until = field(data, "quiet_from"), field(data, "quiet_until")
+    if quiet_from not in HOURS or quiet_until not in HOURS:
+        return Redirect("/me#push", cookies=[flash.cookie("push_hours_invalid")])
+    prefs = Preferences(
+        kinds_off=frozenset(set(GROUPS) - on),
+        quiet_from=time.fromisoformat(quiet_from),
+        quiet_until=time.fromisoformat(quiet_until),
+    )
+    await db.write(lambda w: preference_store.save(w, user.id, prefs, now_iso()))
+    return Redirect("/me#push", cookies=[flash.cookie("push_saved")])
+
+
+router = Router(path="/", route_handlers=[subscribe, turn_off, save_preferences])

@@ -18,8 +18,8 @@ from outings.db.database import Writer, placeholders, stamp
 from outings.notifications import Notification, notify_once
 from outings.outing import rsvp_store
 from outings.outing.store import iso
-from outings.push import delivery_store
-from outings.push.messages import PUSH_KINDS, compose, send_after
+from outings.push import delivery_store, preference_store
+from outings.push.messages import PUSH_KINDS, compose, group_of, send_after
 
 #: Notifications older than this are not pushed any more (a phone that turns
 #: push on is not sent yesterday's news).
@@ -37,10 +37,12 @@ async def notifications_to_push(db: Database, tz: ZoneInfo, now: datetime) -> in
     many were queued."""
     kinds = list(PUSH_KINDS)
     rows = await db.fetchall(
-        "select n.*, s.id as subscription_id, s.locale, o.starts_at"
+        "select n.*, s.id as subscription_id, s.locale, o.starts_at,"
+        " p.kinds_off, p.quiet_from, p.quiet_until"
         " from notifications n"
         " join push_subscriptions s on s.user_id = n.user_id"
         " left join outings o on o.id = n.outing_id"
+        " left join push_preferences p on p.user_id = n.user_id"
         f" where n.created_at >= ? and n.kind in ({placeholders(kinds)})"
         " and n.created_at >= s.created_at"
         " and not exists (select 1 from push_deliveries d"
@@ -54,6 +56,9 @@ async def notifications_to_push(db: Database, tz: ZoneInfo, now: datetime) -> in
         starts_at = datetime.fromisoformat(row["starts_at"]) if row["starts_at"] else None
         if starts_at is not None and starts_at <= now:
             continue  # news of an outing that has begun is for the in-app list only
+        prefs = preference_store.parse(row["kinds_off"], row["quiet_from"], row["quiet_until"])
+        if group_of(row["kind"]) in prefs.kinds_off:
+            continue  # she switched this kind off on /me: the in-app list has it
         note = Notification(
             id=row["id"],
             kind=row["kind"],
@@ -67,7 +72,7 @@ async def notifications_to_push(db: Database, tz: ZoneInfo, now: datetime) -> in
                 note.id,
                 row["subscription_id"],
                 compose(note, row["locale"]),
-                send_after(note.kind, now, tz, starts_at),
+                send_after(note.kind, now, tz, starts_at, prefs),
             )
         )
 

@@ -8,7 +8,7 @@ an outing that starts soon.
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import msgspec
@@ -16,6 +16,7 @@ import msgspec
 from outings.i18n import gettext as _
 from outings.i18n import use_locale
 from outings.notifications import Notification
+from outings.push.preference_store import DEFAULT, Preferences
 
 #: In-app notification kinds that also go to a parent's devices. Claims and
 #: moderation stay in the app: they can wait until she opens it.
@@ -23,8 +24,18 @@ PUSH_KINDS = ("promoted", "cancelled", "changed", "reminder_evening", "reminder_
 #: Sent even in quiet hours when the outing starts within URGENT_WITHIN.
 URGENT_KINDS = ("cancelled", "changed")
 URGENT_WITHIN = timedelta(hours=12)
-QUIET_FROM = time(21, 0)
-QUIET_UNTIL = time(8, 0)
+#: The groups a parent can switch off on /me, and the kinds in each.
+GROUPS = {
+    "promoted": ("promoted",),
+    "news": ("cancelled", "changed"),
+    "reminders": ("reminder_evening", "reminder_soon"),
+}
+
+
+def group_of(kind: str) -> str:
+    return next((group for group, kinds in GROUPS.items() if kind in kinds), kind)
+
+
 #: The action a promotion offers on the lock screen; the worker turns it into
 #: an ``rsvp.set`` declined in the outbox.
 DECLINE_ACTION = "decline"
@@ -82,22 +93,34 @@ def compose(n: Notification, locale: str) -> str:
     return msgspec.json.encode(payload).decode()
 
 
-def in_quiet_hours(moment: datetime, tz: ZoneInfo) -> bool:
+def in_quiet_hours(moment: datetime, tz: ZoneInfo, prefs: Preferences = DEFAULT) -> bool:
     local = moment.astimezone(tz).time()
-    return local >= QUIET_FROM or local < QUIET_UNTIL
+    start, end = prefs.quiet_from, prefs.quiet_until
+    if start == end:
+        return False  # she has none
+    if start < end:  # e.g. 13:00-15:00, the baby's nap
+        return start <= local < end
+    return local >= start or local < end  # across midnight
 
 
-def morning_after(moment: datetime, tz: ZoneInfo) -> datetime:
-    """The end of the quiet hours ``moment`` falls in (08:00 local)."""
+def morning_after(moment: datetime, tz: ZoneInfo, prefs: Preferences = DEFAULT) -> datetime:
+    """The end of the quiet hours ``moment`` falls in (by default 08:00 local)."""
     local = moment.astimezone(tz)
-    day = local.date() if local.time() < QUIET_UNTIL else local.date() + timedelta(days=1)
-    return datetime.combine(day, QUIET_UNTIL, tzinfo=tz)
+    end = prefs.quiet_until
+    day = local.date() if local.time() < end else local.date() + timedelta(days=1)
+    return datetime.combine(day, end, tzinfo=tz)
 
 
-def send_after(kind: str, now: datetime, tz: ZoneInfo, starts_at: datetime | None) -> datetime:
-    """When a push of ``kind`` made ``now`` may go: now, or the next morning."""
-    if not in_quiet_hours(now, tz):
+def send_after(
+    kind: str,
+    now: datetime,
+    tz: ZoneInfo,
+    starts_at: datetime | None,
+    prefs: Preferences = DEFAULT,
+) -> datetime:
+    """When a push of ``kind`` made ``now`` may go: now, or when her quiet hours end."""
+    if not in_quiet_hours(now, tz, prefs):
         return now
     if kind in URGENT_KINDS and starts_at is not None and starts_at - now <= URGENT_WITHIN:
         return now
-    return morning_after(now, tz)
+    return morning_after(now, tz, prefs)

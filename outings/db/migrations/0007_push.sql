@@ -43,3 +43,14 @@ create index push_deliveries_due on push_deliveries (sent_at, dropped, next_try)
 
 -- The enqueuer looks at notifications of the last day only.
 create index notifications_created on notifications (created_at);
+
+-- What a parent wants pushed, and when not: kinds she switched off (a
+-- space-separated list of groups: promoted, news, reminders) and her quiet
+-- hours (local "HH:MM"; from = until means none). No row: everything, 21:00-08:00.
+create table push_preferences (
+    user_id text primary key references users (id) on delete cascade,
+    kinds_off text not null default '',
+    quiet_from text not null default '21:00',
+    quiet_until text not null default '08:00',
+    updated_at text not null
+);
