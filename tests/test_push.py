@@ -475,3 +475,18 @@ def test_quiet_hours_not_from_the_list_are_refused_and_nothing_changes(
     assert answer.status_code == 200
     assert "Please choose quiet hours from the lists." in answer.text
     assert db(push_settings, "select count(*) from push_preferences") == [(0,)]
+
+
+def test_a_push_service_that_does_not_answer_is_tried_again(
+    push_settings: Settings, parents: Any
+) -> None:
+    promotion(push_settings, parents)
+    with push_service() as gone:
+        endpoint = gone.endpoint("bea")  # the service is stopped once this block ends
+    subscribe(push_settings, user_id(push_settings, "Bea"), endpoint, BrowserKeys())
+
+    assert send_pass(push_settings, local(0, 12)) == 1
+    [(attempts, sent, dropped)] = db(
+        push_settings, "select attempts, sent_at, dropped from push_deliveries"
+    )
+    assert (attempts, sent, dropped) == (1, None, None)

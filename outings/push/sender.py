@@ -149,8 +149,9 @@ async def drain_once(db: Database, send: Send, clock: Clock, worker: str) -> int
             answer: Answer | None
             try:
                 answer = await send(subscription, delivery.payload)
-            except Exception:
-                log.warning("push to %s failed; trying again later", delivery.id, exc_info=True)
+            except Exception as exc:
+                # no answer (no route, timeout): the push service's trouble, not a bug
+                log.warning("push %s got no answer (%r); trying again later", delivery.id, exc)
                 answer = None
             await _settle(db, delivery, answer, clock())
             tried += 1
