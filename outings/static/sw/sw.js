@@ -34,7 +34,7 @@ self.addEventListener("message", (event) => {
   if (data.type === "warm") event.waitUntil(warm(String(data.version)));
   if (data.type === "visitor") event.waitUntil(forgetWarm());
   if (data.type === "language") event.waitUntil(offlinePageIn(String(data.lang)));
-  if (data.type === "signed-out") event.waitUntil(caches.delete(PAGES));
+  if (data.type === "signed-out") event.waitUntil(Promise.all([caches.delete(PAGES), pushOff()]));
 });
 
 // Background Sync: the browser wakes us when the signal is back.
@@ -66,6 +66,15 @@ self.addEventListener("push", (event) => {
     data: { url: data.url || "/me", kind: data.kind || "", outing_id: data.outing_id || null },
   }));
 });
+
+// Signed out on this phone: no more pushes here. The push service forgets the
+// subscription, answers the server 410 next time, and the server drops it.
+async function pushOff() {
+  const subscription = self.registration.pushManager
+    ? await self.registration.pushManager.getSubscription()
+    : null;
+  if (subscription) await subscription.unsubscribe();
+}
 
 async function openPage(url) {
   const target = new URL(url, self.location.origin).href;
