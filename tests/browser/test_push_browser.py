@@ -31,6 +31,17 @@ SHOWN = """async () => {
 }"""
 
 
+def _shown(page: Page, count: int) -> list[dict[str, Any]]:
+    """The notifications shown, once there are ``count`` (a promise is truthy, so
+    wait_for_function cannot wait for an async check: poll instead)."""
+    for _ in range(50):
+        shown: list[dict[str, Any]] = page.evaluate(SHOWN)
+        if len(shown) == count:
+            return shown
+        page.wait_for_timeout(100)
+    return shown
+
+
 def _deliver(context: BrowserContext, page: Page, origin: str, data: str) -> None:
     """Hand ``data`` to the page's service worker as the push service would."""
     cdp = context.new_cdp_session(page)
@@ -95,8 +106,7 @@ def test_a_promotion_push_and_i_cant_come_after_all(
 
     payload = _payload(live_server, outing_id, "en")
     _deliver(context, page, url, payload)
-    page.wait_for_function(f"({SHOWN})().then((shown) => shown.length === 1)")
-    [shown] = page.evaluate(SHOWN)
+    [shown] = _shown(page, 1)
     assert shown["title"] == "A place is yours"
     assert "Puppet show" in shown["body"]
     assert shown["tag"] == f"outing-{outing_id}"
@@ -125,7 +135,7 @@ def test_a_promotion_push_and_i_cant_come_after_all(
         " where u.display_name = 'Bea'",
     )
     assert clients == [(1,)]
-    assert page.evaluate(SHOWN) == []  # the notification went with the tap
+    assert _shown(page, 0) == []  # the notification went with the tap
     outbox: Any = worker.evaluate(
         """() => new Promise((resolve) => {
           const open = indexedDB.open("outings-sync");
