@@ -34,8 +34,10 @@ from outings.web.openapi import DOOR, SIGNED_IN, errors
 MAX_ENDPOINT = 1024
 #: Only ``https`` on a named host (a dot and a letter top-level domain): the
 #: server posts to this URL, so it must look like a push service, never an
-#: address inside our own network (no IP literal, no ``localhost``).
-ENDPOINT = r"^https://([A-Za-z0-9-]+\.)+[A-Za-z]{2,}(:[0-9]{1,5})?/\S*$"
+#: address inside our own network (no IP literal, no ``localhost``). The path
+#: is printable ASCII, as push services' are (and as JSON Schema and Python
+#: agree on, unlike ``\S``).
+ENDPOINT = r"^https://([A-Za-z0-9-]+\.)+[A-Za-z]{2,}(:[0-9]{1,5})?/[!-~]*$"
 #: An uncompressed P-256 point (65 bytes, the first 0x04), base64url.
 P256DH = r"^B[A-P][A-Za-z0-9_-]{85}=?$"
 #: 16 bytes, base64url.
