@@ -26,6 +26,10 @@ from outings.db import Database
 from outings.db.database import Writer
 from outings.moderation import pages as moderation_pages
 from outings.outing import pages as outing_pages
+from outings.push import api as push_api
+from outings.push import keys as push_keys
+from outings.push import sender as push_sender
+from outings.push import worker as push_worker
 from outings.settings import Settings
 from outings.sync import api as sync_api
 from outings.venue import pages as venue_pages
@@ -81,8 +85,11 @@ def _logging_config(settings: Settings) -> LoggingConfig:
     )
 
 
-def create_app(settings: Settings | None = None) -> Litestar:
-    """Build the app; ``settings`` default to the ``OUTINGS_*`` environment."""
+def create_app(settings: Settings | None = None, *, push: bool = True) -> Litestar:
+    """Build the app; ``settings`` default to the ``OUTINGS_*`` environment.
+
+    ``push=False`` leaves the push queue to someone else: tests that drive the
+    sender themselves, with a clock of their own."""
     settings = settings or Settings.from_env()
     db = Database(settings.db_path)
     assets = StaticAssets()
@@ -101,12 +108,18 @@ def create_app(settings: Settings | None = None) -> Litestar:
         freeze_heap()
         compaction = asyncio.create_task(changelog.compact_forever(db, settings.sync_days))
         forgetting = asyncio.create_task(limits.forget_expired(app.stores))
+        app.state.vapid = await push_keys.load(db, settings)
+        send = push_sender.webpush_sender(app.state.vapid, settings.push_subject)
+        pushing = asyncio.create_task(
+            push_worker.run_forever(db, settings, send) if push else asyncio.sleep(0)
+        )
         try:
             yield
         finally:
             compaction.cancel()
             forgetting.cancel()
-            await asyncio.wait([compaction, forgetting])
+            pushing.cancel()
+            await asyncio.wait([compaction, forgetting, pushing])
             await db.close()
 
     app = Litestar(
@@ -118,6 +131,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             accounts_pages.router,
             accounts_api.router,
             sync_api.router,
+            push_api.router,
             pwa.router,
             serve_static,
         ],

@@ -47,6 +47,9 @@ class DemoRefused(Exception):
 #: log itself is emptied by :func:`changelog.start_over`). A test checks that
 #: every table of the schema is in one list or the other.
 WIPED = (
+    "push_deliveries",
+    "push_subscriptions",
+    "push_preferences",
     "sync_mutations",
     "sync_clients",
     "idempotency_keys",

@@ -6,6 +6,7 @@ come in the reader's language.
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import msgspec
@@ -43,6 +44,15 @@ class Notification(msgspec.Struct, frozen=True, kw_only=True):
             )
         if self.kind == "changed":
             return _("%(title)s has a new time or place. Please check it.", title=title)
+        if self.kind in ("reminder_evening", "reminder_soon"):
+            meeting_point = str(self.params.get("meeting_point", ""))
+            if self.kind == "reminder_evening":
+                when = _("%(title)s is tomorrow.", title=title)
+            else:
+                when = _("%(title)s starts in two hours.", title=title)
+            if meeting_point:
+                return when + " " + _("Meet at: %(place)s", place=meeting_point)
+            return when
         reason = str(self.params.get("reason", ""))
         if self.kind == "venue_report":
             return _(
@@ -66,6 +76,26 @@ async def notify(
         " values (?, ?, ?, ?, ?, ?)",
         [(new_id(), user_id, kind, outing_id, encoded, now) for user_id in user_ids],
     )
+
+
+async def notify_once(
+    w: Writer, key: str, user_id: str, kind: str, outing_id: str | None, now: str, **params: Any
+) -> bool:
+    """Like :func:`notify` for one parent, at most once per ``key`` (a reminder
+    asked for again by another process, or a minute later, adds nothing)."""
+    changed = await w.execute(
+        "insert into notifications (id, user_id, kind, outing_id, params, created_at)"
+        " values (?, ?, ?, ?, ?, ?) on conflict (id) do nothing",
+        (
+            str(uuid.uuid5(uuid.NAMESPACE_URL, key)),
+            user_id,
+            kind,
+            outing_id,
+            msgspec.json.encode(params).decode(),
+            now,
+        ),
+    )
+    return changed > 0
 
 
 def _notification(row: Any) -> Notification:

@@ -27,6 +27,7 @@ SHELL = (
     "js/outbox.js",
     "js/offline.js",
     "js/near.js",
+    "js/push.js",
     "icons/icon.svg",
     "icons/icon-192.png",
 )

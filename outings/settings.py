@@ -51,6 +51,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     limit_push: int = 600
     #: Reports a parent may send in an hour.
     limit_reports: int = 10
+    #: Web Push signing key (VAPID, RFC 8292): a P-256 private key as PEM or
+    #: base64url. Empty: one is made on first start and kept in the database.
+    vapid_private_key: str = ""
+    #: Who push services may contact about this server: ``mailto:`` or ``https:``.
+    #: Empty: the origin when it is https, else ``mailto:push@<host>``.
+    vapid_subject: str = ""
 
     def __post_init__(self) -> None:
         parts = urlsplit(self.origin)
@@ -80,9 +86,23 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         for name in ("limit_sign_in", "limit_forms", "limit_push", "limit_reports"):
             if getattr(self, name) < 1:
                 raise SettingsError(f"OUTINGS_{name.upper()} must be 1 or more")
+        if self.vapid_subject and not self.vapid_subject.startswith(("mailto:", "https:")):
+            raise SettingsError(
+                "OUTINGS_VAPID_SUBJECT must start with mailto: or https:, "
+                f"not {self.vapid_subject!r}"
+            )
         # frozen Struct: normalised values are written once, here.
         msgspec.structs.force_setattr(self, "origin", f"{parts.scheme}://{parts.netloc}")
         msgspec.structs.force_setattr(self, "rp_id", rp_id)
+
+    @property
+    def push_subject(self) -> str:
+        """The VAPID ``sub`` claim: who a push service writes to about misuse."""
+        if self.vapid_subject:
+            return self.vapid_subject
+        if self.origin.startswith("https://"):
+            return self.origin
+        return f"mailto:push@{urlsplit(self.origin).hostname}"
 
     @property
     def secure_cookies(self) -> bool:

@@ -51,6 +51,7 @@ class World:
     claim: str
     host_passkey: str
     host_session: str
+    host_push: str
     static: str
 
 
@@ -93,6 +94,8 @@ def world(client: Client, other_client: Client, family: Any, settings: Settings)
     make_moderator(settings, "Mo")
     css = html(client.get("/")).select_one("link[rel=stylesheet]")
     assert css is not None
+    turned_on = client.post("/api/push/subscriptions", json=push_subscription("hana"))
+    assert turned_on.status_code == 201, turned_on.text
     return World(
         clients={
             "anonymous": other_client,
@@ -117,6 +120,7 @@ def world(client: Client, other_client: Client, family: Any, settings: Settings)
             "select s.id from sessions s join users u on u.id = s.user_id"
             " where u.display_name = 'Hana'",
         ),
+        host_push=_one(settings, "select id from push_subscriptions"),
         static=str(css["href"]).removeprefix("/static/"),
     )
 
@@ -147,6 +151,14 @@ def head(path: str) -> Act:
 
 def api(path: str, body: Any) -> Act:
     return lambda w, c: c.post(path, json=body, follow_redirects=False)
+
+
+def push_subscription(name: str) -> dict[str, Any]:
+    """What a browser's ``PushSubscription.toJSON()`` gives (keys of the right shape)."""
+    return {
+        "endpoint": f"https://push.example.test/send/{name}",
+        "keys": {"p256dh": "BA" + "A" * 85, "auth": "A" * 22},
+    }
 
 
 def everyone(outcome: str) -> dict[str, str]:
@@ -295,6 +307,15 @@ MATRIX: dict[str, tuple[Act, dict[str, str]]] = {
     "POST /moderation/reports/{report_id:str}/dismiss": (
         form("/moderation/reports/{w.report}/dismiss"),
         ONLY_MODERATORS,
+    ),
+    "POST /api/push/subscriptions": (
+        api("/api/push/subscriptions", push_subscription("someone")),
+        members("ok"),
+    ),
+    "POST /me/push/{subscription_id:str}/off": (form("/me/push/{w.host_push}/off"), HANAS),
+    "POST /me/push/preferences": (
+        form("/me/push/preferences", kind="promoted", quiet_from="22:00", quiet_until="07:00"),
+        members("ok"),
     ),
     "POST /me/notifications/read": (form("/me/notifications/read", next="/"), members("ok")),
     "POST /me/calendar": (form("/me/calendar"), members("ok")),

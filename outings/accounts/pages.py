@@ -15,7 +15,9 @@ from outings.accounts import rules, service, sessions, store
 from outings.accounts.models import User
 from outings.db import now_iso
 from outings.db.database import Writer
-from outings.outing import mine
+from outings.outing import mine, rsvp_store
+from outings.push import preference_store, subscription_store
+from outings.push.preference_store import HOURS
 from outings.settings import Settings
 from outings.web import cookies, flash
 from outings.web.deps import DB, Conf
@@ -77,6 +79,10 @@ async def _me_page(
         outings = await mine.family_outings(r, user.id, moment)
         recent = await notifications.recent(r, user.id)
         calendar_on = await store.calendar_key(r, user.id)
+        push_devices = await subscription_store.for_user(r, user.id)
+        push_prefs = await preference_store.get(r, user.id)
+        # offered once she has replied to something: before that there is nothing to tell
+        push_offered = bool(push_devices) or await rsvp_store.has_replied(r, user.id)
     # Only a hash of the link's secret is kept: the link itself is shown from
     # the short-lived cookie its making left, and only while it is current.
     secret = cookies.read(request.scope, cookies.CALENDAR, path=_ME)
@@ -101,6 +107,11 @@ async def _me_page(
         webcal_url=calendar_url and "webcal://" + calendar_url.split("://", 1)[1],
         version=version,
         watch=[m.outing.id for m in [*outings.coming_up, *outings.past]],
+        push_offered=push_offered,
+        push_devices=push_devices,
+        push_key=request.app.state.vapid.public_b64,
+        push_prefs=push_prefs,
+        push_hours=HOURS,
     )
 
 

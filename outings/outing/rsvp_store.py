@@ -124,3 +124,23 @@ async def mine_upcoming(conn: Conn, user_id: str, now: str) -> dict[str, dict[st
     """One family's replies to outings not yet over, as a pull sends them."""
     rows = await conn.fetchall(_PULLED + " where r.user_id = ? and o.ends_at > ?", (user_id, now))
     return {r["outing_id"]: _pulled(r) for r in rows}
+
+
+async def coming_between(conn: Conn, start: str, end: str) -> list[Row]:
+    """Families going (confirmed) or maybe coming to outings that start in
+    ``[start, end)``, with what a reminder says: for the push reminders."""
+    return await conn.fetchall(
+        "select o.id as outing_id, o.title, o.starts_at, o.meeting_point, o.place,"
+        " r.user_id, r.status, r.state"
+        " from outings o join rsvps r on r.outing_id = o.id"
+        " where o.starts_at >= ? and o.starts_at < ? and o.status = 'scheduled'"
+        " and o.hidden_at is null"
+        " and ((r.status = 'going' and r.state = 'confirmed') or r.status = 'maybe')",
+        (start, end),
+    )
+
+
+async def has_replied(conn: Conn, user_id: str) -> bool:
+    """Whether this parent ever replied to an outing (or hosted one)."""
+    found = await conn.fetchval("select 1 from rsvps where user_id = ? limit 1", (user_id,))
+    return found is not None

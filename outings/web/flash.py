@@ -32,6 +32,12 @@ MESSAGES: dict[str, tuple[Any, str]] = {
         "error",
     ),
     "session_revoked": (lazy_gettext("That device is signed out."), "success"),
+    "push_off": (lazy_gettext("Notifications are off for that device."), "success"),
+    "push_saved": (lazy_gettext("Your notification choices are saved."), "success"),
+    "push_hours_invalid": (
+        lazy_gettext("Please choose quiet hours from the lists."),
+        "error",
+    ),
     "sign_in_needed": (lazy_gettext("Please sign in first."), "info"),
     "language_changed": (lazy_gettext("Language changed."), "success"),
     "outing_proposed": (

@@ -24,7 +24,7 @@ from outings.settings import Settings
 from outings.web.static import StaticAssets
 
 #: The modules the import map sends to their hashed, precached files.
-_MODULES = ("js/offline.js", "js/passkeys.js", "js/near.js")
+_MODULES = ("js/offline.js", "js/passkeys.js", "js/near.js", "js/push.js")
 
 # Features the app never uses: nobody, not even our own pages, may ask for them.
 # (Passkeys are "publickey-credentials-*", left at their default: this site.)

@@ -3,7 +3,9 @@
 import { startOffline } from "./offline.js";
 import { startPasskeys } from "./passkeys.js";
 import { startNear } from "./near.js";
+import { startPush } from "./push.js";
 
 startPasskeys(document);
 startNear(document);
+startPush(document);
 startOffline();

@@ -34,12 +34,89 @@ self.addEventListener("message", (event) => {
   if (data.type === "warm") event.waitUntil(warm(String(data.version)));
   if (data.type === "visitor") event.waitUntil(forgetWarm());
   if (data.type === "language") event.waitUntil(offlinePageIn(String(data.lang)));
-  if (data.type === "signed-out") event.waitUntil(caches.delete(PAGES));
+  if (data.type === "signed-out") event.waitUntil(Promise.all([caches.delete(PAGES), pushOff()]));
 });
 
 // Background Sync: the browser wakes us when the signal is back.
 self.addEventListener("sync", (event) => {
   if (event.tag === "outbox") event.waitUntil(self.OutingsOutbox.flush());
+});
+
+// Web Push (issue 14): the server's JSON payload (outings/push/messages.py),
+// already in the parent's language. One tag per outing: a newer notification
+// replaces an older one about the same outing on the lock screen.
+const ICON = PRECACHE.find((url) => url.includes("icon-192")) || "/static/icons/icon-192.png";
+
+self.addEventListener("push", (event) => {
+  let data = {};
+  try {
+    data = event.data ? event.data.json() : {};
+  } catch (error) {
+    data = { body: event.data ? event.data.text() : "" };
+  }
+  const title = data.title || "Outings";
+  event.waitUntil(self.registration.showNotification(title, {
+    body: data.body || "",
+    tag: data.tag || undefined,
+    renotify: Boolean(data.tag),
+    lang: data.lang || undefined,
+    icon: ICON,
+    badge: ICON,
+    actions: (data.actions || []).slice(0, 2),
+    data: { url: data.url || "/me", kind: data.kind || "", outing_id: data.outing_id || null },
+  }));
+});
+
+// Signed out on this phone: no more pushes here. The push service forgets the
+// subscription, answers the server 410 next time, and the server drops it.
+async function pushOff() {
+  const subscription = self.registration.pushManager
+    ? await self.registration.pushManager.getSubscription()
+    : null;
+  if (subscription) await subscription.unsubscribe();
+}
+
+async function openPage(url) {
+  const target = new URL(url, self.location.origin).href;
+  const open = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+  const same = open.find((client) => client.url === target);
+  if (same) return same.focus();
+  const any = open.find((client) => "navigate" in client);
+  if (any) {
+    await any.focus();
+    return any.navigate(target);
+  }
+  return self.clients.openWindow(target);
+}
+
+// "I can't come after all" on a promotion: the reply goes through the outbox
+// like any reply made offline, so it reaches the server once, even with no
+// signal now; then the outing's page shows it.
+async function decline(outingId) {
+  await self.OutingsOutbox.enqueue(
+    "rsvp.set", { outing_id: outingId, status: "declined" }, outingId,
+  );
+  try {
+    await self.OutingsOutbox.flush();
+  } catch (error) {
+    // no signal: Background Sync or the next page sends it
+    if (self.registration.sync) await self.registration.sync.register("outbox");
+  }
+}
+
+// A tap on a notification or on one of its buttons (``action``).
+async function notificationClicked(notification, action) {
+  const data = notification.data || {};
+  notification.close();
+  if (action === "decline" && data.outing_id) return decline(data.outing_id);
+  return openPage(data.url || "/me");
+}
+// Named on self so a test can drive the same path a tap takes (a page cannot
+// make the browser dispatch a trusted notificationclick).
+self.OutingsPush = { notificationClicked };
+
+self.addEventListener("notificationclick", (event) => {
+  event.waitUntil(notificationClicked(event.notification, event.action));
 });
 
 self.addEventListener("fetch", (event) => {

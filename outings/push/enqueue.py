@@ -1,0 +1,130 @@
+"""Turning news into queued pushes.
+
+Polled by the worker rather than called from each write: the writes that
+notify (a promotion, a cancellation) stay as they were, a push never slows or
+fails them, and the queue's unique key makes every pass idempotent, whichever
+process runs it and however often.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import msgspec
+
+from outings.db import Database
+from outings.db.database import Writer, placeholders, stamp
+from outings.notifications import Notification, notify_once
+from outings.outing import rsvp_store
+from outings.outing.store import iso
+from outings.push import delivery_store, preference_store
+from outings.push.messages import PUSH_KINDS, compose, group_of, send_after
+
+#: Notifications older than this are not pushed any more (a phone that turns
+#: push on is not sent yesterday's news).
+LOOK_BACK = timedelta(days=1)
+#: The evening reminder goes from this local time the day before…
+EVENING_FROM = time(18, 0)
+#: …and the "starts soon" one this long before the start, until SOON_UNTIL before.
+SOON_BEFORE = timedelta(hours=2)
+SOON_UNTIL = timedelta(minutes=30)
+
+
+async def notifications_to_push(db: Database, tz: ZoneInfo, now: datetime) -> int:
+    """Queue a push for each recent notification of a kind that is pushed, for
+    each device its parent turned push on for after it was made. Returns how
+    many were queued."""
+    kinds = list(PUSH_KINDS)
+    rows = await db.fetchall(
+        "select n.*, s.id as subscription_id, s.locale, o.starts_at,"
+        " p.kinds_off, p.quiet_from, p.quiet_until"
+        " from notifications n"
+        " join push_subscriptions s on s.user_id = n.user_id"
+        " left join outings o on o.id = n.outing_id"
+        " left join push_preferences p on p.user_id = n.user_id"
+        f" where n.created_at >= ? and n.kind in ({placeholders(kinds)})"
+        " and n.created_at >= s.created_at"
+        " and not exists (select 1 from push_deliveries d"
+        "  where d.notification_id = n.id and d.subscription_id = s.id)",
+        (stamp(now - LOOK_BACK), *kinds),
+    )
+    if not rows:
+        return 0
+    queue: list[tuple[str, str, str, datetime]] = []
+    for row in rows:
+        starts_at = datetime.fromisoformat(row["starts_at"]) if row["starts_at"] else None
+        if starts_at is not None and starts_at <= now:
+            continue  # news of an outing that has begun is for the in-app list only
+        prefs = preference_store.parse(row["kinds_off"], row["quiet_from"], row["quiet_until"])
+        if group_of(row["kind"]) in prefs.kinds_off:
+            continue  # she switched this kind off on /me: the in-app list has it
+        note = Notification(
+            id=row["id"],
+            kind=row["kind"],
+            outing_id=row["outing_id"],
+            params=msgspec.json.decode(row["params"]),
+            created_at=row["created_at"],
+            read_at=row["read_at"],
+        )
+        queue.append(
+            (
+                note.id,
+                row["subscription_id"],
+                compose(note, row["locale"]),
+                send_after(note.kind, now, tz, starts_at, prefs),
+            )
+        )
+
+    async def run(w: Writer) -> int:
+        added = 0
+        for notification_id, subscription_id, payload, not_before in queue:
+            added += await delivery_store.enqueue(
+                w, notification_id, subscription_id, payload, not_before, now
+            )
+        return added
+
+    return await db.write(run) if queue else 0
+
+
+def reminder_due(starts_at: datetime, now: datetime, tz: ZoneInfo) -> str | None:
+    """Which reminder, if any, is due ``now`` for an outing at ``starts_at``."""
+    if starts_at - SOON_BEFORE <= now < starts_at - SOON_UNTIL:
+        return "reminder_soon"
+    day_before = starts_at.astimezone(tz).date() - timedelta(days=1)
+    evening = datetime.combine(day_before, EVENING_FROM, tzinfo=tz)
+    if evening <= now < starts_at - SOON_BEFORE and now.astimezone(tz).date() == day_before:
+        return "reminder_evening"
+    return None
+
+
+async def reminders(db: Database, tz: ZoneInfo, now: datetime) -> int:
+    """Make the in-app reminders now due (each once per family, outing, time and
+    kind); the next pass of :func:`notifications_to_push` pushes them."""
+    async with db.reader() as r:
+        rows = await rsvp_store.coming_between(
+            r, iso(now + SOON_UNTIL), iso(now + timedelta(days=2))
+        )
+    due = []
+    for row in rows:
+        starts_at = datetime.fromisoformat(row["starts_at"])
+        kind = reminder_due(starts_at, now, tz)
+        if kind is None:
+            continue
+        params: dict[str, str] = {"title": row["title"]}
+        confirmed = row["status"] == "going" and row["state"] == "confirmed"
+        where = row["meeting_point"] or row["place"]
+        if confirmed and where:
+            params["meeting_point"] = where
+        key = f"{kind}:{row['outing_id']}:{row['user_id']}:{row['starts_at']}"
+        due.append((key, row["user_id"], kind, row["outing_id"], params))
+    if not due:
+        return 0
+
+    async def run(w: Writer) -> int:
+        made = 0
+        for key, user_id, kind, outing_id, params in due:
+            made += await notify_once(w, key, user_id, kind, outing_id, stamp(now), **params)
+        return made
+
+    return await db.write(run)
