@@ -98,7 +98,8 @@ async def notify_once(
     return changed > 0
 
 
-def _notification(row: Any) -> Notification:
+def from_row(row: Any) -> Notification:
+    """A notification as its table row holds it (for the in-app list and pushes alike)."""
     return Notification(
         id=row["id"],
         kind=row["kind"],
@@ -114,7 +115,7 @@ async def unread(conn: Conn, user_id: str) -> list[Notification]:
         "select * from notifications where user_id = ? and read_at is null order by created_at",
         (user_id,),
     )
-    return [_notification(r) for r in rows]
+    return [from_row(r) for r in rows]
 
 
 async def recent(conn: Conn, user_id: str, limit: int = 20) -> list[Notification]:
@@ -122,7 +123,7 @@ async def recent(conn: Conn, user_id: str, limit: int = 20) -> list[Notification
         "select * from notifications where user_id = ? order by created_at desc limit ?",
         (user_id, limit),
     )
-    return [_notification(r) for r in rows]
+    return [from_row(r) for r in rows]
 
 
 async def mark_read(w: Writer, user_id: str, ids: list[str], now: str) -> None:

@@ -11,11 +11,10 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-import msgspec
-
+from outings import notifications
 from outings.db import Database
 from outings.db.database import Writer, placeholders, stamp
-from outings.notifications import Notification, notify_once
+from outings.notifications import notify_once
 from outings.outing import rsvp_store
 from outings.outing.store import iso
 from outings.push import delivery_store, preference_store
@@ -59,14 +58,7 @@ async def notifications_to_push(db: Database, tz: ZoneInfo, now: datetime) -> in
         prefs = preference_store.parse(row["kinds_off"], row["quiet_from"], row["quiet_until"])
         if group_of(row["kind"]) in prefs.kinds_off:
             continue  # she switched this kind off on /me: the in-app list has it
-        note = Notification(
-            id=row["id"],
-            kind=row["kind"],
-            outing_id=row["outing_id"],
-            params=msgspec.json.decode(row["params"]),
-            created_at=row["created_at"],
-            read_at=row["read_at"],
-        )
+        note = notifications.from_row(row)
         queue.append(
             (
                 note.id,
