@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -20,9 +21,16 @@ GUESTS = " where user_id not in (select host_id from outings)"
 
 
 def controlled(page: Page) -> None:
-    """Wait until the service worker controls the page (so it can answer offline)."""
+    """Wait until the service worker controls the page (so it can answer offline).
+
+    Polled from here: ``wait_for_function`` with an expression falls back to
+    ``eval`` in the page when its first look fails, which the page's CSP refuses
+    (seen under load in CI)."""
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-    page.wait_for_function("!!navigator.serviceWorker.controller")
+    deadline = time.monotonic() + 10
+    while not page.evaluate("!!navigator.serviceWorker.controller"):
+        assert time.monotonic() < deadline, "the service worker never took control"
+        page.wait_for_timeout(50)
 
 
 def visit(page: Page, url: str) -> None:

@@ -15,6 +15,7 @@ from outings.notifications import Notification
 from outings.push.messages import compose
 from tests.browser.conftest import assert_accessible, screenshot
 from tests.browser.test_me_browser import _reply
+from tests.browser.test_offline import controlled
 from tests.browser.test_outings_browser import phone
 from tests.live import LiveServer, csrf, host_outing, rows, signed_up
 from tests.outing_helpers import in_days
@@ -101,8 +102,7 @@ def test_a_promotion_push_and_i_cant_come_after_all(
     expect(page.get_by_role("button", name="Tell me on this phone")).to_be_visible()
     assert_accessible(page)
     screenshot(page, "me-push-en")
-    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-    page.wait_for_function("!!navigator.serviceWorker.controller")
+    controlled(page)
 
     payload = _payload(live_server, outing_id, "en")
     _deliver(context, page, url, payload)
