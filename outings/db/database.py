@@ -31,6 +31,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
+import functools
 import logging
 import sqlite3
 import time
@@ -79,6 +80,15 @@ CHECKPOINT_EVERY_S = 5.0
 GROUP_MAX = 64
 
 log = logging.getLogger("outings.db")
+
+
+def _closed_after(conn: sqlite3.Connection, _done: asyncio.Future[Any]) -> None:
+    _close_quietly(conn)
+
+
+def _close_quietly(conn: sqlite3.Connection) -> None:
+    with contextlib.suppress(sqlite3.Error):
+        conn.close()
 
 
 class _Pending(Generic[T]):
@@ -285,6 +295,7 @@ class Database:
             # (asyncio.to_thread, unlike a connection thread of aiosqlite's,
             # never calls back into a loop that has closed meanwhile.)
             conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            running: asyncio.Future[Any] | None = None
             try:
                 while True:
                     with contextlib.suppress(TimeoutError):
@@ -293,16 +304,22 @@ class Database:
                     if self._commits_since_checkpoint == 0:
                         continue
                     self._commits_since_checkpoint = 0
-                    await asyncio.to_thread(conn.execute, "pragma wal_checkpoint(passive)")
+                    running = asyncio.ensure_future(
+                        asyncio.to_thread(conn.execute, "pragma wal_checkpoint(passive)")
+                    )
+                    await asyncio.shield(running)
             except Exception:
                 # Never let it die quietly: say so, wait, start again on a new connection.
                 log.warning("WAL checkpoint failed; trying again shortly", exc_info=True)
                 await asyncio.sleep(CHECKPOINT_EVERY_S)
             finally:
-                # (A checkpoint still running in its thread when cancelled keeps
-                # the connection busy; it is then closed when collected.)
-                with contextlib.suppress(sqlite3.Error):
-                    conn.close()
+                # A checkpoint still running in its thread when cancelled keeps
+                # the connection busy: closing it under that thread crashes the
+                # process (seen in CI), so it is closed once the thread is done.
+                if running is not None and not running.done():
+                    running.add_done_callback(functools.partial(_closed_after, conn))
+                else:
+                    _close_quietly(conn)
 
     @asynccontextmanager
     async def reader(self) -> AsyncIterator[Reader]:
