@@ -261,25 +261,43 @@ def open_now(hours: Hours, now: datetime, locale: str) -> OpenNow:
         if opens <= now < closes:
             if closes - now > timedelta(days=6):
                 return OpenNow(open=True, text=_("Open now"))
-            clock, days, day = _when(closes, today, locale)
-            if days == 0:
-                text = _("Open now · closes at %(time)s", time=clock)
-            elif days == 1:
-                text = _("Open now · closes tomorrow at %(time)s", time=clock)
-            else:
-                text = _("Open now · closes %(day)s at %(time)s", day=day, time=clock)
-            return OpenNow(open=True, text=text)
+            return OpenNow(
+                open=True,
+                text=_said_when(
+                    closes,
+                    today,
+                    locale,
+                    _("Open now · closes at %(time)s"),
+                    _("Open now · closes tomorrow at %(time)s"),
+                    _("Open now · closes %(day)s at %(time)s"),
+                ),
+            )
     later = [opens for opens, _closes in intervals if opens > now]
     if not later:
         return OpenNow(open=False, text=_("Closed now"))
-    clock, days, day = _when(later[0], today, locale)
+    return OpenNow(
+        open=False,
+        text=_said_when(
+            later[0],
+            today,
+            locale,
+            _("Closed now · opens at %(time)s"),
+            _("Closed now · opens tomorrow at %(time)s"),
+            _("Closed now · opens %(day)s at %(time)s"),
+        ),
+    )
+
+
+def _said_when(
+    moment: datetime, today: date, locale: str, same_day: str, tomorrow: str, later: str
+) -> str:
+    """One of three sentences, for a moment today, tomorrow or later in the week."""
+    clock, days, day = _when(moment, today, locale)
     if days == 0:
-        text = _("Closed now · opens at %(time)s", time=clock)
-    elif days == 1:
-        text = _("Closed now · opens tomorrow at %(time)s", time=clock)
-    else:
-        text = _("Closed now · opens %(day)s at %(time)s", day=day, time=clock)
-    return OpenNow(open=False, text=text)
+        return same_day % {"time": clock}
+    if days == 1:
+        return tomorrow % {"time": clock}
+    return later % {"day": day, "time": clock}
 
 
 def _when(moment: datetime, today: date, locale: str) -> tuple[str, int, str]:
