@@ -29,7 +29,12 @@ class Notification(msgspec.Struct, frozen=True, kw_only=True):
         if self.outing_id:
             return f"/outings/{self.outing_id}"
         venue_id = self.params.get("venue_id")
-        return f"/venues/{venue_id}" if venue_id else None
+        if venue_id:
+            return f"/venues/{venue_id}"
+        circle_id = self.params.get("circle_id")
+        if circle_id and self.kind == "circle_asked":
+            return f"/circles/{circle_id}/members"
+        return f"/circles/{circle_id}" if circle_id else None
 
     @property
     def message(self) -> str:
@@ -62,6 +67,20 @@ class Notification(msgspec.Struct, frozen=True, kw_only=True):
             return _("You now manage %(title)s and can keep its listing current.", title=title)
         if self.kind == "claim_refused":
             return _("Your request to manage %(title)s was not approved.", title=title)
+        if self.kind == "circle_asked":
+            return _(
+                "%(name)s asked to join %(title)s.",
+                name=str(self.params.get("name", "")),
+                title=title,
+            )
+        if self.kind == "circle_accepted":
+            return _("Welcome to %(title)s! The moderators accepted you.", title=title)
+        if self.kind == "circle_declined":
+            return _("Your request to join %(title)s was not accepted.", title=title)
+        if self.kind == "circle_removed":
+            return _(
+                "A moderator removed you from %(title)s: %(reason)s", title=title, reason=reason
+            )
         if self.kind == "hidden":
             return _("A moderator hid “%(title)s”: %(reason)s", title=title, reason=reason)
         return title

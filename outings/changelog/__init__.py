@@ -25,7 +25,10 @@ from outings.changelog import store
 from outings.db import Database, Row, now_iso, stamp
 from outings.db.database import Conn, Writer
 
-EntityType = Literal["outing", "rsvp", "comment", "venue"]
+EntityType = Literal["outing", "rsvp", "comment", "venue", "circle", "membership", "post", "entry"]
+
+#: What a circle's members alone may pull (when the row says so, see :func:`audience`).
+MEMBERS_ONLY: tuple[EntityType, ...] = ("outing", "comment", "post", "entry")
 
 #: How often the app compacts the change log while it runs.
 COMPACT_EVERY_S = 6 * 3600
@@ -46,9 +49,40 @@ async def record(
     op: Literal["put", "del"] = "put",
     owner_id: str | None = None,
 ) -> int:
+    """Record that ``entity_id`` changed. Who may pull it is decided here, by
+    construction: ``owner_id`` for what is one person's own (an RSVP, a
+    membership), else the circle whose members alone may see it, read from
+    the entity itself (:func:`audience`), else everyone."""
+    circle_id = None if owner_id else await audience(w, entity_type, entity_id)
     cursor = await store.bump(w)
-    await store.upsert(w, entity_type, entity_id, cursor, op, owner_id, now_iso())
+    await store.upsert(w, entity_type, entity_id, cursor, op, owner_id, circle_id, now_iso())
     return cursor
+
+
+async def audience(w: Writer, entity_type: EntityType, entity_id: str) -> str | None:
+    """The circle whose members alone may pull this entity, or None for everyone."""
+    if entity_type not in MEMBERS_ONLY:
+        return None
+    return await store.audience(w, entity_type, entity_id)
+
+
+async def record_for(
+    w: Writer,
+    user_id: str,
+    entity_type: EntityType,
+    entity_ids: Iterable[str],
+    *,
+    op: Literal["put", "del"] = "put",
+) -> None:
+    """Send entities to one person's pulls only: a circle's members-only things
+    to someone who just joined (``put``: what the members got long ago) or
+    just left (``del``: gone from her phone), without re-sending them to
+    every other member. The row's key is ``entity:user``, like an RSVP's."""
+    for entity_id in entity_ids:
+        cursor = await store.bump(w)
+        await store.upsert(
+            w, entity_type, owned_key(entity_id, user_id), cursor, op, user_id, None, now_iso()
+        )
 
 
 async def record_each(w: Writer, entity_type: EntityType, entity_ids: Iterable[str]) -> None:
@@ -117,8 +151,33 @@ async def start_over(w: Writer) -> None:
     await store.raise_floor(w, await store.bump(w))
 
 
-def rsvp_key(outing_id: str, user_id: str) -> str:
-    return f"{outing_id}:{user_id}"
+async def send_circle(
+    w: Writer, user_id: str, circle_id: str, *, op: Literal["put", "del"] = "put"
+) -> None:
+    """Everything only a circle's members may pull, sent to one person's pulls:
+    ``put`` when she joins (a new member sees it all at once), ``del`` when
+    she leaves or is removed (it leaves her phone)."""
+    for entity_type, entity_id in await store.members_only(w, circle_id):
+        await record_for(w, user_id, entity_type, [entity_id], op=op)  # type: ignore[arg-type]
+
+
+async def withdraw(w: Writer, entity_type: EntityType, entity_id: str) -> None:
+    """Take an entity off the phones of everyone who is not to see it any more
+    (a public outing made members-only): a tombstone for all, recorded
+    *before* the put its audience will pull, so members apply both and keep it."""
+    cursor = await store.bump(w)
+    key = f"{entity_id}:withdrawn"
+    await store.upsert(w, entity_type, key, cursor, "del", None, None, now_iso())
+
+
+def owned_key(entity_id: str, user_id: str) -> str:
+    """The change-log key of an entity as one person pulls it (an RSVP, a
+    membership, a copy sent to her alone): ``entity:user``. Pulls send the
+    part before the colon as the id."""
+    return f"{entity_id}:{user_id}"
+
+
+rsvp_key = owned_key
 
 
 async def changes_after(conn: Conn, cursor: int, user_id: str | None, limit: int) -> list[Row]:

@@ -20,15 +20,51 @@ async def upsert(
     cursor: int,
     op: str,
     owner_id: str | None,
+    circle_id: str | None,
     now: str,
 ) -> None:
     await w.execute(
-        "insert into sync_changes (entity_type, entity_id, cursor, op, owner_id, changed_at)"
-        " values (?, ?, ?, ?, ?, ?) on conflict (entity_type, entity_id) do update set"
+        "insert into sync_changes"
+        " (entity_type, entity_id, cursor, op, owner_id, circle_id, changed_at)"
+        " values (?, ?, ?, ?, ?, ?, ?) on conflict (entity_type, entity_id) do update set"
         " cursor = excluded.cursor, op = excluded.op, owner_id = excluded.owner_id,"
-        " changed_at = excluded.changed_at",
-        (entity_type, entity_id, cursor, op, owner_id, now),
+        " circle_id = excluded.circle_id, changed_at = excluded.changed_at",
+        (entity_type, entity_id, cursor, op, owner_id, circle_id, now),
     )
+
+
+# The circle whose members alone may pull an entity: the outing's own when it
+# is for members, its outing's for a comment, the circle's for board and book.
+_AUDIENCE = {
+    "outing": "select case when visibility = 'members' then circle_id end"
+    " from outings where id = ?",
+    "comment": "select case when o.visibility = 'members' then o.circle_id end"
+    " from comments c join outings o on o.id = c.outing_id where c.id = ?",
+    "post": "select circle_id from circle_posts where id = ?",
+    "entry": "select circle_id from circle_entries where id = ?",
+}
+
+
+async def audience(conn: Conn, entity_type: str, entity_id: str) -> str | None:
+    circle_id: str | None = await conn.fetchval(_AUDIENCE[entity_type], (entity_id,))
+    return circle_id
+
+
+async def members_only(conn: Conn, circle_id: str) -> list[tuple[str, str]]:
+    """(entity type, id) of everything only this circle's members may pull:
+    what someone who joins is sent at once, and what leaves her phone when she goes."""
+    rows = await conn.fetchall(
+        "select 'outing' as entity_type, id as entity_id from outings"
+        " where circle_id = ? and visibility = 'members' and hidden_at is null"
+        " union all select 'comment', c.id from comments c join outings o on o.id = c.outing_id"
+        " where o.circle_id = ? and o.visibility = 'members' and o.hidden_at is null"
+        " and c.hidden_at is null and c.deleted_at is null"
+        " union all select 'post', id from circle_posts where circle_id = ? and hidden_at is null"
+        " union all select 'entry', id from circle_entries where circle_id = ?"
+        " and status = 'approved' and hidden_at is null",
+        (circle_id, circle_id, circle_id, circle_id),
+    )
+    return [(r["entity_type"], r["entity_id"]) for r in rows]
 
 
 async def bounds(conn: Conn) -> tuple[int, int]:
@@ -40,21 +76,26 @@ async def bounds(conn: Conn) -> tuple[int, int]:
 
 async def after(conn: Conn, cursor: int, user_id: str | None, limit: int) -> list[Row]:
     """The change log after ``cursor`` that ``user_id`` may see, oldest first."""
-    columns = "entity_type, entity_id, cursor, op, owner_id"
+    columns = "entity_type, entity_id, cursor, op, owner_id, circle_id"
     public = (
         f"select {columns} from sync_changes"
-        " where owner_id is null and cursor > ? order by cursor limit ?"
+        " where owner_id is null and circle_id is null and cursor > ? order by cursor limit ?"
     )
     if user_id is None:
         return await conn.fetchall(public, (cursor, limit))
-    # Each side reads its own stretch of the (owner_id, cursor) index: a page
-    # costs the same however many other families' RSVPs the log holds.
+    # Each part reads its own stretch of an index: a page costs the same
+    # however many other families' RSVPs or other circles' posts the log holds.
     return await conn.fetchall(
         f"select * from ({public}) union all select * from ("
         f"select {columns} from sync_changes"
         " where owner_id = ? and cursor > ? order by cursor limit ?"
+        ") union all select * from ("
+        f"select {columns} from sync_changes"
+        " where circle_id in (select circle_id from circle_members"
+        " where user_id = ? and role in ('member', 'moderator'))"
+        " and cursor > ? order by cursor limit ?"
         ") order by cursor limit ?",
-        (cursor, limit, user_id, cursor, limit, limit),
+        (cursor, limit, user_id, cursor, limit, user_id, cursor, limit, limit),
     )
 
 

@@ -51,11 +51,14 @@ async def log(
     target_id: str,
     reason: str,
     now: str,
+    *,
+    circle_id: str | None = None,
 ) -> None:
+    """Who did what to which thing and why; ``circle_id`` for a circle's own moderation."""
     await w.execute(
         "insert into moderation_log (id, moderator_id, action, target_type, target_id, reason,"
-        " created_at) values (?, ?, ?, ?, ?, ?, ?)",
-        (new_id(), moderator_id, action, target_type, target_id, reason, now),
+        " circle_id, created_at) values (?, ?, ?, ?, ?, ?, ?, ?)",
+        (new_id(), moderator_id, action, target_type, target_id, reason, circle_id, now),
     )
 
 

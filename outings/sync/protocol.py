@@ -164,6 +164,17 @@ class VenueUpdateArgs(msgspec.Struct, frozen=True, forbid_unknown_fields=False):
     changing_table_location: str | msgspec.UnsetType = msgspec.UNSET
 
 
+class CircleJoinArgs(msgspec.Struct, frozen=True, forbid_unknown_fields=False):
+    """Join an open circle, or ask to join one with ``message`` for its moderators."""
+
+    circle_id: str
+    message: str = ""
+
+
+class CircleLeaveArgs(msgspec.Struct, frozen=True, forbid_unknown_fields=False):
+    circle_id: str
+
+
 ARGS: dict[str, type[msgspec.Struct]] = {
     "rsvp.set": RsvpSetArgs,
     "outing.create": OutingCreateArgs,
@@ -172,6 +183,8 @@ ARGS: dict[str, type[msgspec.Struct]] = {
     "comment.add": CommentAddArgs,
     "venue.create": VenueCreateArgs,
     "venue.update": VenueUpdateArgs,
+    "circle.join": CircleJoinArgs,
+    "circle.leave": CircleLeaveArgs,
 }
 
 

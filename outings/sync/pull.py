@@ -12,6 +12,8 @@ import msgspec
 
 from outings import changelog, privacy
 from outings.accounts.models import User
+from outings.circle import store as circle_store
+from outings.circle.models import Circle
 from outings.db import Database, Row
 from outings.db.database import Reader
 from outings.outing import comment_store, rsvp_store
@@ -60,11 +62,34 @@ def venue_data(venue: Venue) -> dict[str, Any]:
     return data
 
 
+def circle_data(c: Circle) -> dict[str, Any]:
+    """A circle's public fields: what anyone may pull."""
+    return {
+        "id": c.id,
+        "name": c.name,
+        "area": c.area,
+        "description": c.description,
+        "language": c.language,
+        "colour": c.colour,
+        "emoji": c.emoji,
+        "joining": c.joining,
+        "member_count": c.member_count,
+        "updated_at": c.updated_at,
+    }
+
+
+def public_id(key: str) -> str:
+    """The id a pull sends for a change-log key: ``entity:user`` keys are one
+    person's copy (an RSVP, a membership, a circle's things sent to her alone)."""
+    return key.partition(":")[0]
+
+
 async def _load(r: Reader, rows: list[Row], user_id: str | None) -> dict[tuple[str, str], Any]:
-    """The current data of every entity on a page, a few queries in all, not one per row."""
+    """The current data of every entity on a page, a few queries in all, not
+    one per row; keyed by (type, id as pulled)."""
     ids: dict[str, list[str]] = {}
     for row in rows:
-        ids.setdefault(row["entity_type"], []).append(row["entity_id"])
+        ids.setdefault(row["entity_type"], []).append(public_id(row["entity_id"]))
     found: dict[tuple[str, str], Any] = {}
     for outing_id, outing in (await outing_store.get_many(r, ids.get("outing", []))).items():
         found["outing", outing_id] = outing_data(outing)
@@ -79,11 +104,18 @@ async def _load(r: Reader, rows: list[Row], user_id: str | None) -> dict[tuple[s
             "body": c.body,
             "created_at": c.created_at,
         }
+    for circle_id, circle in (await circle_store.get_many(r, ids.get("circle", []))).items():
+        found["circle", circle_id] = circle_data(circle)
     if user_id is not None:
-        # rsvp rows reach only their owner, so they are all the caller's
-        outing_ids = [key.partition(":")[0] for key in ids.get("rsvp", [])]
-        for outing_id, data in (await rsvp_store.mine_many(r, user_id, outing_ids)).items():
-            found["rsvp", changelog.rsvp_key(outing_id, user_id)] = data
+        # rsvp and membership rows reach only their owner, so they are all the caller's
+        for outing_id, data in (
+            await rsvp_store.mine_many(r, user_id, ids.get("rsvp", []))
+        ).items():
+            found["rsvp", outing_id] = data
+        roles = await circle_store.roles_of(r, user_id)
+        for circle_id in ids.get("membership", []):
+            if circle_id in roles:
+                found["membership", circle_id] = {"id": circle_id, "role": roles[circle_id]}
     return found
 
 
@@ -114,14 +146,13 @@ async def _pull(
     found = privacy.for_reader(await _load(r, rows, user_id), user)
     page = []
     for row in rows:
-        kind, key = row["entity_type"], row["entity_id"]
-        public_id = key.partition(":")[0] if kind == "rsvp" else key
-        data = found.get((kind, key))
+        kind, entity_id = row["entity_type"], public_id(row["entity_id"])
+        data = found.get((kind, entity_id))
         if row["op"] == "del" or data is None:
             if not reset:  # a fresh snapshot needs no tombstones
-                page.append(Change(op="del", type=kind, id=public_id))
+                page.append(Change(op="del", type=kind, id=entity_id))
         else:
-            page.append(Change(op="put", type=kind, id=public_id, data=data))
+            page.append(Change(op="put", type=kind, id=entity_id, data=data))
     last_mutation_id = 0
     if client_id and user_id:
         owner = await store.client(r, client_id)

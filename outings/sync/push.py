@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 import msgspec
 
 from outings.accounts.models import User
+from outings.circle import service as circle_service
 from outings.db import Database, now_iso
 from outings.db.database import Writer
 from outings.i18n import gettext as _
@@ -22,6 +23,8 @@ from outings.outing import service
 from outings.sync import store
 from outings.sync.protocol import (
     ARGS,
+    CircleJoinArgs,
+    CircleLeaveArgs,
     CommentAddArgs,
     MutationError,
     MutationResult,
@@ -121,6 +124,12 @@ async def _apply(w: Writer, user: User, name: str, args: Any) -> dict[str, Any]:
                 raise service.Invalid({"id": _("The comment needs a UUID made by the app.")})
             await service.add_comment_in(w, user, args.outing_id, args.id, args.body)
             return {"id": args.id}
+        case CircleJoinArgs():
+            member = await circle_service.join_in(w, user, args.circle_id, args.message)
+            return {"circle_id": args.circle_id, "role": member.role}
+        case CircleLeaveArgs():
+            await circle_service.leave_in(w, user, args.circle_id)
+            return {"circle_id": args.circle_id}
     raise AssertionError(f"no handler for {name}")  # pragma: no cover - ARGS lists them all
 
 

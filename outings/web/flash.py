@@ -83,6 +83,21 @@ MESSAGES: dict[str, tuple[Any, str]] = {
         lazy_gettext("Your calendar link is ready. Add it to your phone's calendar."),
         "success",
     ),
+    "circle_started": (
+        lazy_gettext("Your circle is started! Invite parents from your neighbourhood."),
+        "success",
+    ),
+    "circle_saved": (lazy_gettext("The circle is up to date."), "success"),
+    "circle_joined": (lazy_gettext("Welcome! You are a member of the circle."), "success"),
+    "circle_asked": (
+        lazy_gettext("Your request is sent. A moderator will let you know."),
+        "success",
+    ),
+    "circle_left": (lazy_gettext("You are no longer in this circle."), "info"),
+    "member_accepted": (lazy_gettext("Accepted: they are a member now."), "success"),
+    "member_declined": (lazy_gettext("Request declined."), "info"),
+    "member_role": (lazy_gettext("Role changed."), "success"),
+    "member_removed": (lazy_gettext("Removed. It is in the moderation log."), "success"),
 }
 
 

@@ -130,6 +130,7 @@ def make_environment(settings: Settings, assets: StaticAssets) -> Environment:
         sync_messages=sync_messages,
         app_name=settings.rp_name,
         locales=[(code, i18n.language_name(code)) for code in i18n.LOCALES],
+        language_name=i18n.language_name,
     )
     return env
 
