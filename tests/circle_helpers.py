@@ -11,7 +11,7 @@ from litestar.testing import TestClient
 
 from outings.ids import new_id
 from outings.settings import Settings
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, html
 
 Client = TestClient[Litestar]
 
@@ -97,3 +97,19 @@ def apply(held: dict[tuple[str, str], Any], client: Client, cursor: int) -> int:
 
 def sync_client() -> str:
     return str(uuid.uuid4())
+
+
+def text(response: Any, selector: str) -> str:
+    """The text of the one element ``selector`` finds on a page (which must be there)."""
+    found = html(response).select_one(selector)
+    assert found is not None, f"nothing matches {selector}"
+    return found.get_text(" ", strip=True)
+
+
+def section(response: Any, heading: str) -> str:
+    """The text of the section a heading (by its id selector) opens."""
+    found = html(response).select_one(heading)
+    assert found is not None, f"no {heading}"
+    parent = found.find_parent("section")
+    assert parent is not None
+    return parent.get_text(" ", strip=True)

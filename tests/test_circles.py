@@ -12,7 +12,9 @@ from tests.circle_helpers import (
     join,
     post_form,
     pull_everything,
+    section,
     start_circle,
+    text,
     user_id,
 )
 from tests.conftest import html
@@ -21,14 +23,13 @@ from tests.conftest import html
 def test_a_parent_starts_a_circle_and_is_its_moderator(client: Client, family: Any) -> None:
     founder = family("Fatou")
     circle = start_circle(founder, name="Riverside parents", area="Riverside")
-    page = html(founder.get(f"/circles/{circle}"))
-    assert page.select_one("h1").get_text(strip=True) == "Riverside parents"
-    assert "You moderate this circle" in page.get_text()
-    assert "1 member" in page.get_text()
-    listed = html(founder.get("/circles"))
-    mine = listed.select_one("#mine-title").find_parent("section")
-    assert "Riverside parents" in mine.get_text()
-    assert "You moderate" in mine.get_text()
+    shown = founder.get(f"/circles/{circle}")
+    assert text(shown, "h1") == "Riverside parents"
+    assert "You moderate this circle" in shown.text
+    assert "1 member" in shown.text
+    mine = section(founder.get("/circles"), "#mine-title")
+    assert "Riverside parents" in mine
+    assert "You moderate" in mine
 
 
 def test_the_circle_form_comes_back_with_what_was_typed_and_the_errors(family: Any) -> None:
@@ -36,12 +37,13 @@ def test_the_circle_form_comes_back_with_what_was_typed_and_the_errors(family: A
     form = circle_form(name="ab", area="", colour="neon", description="Kept as typed")
     response = post_form(founder, "/circles", **form)
     assert response.status_code == 400
-    page = html(response)
-    assert page.select_one("#f-name")["value"] == "ab"
-    assert page.select_one("#f-description").get_text() == "Kept as typed"
-    assert "at least three letters" in page.select_one("#name-error").get_text()
-    assert page.select_one("#area-error") is not None
-    assert page.select_one("#colour-error") is not None
+    name = html(response).select_one("#f-name")
+    assert name is not None
+    assert name["value"] == "ab"
+    assert text(response, "#f-description") == "Kept as typed"
+    assert "at least three letters" in text(response, "#name-error")
+    assert text(response, "#area-error")
+    assert text(response, "#colour-error")
     assert founder.get("/circles").text.count("circle-card") == 0
 
 
@@ -53,21 +55,14 @@ def test_joining_an_open_circle_shows_its_members_to_members_only(
     mel = family("Mel")
     outsider = family("Olu")
     assert join(mel, circle).status_code in (302, 303)
-    seen_by_mel = html(mel.get(f"/circles/{circle}")).get_text()
+    seen_by_mel = mel.get(f"/circles/{circle}").text
     assert "You are a member" in seen_by_mel
     assert "2 members" in seen_by_mel
-    assert (
-        "Mel"
-        in html(founder.get(f"/circles/{circle}"))
-        .select_one("#people-title")
-        .find_parent("section")
-        .get_text()
-    )
+    assert "Mel" in section(founder.get(f"/circles/{circle}"), "#people-title")
     # not a member: who runs it, never who is in it
-    seen_by_olu = html(outsider.get(f"/circles/{circle}")).select_one("#people-title")
-    assert seen_by_olu is not None
-    assert "Fatou" in seen_by_olu.find_parent("section").get_text()
-    assert "Mel" not in seen_by_olu.find_parent("section").get_text()
+    seen_by_olu = section(outsider.get(f"/circles/{circle}"), "#people-title")
+    assert "Fatou" in seen_by_olu
+    assert "Mel" not in seen_by_olu
     assert outsider.get(f"/circles/{circle}/members").status_code == 403
     # a visitor: no names at all
     visitor_page = other_client.get(f"/circles/{circle}").text
@@ -82,8 +77,7 @@ def test_asking_to_join_waits_for_a_moderator(family: Any, settings: Settings) -
     assert join(ana, circle, "I live on Mill Street, baby of 4 months").status_code in (302, 303)
     assert "Request sent" in ana.get(f"/circles/{circle}").text
     assert ana.get(f"/circles/{circle}/members").status_code == 403
-    queue = html(founder.get(f"/circles/{circle}/members"))
-    assert "Mill Street" in queue.select_one("#asked-title").find_parent("section").get_text()
+    assert "Mill Street" in section(founder.get(f"/circles/{circle}/members"), "#asked-title")
     assert "asked to join" in founder.get("/me").text
     ana_id = user_id(settings, "Ana")
     accepted = post_form(founder, f"/circles/{circle}/members/{ana_id}/accept")
@@ -112,7 +106,7 @@ def test_a_declined_parent_can_ask_again_but_a_banned_one_cannot(
     assert removed.status_code in (302, 303)
     again = join(ana, circle)
     assert again.status_code == 403
-    assert "removed you" in html(again).select_one("#join-error").get_text()
+    assert "removed you" in text(again, "#join-error")
     log = founder.get("/moderation")
     assert log.status_code in (200, 403)
 
@@ -138,7 +132,7 @@ def test_a_circle_never_has_no_moderator(family: Any, settings: Settings) -> Non
     fatou = user_id(settings, "Fatou")
     leaving = post_form(founder, f"/circles/{circle}/leave")
     assert leaving.status_code == 409
-    assert "only moderator" in html(leaving).select_one("#leave-error").get_text()
+    assert "only moderator" in text(leaving, "#leave-error")
     stepping_down = post_form(founder, f"/circles/{circle}/members/{fatou}/role", role="member")
     assert stepping_down.status_code == 409
     mel = family("Mel")
