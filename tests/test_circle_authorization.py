@@ -15,6 +15,7 @@ that every route of the app has a row in one of the two matrices.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -26,7 +27,7 @@ from litestar.testing import TestClient
 from outings.settings import Settings
 from tests.circle_helpers import circle_form, join, post_form, start_circle, user_id
 from tests.conftest import csrf_token, html
-from tests.outing_helpers import make_moderator
+from tests.outing_helpers import make_moderator, propose
 from tests.test_authorization import met as met_elsewhere
 
 Client = TestClient[Litestar]
@@ -48,6 +49,8 @@ class CircleWorld:
     circle: str
     member: str
     asked: str
+    outing: str
+    report: str
 
 
 @pytest.fixture
@@ -63,6 +66,13 @@ def world(other_client: Client, family: Any, settings: Settings) -> CircleWorld:
     start_circle(other_moderator, name="Hillside families", area="Hillside")
     site_moderator = family("Mo")
     make_moderator(settings, "Mo")
+    # an outing in the circle, reported: its moderators act on it first
+    outing = propose(member, title="Swap morning")
+    with sqlite3.connect(settings.db) as conn:
+        conn.execute("update outings set circle_id = ? where id = ?", (circle, outing))
+    post_form(asked, "/reports", target_type="outing", target_id=outing, reason="Odd", next="/")
+    with sqlite3.connect(settings.db) as conn:
+        report = conn.execute("select id from reports").fetchone()[0]
     return CircleWorld(
         clients={
             "visitor": other_client,
@@ -76,6 +86,8 @@ def world(other_client: Client, family: Any, settings: Settings) -> CircleWorld:
         circle=circle,
         member=user_id(settings, MEMBER_NAME),
         asked=user_id(settings, "Ana"),
+        outing=outing,
+        report=report,
     )
 
 
@@ -110,6 +122,8 @@ def everyone(outcome: str, **others: str) -> dict[str, str]:
 
 
 ONLY_MODERATOR = cells("denied", moderator="ok")
+# reports and removals: the circle's moderators, and the site's who step in
+CIRCLE_MODERATORS = cells("denied", moderator="ok", site_moderator="ok")
 
 # "METHOD path" as the app routes it -> (what the person does, what each meets),
 # in the order they are tried: what changes the circle last.
@@ -126,6 +140,23 @@ CIRCLE_MATRIX: dict[str, tuple[Act, dict[str, str]]] = {
         cells("denied", member="names", moderator="names", site_moderator="names"),
     ),
     "GET /circles/{circle_id:str}/edit": (get("/circles/{w.circle}/edit"), ONLY_MODERATOR),
+    "GET /circles/{circle_id:str}/moderation": (
+        get("/circles/{w.circle}/moderation"),
+        CIRCLE_MODERATORS,
+    ),
+    "POST /circles/{circle_id:str}/moderation/reports/{report_id:str}/dismiss": (
+        form("/circles/{w.circle}/moderation/reports/{w.report}/dismiss"),
+        CIRCLE_MODERATORS,
+    ),
+    "POST /circles/{circle_id:str}/moderation/hide": (
+        form(
+            "/circles/{w.circle}/moderation/hide",
+            target_type="outing",
+            target_id="{w.outing}",
+            reason="Not for here",
+        ),
+        CIRCLE_MODERATORS,
+    ),
     "POST /circles": (form("/circles", **circle_form()), cells("ok")),
     "POST /circles/{circle_id:str}": (
         form("/circles/{w.circle}", **circle_form(name="Renamed circle", joining="ask")),
@@ -145,7 +176,7 @@ CIRCLE_MATRIX: dict[str, tuple[Act, dict[str, str]]] = {
     ),
     "POST /circles/{circle_id:str}/members/{user_id:str}/remove": (
         form("/circles/{w.circle}/members/{w.member}/remove", **{"reason-{w.member}": "Spam"}),
-        cells("denied", moderator="ok", site_moderator="ok"),
+        CIRCLE_MODERATORS,
     ),
     "POST /circles/{circle_id:str}/join": (form("/circles/{w.circle}/join"), cells("ok")),
     # the founder is the only moderator left: she hands over first
