@@ -57,7 +57,8 @@ def test_an_ask_posted_offline_lands_once_and_the_founder_sees_it(
     mel.wait_for_timeout(1500)  # give a second push (Background Sync, a retry) its chance
     assert rows(
         live_server,
-        "select p.kind, p.body, u.display_name from circle_posts p join users u on u.id = p.author_id",
+        "select p.kind, p.body, u.display_name from circle_posts p"
+        " join users u on u.id = p.author_id",
     ) == [("ask", ASK, "Mel")]
     assert rows(live_server, "select name from sync_mutations") == [("post.add",)]
 
