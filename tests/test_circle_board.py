@@ -237,14 +237,16 @@ def test_moderators_hide_a_post_or_a_reply_with_a_reason(
 
     hidden = post_form(founder, f"/circles/{circle}/posts/{rude}/hide", reason="Not a fair offer")
     assert hidden.status_code in (302, 303)
-    assert "twice the shop price" not in mel.get(f"/circles/{circle}").text
+    page = mel.get(f"/circles/{circle}")
+    assert "twice the shop price" not in text(page, "#board")
+    assert "Not a fair offer" in page.text  # she is told why, in her news
     assert mel.get(f"/circles/{circle}/posts/{rude}").status_code == 404
     # a site moderator hides a reply
     sam = family("Sam")
     make_moderator(settings, "Sam")
     path = f"/circles/{circle}/posts/{kind}/replies/{reply_id}/hide"
     assert post_form(sam, path, **{f"reason-{reply_id}": "Spam link"}).status_code in (302, 303)
-    assert "Still there?" not in mel.get(f"/circles/{circle}/posts/{kind}").text
+    assert "Still there?" not in text(mel.get(f"/circles/{circle}/posts/{kind}"), "#replies")
 
     cursor = apply(held, mel, cursor)
     assert ("post", rude) not in held
@@ -379,3 +381,40 @@ def test_an_incremental_pull_equals_a_fresh_one_for_posts(
     assert posts["post", second]["pinned"] is True
     assert posts["post", second]["expires_at"] is None
     assert posts["post", second]["replies"] == []
+
+
+def test_a_reported_post_reaches_the_circles_moderators_who_hide_it(
+    circle_of: Any, family: Any, settings: Settings
+) -> None:
+    founder, mel, circle = circle_of()
+    ana = family("Ana")
+    join(ana, circle)
+    rude = posted(ana, circle, "Buy my miracle sleep potion, 50 euros")
+    page = mel.get(f"/circles/{circle}/posts/{rude}")
+    assert html(page).select_one("details.report form[action='/reports']") is not None
+    sent = post_form(
+        mel,
+        "/reports",
+        target_type="post",
+        target_id=rude,
+        reason="Selling, not helping",
+        next=f"/circles/{circle}/posts/{rude}",
+    )
+    assert sent.status_code in (302, 303)
+    queue = founder.get(f"/circles/{circle}/moderation")
+    assert "Selling, not helping" in text(queue, "#reports")
+    link = html(queue).select_one("#reports a[href$='" + rude + "']")
+    assert link is not None
+    assert link.get_text(strip=True) == "Board post"
+    hidden = post_form(
+        founder,
+        f"/circles/{circle}/moderation/hide",
+        target_type="post",
+        target_id=rude,
+        reason="Selling is not for the board",
+    )
+    assert hidden.status_code in (302, 303)
+    assert "miracle sleep potion" not in text(mel.get(f"/circles/{circle}"), "#board")
+    held, _ = pull_everything(mel)
+    assert ("post", rude) not in held
+    assert rows(settings, "select resolution from reports") == [("hidden",)]

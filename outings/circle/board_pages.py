@@ -21,6 +21,7 @@ from outings.circle.board_models import Post
 from outings.circle.models import Circle
 from outings.circle.pages import circle_page
 from outings.ids import is_uuid, new_id
+from outings.moderation import service as moderation_service
 from outings.refusals import Invalid, Refused
 from outings.web import flash
 from outings.web.deps import DB
@@ -199,6 +200,32 @@ async def pin_post(
     return Redirect(f"/circles/{circle.id}/posts/{shown.id}", cookies=[flash.cookie(code)])
 
 
+async def _hide(
+    request: Request[Any, Any, Any],
+    circle: Circle,
+    shown: Post,
+    db: DB,
+    target_type: str,
+    target_id: str,
+    field_name: str,
+    reason: str,
+    done: str,
+) -> Template | Redirect:
+    """A moderator hides a post or a reply: outings/moderation decides who may,
+    logs it with the circle, and tells the author why."""
+    user = signed_in(request)
+    try:
+        await moderation_service.hide(db, user, target_type, target_id, reason, circle_id=circle.id)
+    except Invalid as exc:
+        errors = {field_name: exc.errors.get("reason", "")}
+        return await post_page(
+            request, db, circle, shown, errors=errors, typed={field_name: reason}, status_code=400
+        )
+    except Refused as exc:
+        raise _refused(exc) from exc
+    return Redirect(done, cookies=[flash.cookie("moderation_done")])
+
+
 @post("/circles/{circle_id:str}/posts/{post_id:str}/hide")
 async def hide_post(
     request: Request[Any, Any, Any],
@@ -207,18 +234,11 @@ async def hide_post(
     post_id: FromPath[str],
     data: FormData,
 ) -> Template | Redirect:
-    user = signed_in(request)
+    signed_in(request)
     circle, shown = await _post(db, circle_id, post_id)
     reason = field(data, "reason")
-    try:
-        await board.hide_post(db, user, shown.id, reason)
-    except Invalid as exc:
-        return await post_page(
-            request, db, circle, shown, errors=exc.errors, typed={"reason": reason}, status_code=400
-        )
-    except Refused as exc:
-        raise _refused(exc) from exc
-    return Redirect(f"/circles/{circle.id}#board", cookies=[flash.cookie("moderation_done")])
+    done = f"/circles/{circle.id}#board"
+    return await _hide(request, circle, shown, db, "post", shown.id, "reason", reason, done)
 
 
 @post("/circles/{circle_id:str}/posts/{post_id:str}/replies/{reply_id:str}/hide")
@@ -230,7 +250,7 @@ async def hide_reply(
     reply_id: FromPath[str],
     data: FormData,
 ) -> Template | Redirect:
-    user = signed_in(request)
+    signed_in(request)
     circle, shown = await _post(db, circle_id, post_id)
     if not is_uuid(reply_id):
         raise NotFoundException()
@@ -239,20 +259,8 @@ async def hide_reply(
     if found is None or found.post_id != shown.id:
         raise NotFoundException()
     name = f"reason-{reply_id}"
-    reason = field(data, name)
-    try:
-        await board.hide_reply(db, user, reply_id, reason)
-    except Invalid as exc:
-        errors = {name: exc.errors.get("reason", "")}
-        return await post_page(
-            request, db, circle, shown, errors=errors, typed={name: reason}, status_code=400
-        )
-    except Refused as exc:
-        raise _refused(exc) from exc
-    return Redirect(
-        f"/circles/{circle.id}/posts/{shown.id}#replies",
-        cookies=[flash.cookie("moderation_done")],
-    )
+    done = f"/circles/{circle.id}/posts/{shown.id}#replies"
+    return await _hide(request, circle, shown, db, "reply", reply_id, name, field(data, name), done)
 
 
 router = Router(
