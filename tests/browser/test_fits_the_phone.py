@@ -13,6 +13,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize
 
 from outings import i18n
 from tests.browser.conftest import screenshot
+from tests.circle_helpers import circle_form
 from tests.live import LiveServer, csrf, rows, signed_up, start_server
 from tests.outing_helpers import outing_form
 
@@ -116,6 +118,7 @@ class Instance:
         self.open = self._first("o.capacity is null")
         self._reply(self.open, "going")
         self.venue = str(rows(server, "select id from venues order by name limit 1")[0][0])
+        self.circle, self.post = self._board()
         # a long address, as a council's or museum's often is
         with sqlite3.connect(server.db) as conn:
             conn.execute(
@@ -126,6 +129,23 @@ class Instance:
                     self.venue,
                 ),
             )
+
+    def _board(self) -> tuple[str, str]:
+        """A circle of the member's with a long ask and a reply on its board."""
+        circle = circle_form(name="Mums and dads of Riverside and the old market quarter")
+        circle["_csrf_token"] = csrf(self.member, "/circles/new")
+        assert self.member.post("/circles", data=circle).status_code in (302, 303)
+        post_id = str(uuid.uuid4())
+        ask = (
+            "Looking for a double stroller (Bugaboo Donkey or similar) near the market,"
+            " twins due in March — happy to pay or swap for a cot"
+        )
+        base = f"/circles/{circle['id']}/posts"
+        data = {"_csrf_token": csrf(self.member), "id": post_id, "kind": "ask", "body": ask}
+        assert self.member.post(base, data=data).status_code in (302, 303)
+        reply = {"_csrf_token": csrf(self.member), "id": str(uuid.uuid4()), "body": ask}
+        assert self.member.post(f"{base}/{post_id}/replies", data=reply).status_code in (302, 303)
+        return str(circle["id"]), post_id
 
     def _first(self, condition: str) -> str:
         found = rows(
@@ -164,6 +184,8 @@ class Instance:
             "/venues/new",
             f"/venues/{self.venue}/edit",
             "/moderation",
+            f"/circles/{self.circle}",
+            f"/circles/{self.circle}/posts/{self.post}",
             "/me",
             "/offline",
             "/no-such-page",
@@ -175,6 +197,7 @@ class Instance:
             f"/outings/{self.full}",
             "/venues",
             f"/venues/{self.venue}",
+            f"/circles/{self.circle}",
             "/register",
             "/login",
             "/offline",
@@ -281,7 +304,8 @@ def test_every_page_is_visited(instance: Instance) -> None:
 
     app = create_app(Settings(db=str(instance.server.db)))
     visited = {p.split("?")[0] for p in instance.member_pages() + instance.visitor_pages()}
-    ids = {instance.full, instance.open, instance.hosted, instance.venue}
+    ids = {instance.full, instance.open, instance.hosted, instance.venue, instance.circle}
+    ids.add(instance.post)
 
     def template(path: str) -> str:
         parts = ["{}" if part in ids else part for part in path.split("/")]
