@@ -99,11 +99,13 @@ async def open_count(conn: Conn, circle_id: str, since: str) -> int:
 
 
 async def many(conn: Conn, post_ids: list[str]) -> dict[str, Post]:
-    """Posts that are not hidden, by id, in one query."""
+    """Posts that are not hidden, in circles that are not closed, by id, in one query."""
     if not post_ids:
         return {}
     rows = await conn.fetchall(
-        _POST + f" where p.id in ({placeholders(post_ids)}) and p.hidden_at is null", post_ids
+        _POST + f" where p.id in ({placeholders(post_ids)}) and p.hidden_at is null"
+        " and p.circle_id in (select id from circles where hidden_at is null)",
+        post_ids,
     )
     return {r["id"]: _post(r) for r in rows}
 
