@@ -118,7 +118,16 @@ class Instance:
         self.open = self._first("o.capacity is null")
         self._reply(self.open, "going")
         self.venue = str(rows(server, "select id from venues order by name limit 1")[0][0])
-        self.circle, self.post = self._board()
+        # her own circle, with a long name and area as real ones have
+        circle = circle_form(
+            name="Rodzice z Zielonego Wzgórza i okolic, maluchy do trzech lat",
+            area="Zielone Wzgórze-Południe",
+            joining="ask",
+        )
+        circle["_csrf_token"] = csrf(self.member, "/circles/new")
+        assert self.member.post("/circles", data=circle).status_code in (302, 303)
+        self.circle = str(circle["id"])
+        self.post = self._ask()
         # a long address, as a council's or museum's often is
         with sqlite3.connect(server.db) as conn:
             conn.execute(
@@ -130,22 +139,19 @@ class Instance:
                 ),
             )
 
-    def _board(self) -> tuple[str, str]:
-        """A circle of the member's with a long ask and a reply on its board."""
-        circle = circle_form(name="Mums and dads of Riverside and the old market quarter")
-        circle["_csrf_token"] = csrf(self.member, "/circles/new")
-        assert self.member.post("/circles", data=circle).status_code in (302, 303)
+    def _ask(self) -> str:
+        """A long ask with a reply on her circle's board."""
         post_id = str(uuid.uuid4())
         ask = (
             "Looking for a double stroller (Bugaboo Donkey or similar) near the market,"
             " twins due in March — happy to pay or swap for a cot"
         )
-        base = f"/circles/{circle['id']}/posts"
+        base = f"/circles/{self.circle}/posts"
         data = {"_csrf_token": csrf(self.member), "id": post_id, "kind": "ask", "body": ask}
         assert self.member.post(base, data=data).status_code in (302, 303)
         reply = {"_csrf_token": csrf(self.member), "id": str(uuid.uuid4()), "body": ask}
         assert self.member.post(f"{base}/{post_id}/replies", data=reply).status_code in (302, 303)
-        return str(circle["id"]), post_id
+        return post_id
 
     def _first(self, condition: str) -> str:
         found = rows(
@@ -184,8 +190,13 @@ class Instance:
             "/venues/new",
             f"/venues/{self.venue}/edit",
             "/moderation",
+            "/circles",
+            "/circles/new",
             f"/circles/{self.circle}",
             f"/circles/{self.circle}/posts/{self.post}",
+            f"/circles/{self.circle}/edit",
+            f"/circles/{self.circle}/members",
+            f"/circles/{self.circle}/moderation",
             "/me",
             "/offline",
             "/no-such-page",
@@ -197,6 +208,7 @@ class Instance:
             f"/outings/{self.full}",
             "/venues",
             f"/venues/{self.venue}",
+            "/circles",
             f"/circles/{self.circle}",
             "/register",
             "/login",
@@ -279,7 +291,7 @@ def test_nothing_is_wider_than_the_phone(browser: Browser, instance: Instance) -
             _speak(page, url, lang)
             for path in instance.member_pages():
                 _check(page, f"{url}{path}", problems, f"{lang} member")
-            for form in ("/outings/new", "/venues/new"):
+            for form in ("/outings/new", "/venues/new", "/circles/new"):
                 _with_errors(page, f"{url}{form}", problems, lang)
             if lang in ("en", "pl"):
                 page.set_viewport_size({"width": 390, "height": 844})
