@@ -19,7 +19,12 @@ NAMES: dict[str, tuple[str, ...]] = {
     "outing": ("host_name",),
     "comment": ("author_name",),
     "venue": ("manager_name",),
+    "post": ("author_name",),
 }
+
+#: Lists inside pulled data whose items name a person: (entity type, list) -> fields.
+#: (A post reaches members only, never a visitor: this holds should that ever change.)
+NESTED: dict[tuple[str, str], tuple[str, ...]] = {("post", "replies"): ("author_name",)}
 
 
 def for_reader(
@@ -32,4 +37,9 @@ def for_reader(
         for name in NAMES.get(kind, ()):
             if name in data:
                 data[name] = None
+        for (nested_kind, items), names in NESTED.items():
+            if nested_kind == kind:
+                for item in data.get(items) or ():
+                    for name in names:
+                        item[name] = None
     return found

@@ -16,6 +16,7 @@ that every route of the app has a row in one of the two matrices.
 from __future__ import annotations
 
 import sqlite3
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -51,6 +52,8 @@ class CircleWorld:
     asked: str
     outing: str
     report: str
+    post: str = ""
+    reply: str = ""
 
 
 @pytest.fixture
@@ -73,6 +76,10 @@ def world(other_client: Client, family: Any, settings: Settings) -> CircleWorld:
     post_form(asked, "/reports", target_type="outing", target_id=outing, reason="Odd", next="/")
     with sqlite3.connect(settings.db) as conn:
         report = conn.execute("select id from reports").fetchone()[0]
+    # the board: an ask by the member, with a reply of hers
+    board_post, board_reply = str(uuid.uuid4()), str(uuid.uuid4())
+    post_form(member, f"/circles/{circle}/posts", id=board_post, kind="ask", body="Pram wanted")
+    post_form(member, f"/circles/{circle}/posts/{board_post}/replies", id=board_reply, body="Hi")
     return CircleWorld(
         clients={
             "visitor": other_client,
@@ -88,6 +95,8 @@ def world(other_client: Client, family: Any, settings: Settings) -> CircleWorld:
         asked=user_id(settings, "Ana"),
         outing=outing,
         report=report,
+        post=board_post,
+        reply=board_reply,
     )
 
 
@@ -155,6 +164,38 @@ CIRCLE_MATRIX: dict[str, tuple[Act, dict[str, str]]] = {
             target_id="{w.outing}",
             reason="Not for here",
         ),
+        CIRCLE_MODERATORS,
+    ),
+    # the board: members read and write; its moderators pin; they and the site's hide
+    "GET /circles/{circle_id:str}/posts/{post_id:str}": (
+        get("/circles/{w.circle}/posts/{w.post}"),
+        cells("denied", member="names", moderator="names", site_moderator="names"),
+    ),
+    "POST /circles/{circle_id:str}/posts": (
+        form("/circles/{w.circle}/posts", id=str(uuid.uuid4()), kind="offer", body="A cot"),
+        cells("denied", member="ok", moderator="ok"),
+    ),
+    "POST /circles/{circle_id:str}/posts/{post_id:str}/replies": (
+        form("/circles/{w.circle}/posts/{w.post}/replies", id=str(uuid.uuid4()), body="Me!"),
+        cells("denied", member="ok", moderator="ok"),
+    ),
+    "POST /circles/{circle_id:str}/posts/{post_id:str}/sort": (
+        form("/circles/{w.circle}/posts/{w.post}/sort", sorted="true"),
+        cells("denied", member="ok"),
+    ),
+    "POST /circles/{circle_id:str}/posts/{post_id:str}/pin": (
+        form("/circles/{w.circle}/posts/{w.post}/pin", pinned="true"),
+        ONLY_MODERATOR,
+    ),
+    "POST /circles/{circle_id:str}/posts/{post_id:str}/replies/{reply_id:str}/hide": (
+        form(
+            "/circles/{w.circle}/posts/{w.post}/replies/{w.reply}/hide",
+            **{"reason-{w.reply}": "Spam"},
+        ),
+        CIRCLE_MODERATORS,
+    ),
+    "POST /circles/{circle_id:str}/posts/{post_id:str}/hide": (
+        form("/circles/{w.circle}/posts/{w.post}/hide", reason="Spam"),
         CIRCLE_MODERATORS,
     ),
     "POST /circles": (form("/circles", **circle_form()), cells("ok")),

@@ -46,4 +46,6 @@ def report_link(report: Any) -> str | None:
         return f"/outings/{target}"
     if kind == "circle":
         return f"/circles/{target}"
+    if kind == "post" and report["circle_id"]:
+        return f"/circles/{report['circle_id']}/posts/{target}"
     return None

@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 from outings import changelog
 from outings.accounts.models import User
-from outings.circle import rules
+from outings.circle import board, rules
 from outings.circle import service as circle_service
 from outings.circle import store as circle_store
 from outings.db import Database, now_iso, stamp
@@ -28,6 +28,8 @@ HIDERS: dict[str, Callable[[Writer, str, str, str], Awaitable[None]]] = {
     "outing": outing_service.hide_in,
     "comment": outing_service.hide_comment_in,
     "circle": circle_service.hide_in,
+    "post": board.hide_post_in,
+    "reply": board.hide_reply_in,
 }
 TARGETS = tuple(HIDERS)
 

@@ -175,6 +175,28 @@ class CircleLeaveArgs(msgspec.Struct, frozen=True, forbid_unknown_fields=False):
     circle_id: str
 
 
+class PostAddArgs(msgspec.Struct, frozen=True, forbid_unknown_fields=False):
+    """An ask or an offer on a circle's board; ``id`` made by the phone."""
+
+    id: str
+    circle_id: str
+    kind: str
+    body: str
+
+
+class PostReplyArgs(msgspec.Struct, frozen=True, forbid_unknown_fields=False):
+    id: str
+    post_id: str
+    body: str
+
+
+class PostSortArgs(msgspec.Struct, frozen=True, forbid_unknown_fields=False):
+    """The author marks her post sorted (``sorted: false`` opens it again)."""
+
+    post_id: str
+    sorted: bool = True
+
+
 ARGS: dict[str, type[msgspec.Struct]] = {
     "rsvp.set": RsvpSetArgs,
     "outing.create": OutingCreateArgs,
@@ -185,6 +207,9 @@ ARGS: dict[str, type[msgspec.Struct]] = {
     "venue.update": VenueUpdateArgs,
     "circle.join": CircleJoinArgs,
     "circle.leave": CircleLeaveArgs,
+    "post.add": PostAddArgs,
+    "post.reply": PostReplyArgs,
+    "post.sort": PostSortArgs,
 }
 
 

@@ -12,9 +12,11 @@ import msgspec
 
 from outings import changelog, privacy
 from outings.accounts.models import User
+from outings.circle import board, post_store
 from outings.circle import store as circle_store
+from outings.circle.board_models import Post, Reply
 from outings.circle.models import Circle
-from outings.db import Database, Row
+from outings.db import Database, Row, stamp
 from outings.db.database import Reader
 from outings.outing import comment_store, rsvp_store
 from outings.outing import store as outing_store
@@ -78,6 +80,35 @@ def circle_data(c: Circle) -> dict[str, Any]:
     }
 
 
+def post_data(p: Post, replies: list[Reply]) -> dict[str, Any]:
+    """A board post with its replies (members only: the change log's audience).
+    ``expires_at`` is when it leaves the board (null while pinned): the phone
+    stops showing it then, as the server's page does, with no change sent."""
+    ends = board.expires_at(p)
+    return {
+        "id": p.id,
+        "circle_id": p.circle_id,
+        "kind": p.kind,
+        "body": p.body,
+        "author_id": p.author_id,
+        "author_name": p.author_name,
+        "created_at": p.created_at,
+        "sorted": p.is_sorted,
+        "pinned": p.pinned,
+        "expires_at": None if ends is None else stamp(ends),
+        "replies": [
+            {
+                "id": r.id,
+                "author_id": r.author_id,
+                "author_name": r.author_name,
+                "body": r.body,
+                "created_at": r.created_at,
+            }
+            for r in replies
+        ],
+    }
+
+
 def public_id(key: str) -> str:
     """The id a pull sends for a change-log key: ``entity:user`` keys are one
     person's copy (an RSVP, a membership, a circle's things sent to her alone)."""
@@ -106,6 +137,10 @@ async def _load(r: Reader, rows: list[Row], user_id: str | None) -> dict[tuple[s
         }
     for circle_id, circle in (await circle_store.get_many(r, ids.get("circle", []))).items():
         found["circle", circle_id] = circle_data(circle)
+    posts = await post_store.many(r, ids.get("post", []))
+    replies = await post_store.replies_of(r, list(posts))
+    for post_id, p in posts.items():
+        found["post", post_id] = post_data(p, replies.get(post_id, []))
     if user_id is not None:
         # rsvp and membership rows reach only their owner, so they are all the caller's
         for outing_id, data in (

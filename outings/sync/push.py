@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 import msgspec
 
 from outings.accounts.models import User
+from outings.circle import board
 from outings.circle import service as circle_service
 from outings.db import Database, now_iso
 from outings.db.database import Writer
@@ -31,6 +32,9 @@ from outings.sync.protocol import (
     OutingCancelArgs,
     OutingCreateArgs,
     OutingUpdateArgs,
+    PostAddArgs,
+    PostReplyArgs,
+    PostSortArgs,
     PushRequest,
     PushResponse,
     RawMutation,
@@ -130,6 +134,19 @@ async def _apply(w: Writer, user: User, name: str, args: Any) -> dict[str, Any]:
         case CircleLeaveArgs():
             await circle_service.leave_in(w, user, args.circle_id)
             return {"circle_id": args.circle_id}
+        case PostAddArgs():
+            if not is_uuid(args.id):
+                raise service.Invalid({"id": _("The post needs a UUID made by the app.")})
+            await board.add_in(w, user, args.circle_id, args.id, args.kind, args.body)
+            return {"id": args.id}
+        case PostReplyArgs():
+            if not is_uuid(args.id):
+                raise service.Invalid({"id": _("The reply needs a UUID made by the app.")})
+            await board.reply_in(w, user, args.post_id, args.id, args.body)
+            return {"id": args.id, "post_id": args.post_id}
+        case PostSortArgs():
+            post = await board.sort_in(w, user, args.post_id, args.sorted)
+            return {"post_id": args.post_id, "sorted": post.is_sorted}
     raise AssertionError(f"no handler for {name}")  # pragma: no cover - ARGS lists them all
 
 

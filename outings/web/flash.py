@@ -58,6 +58,15 @@ MESSAGES: dict[str, tuple[Any, str]] = {
     ),
     "rsvp_saved": (lazy_gettext("Your reply is saved."), "success"),
     "comment_deleted": (lazy_gettext("Your comment was deleted."), "success"),
+    "post_added": (lazy_gettext("Your post is on the board."), "success"),
+    "reply_added": (lazy_gettext("Your reply is posted."), "success"),
+    "post_sorted": (lazy_gettext("Marked as sorted. Glad it worked out!"), "success"),
+    "post_reopened": (lazy_gettext("Your post is open again."), "success"),
+    "post_pinned": (lazy_gettext("Pinned: it stays on the board until you unpin it."), "success"),
+    "post_unpinned": (
+        lazy_gettext("Unpinned: it leaves the board 30 days after it was posted."),
+        "success",
+    ),
     "venue_listed": (
         lazy_gettext("Thank you! The place is listed; a moderator will verify it soon."),
         "success",

@@ -68,6 +68,51 @@ def sync_messages(lang: str) -> Markup:
             "outing_waiting": _(
                 "Saved on your phone. Your outing will be posted when you're back online."
             ),
+            # forms marked data-outbox (issue 13): what waits, and the verdict once sent
+            "outbox_default": _("Waiting for signal — it will be sent when you're back online."),
+            "outbox": {
+                "post.add": _(
+                    "Waiting for signal — your post goes on the board when you're back online."
+                ),
+                "post.reply": _(
+                    "Waiting for signal — your reply will be posted when you're back online."
+                ),
+                "post.sort": _("Waiting for signal — it will be marked when you're back online."),
+                "circle.join": _(
+                    "Waiting for signal — you will join the circle when you're back online."
+                ),
+                "circle.leave": _(
+                    "Waiting for signal — you will leave the circle when you're back online."
+                ),
+                "entry.add": _(
+                    "Waiting for signal — your recommendation goes to the moderators"
+                    " when you're back online."
+                ),
+                "entry.recommend": _(
+                    "Waiting for signal — your recommendation will be added"
+                    " when you're back online."
+                ),
+                "suggestion.add": _(
+                    "Waiting for signal — your suggestion goes to the moderators"
+                    " when you're back online."
+                ),
+            },
+            "outbox_done": {
+                "post.add": _("Your post is on the board."),
+                "post.reply": _("Your reply is posted."),
+                "post.sort": _("Marked as sorted. Glad it worked out!"),
+                "post.sort.open": _("Your post is open again."),
+                "circle.join": _("You are a member of the circle now."),
+                "circle.join.asked": _(
+                    "Your request to join is sent. A moderator will let you know."
+                ),
+                "circle.leave": _("You have left the circle."),
+                "entry.add": _(
+                    "Thank you! The moderators will look at your recommendation before it shows."
+                ),
+                "entry.recommend": _("Thank you: your recommendation is added."),
+                "suggestion.add": _("Your suggestion reached the circle's moderators."),
+            },
             "signout_waiting": plural_forms(
                 lang,
                 lambda n: ngettext(

@@ -13,6 +13,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -126,6 +127,7 @@ class Instance:
         circle["_csrf_token"] = csrf(self.member, "/circles/new")
         assert self.member.post("/circles", data=circle).status_code in (302, 303)
         self.circle = str(circle["id"])
+        self.post = self._ask()
         # a long address, as a council's or museum's often is
         with sqlite3.connect(server.db) as conn:
             conn.execute(
@@ -136,6 +138,20 @@ class Instance:
                     self.venue,
                 ),
             )
+
+    def _ask(self) -> str:
+        """A long ask with a reply on her circle's board."""
+        post_id = str(uuid.uuid4())
+        ask = (
+            "Looking for a double stroller (Bugaboo Donkey or similar) near the market,"
+            " twins due in March — happy to pay or swap for a cot"
+        )
+        base = f"/circles/{self.circle}/posts"
+        data = {"_csrf_token": csrf(self.member), "id": post_id, "kind": "ask", "body": ask}
+        assert self.member.post(base, data=data).status_code in (302, 303)
+        reply = {"_csrf_token": csrf(self.member), "id": str(uuid.uuid4()), "body": ask}
+        assert self.member.post(f"{base}/{post_id}/replies", data=reply).status_code in (302, 303)
+        return post_id
 
     def _first(self, condition: str) -> str:
         found = rows(
@@ -177,6 +193,7 @@ class Instance:
             "/circles",
             "/circles/new",
             f"/circles/{self.circle}",
+            f"/circles/{self.circle}/posts/{self.post}",
             f"/circles/{self.circle}/edit",
             f"/circles/{self.circle}/members",
             f"/circles/{self.circle}/moderation",
@@ -300,6 +317,7 @@ def test_every_page_is_visited(instance: Instance) -> None:
     app = create_app(Settings(db=str(instance.server.db)))
     visited = {p.split("?")[0] for p in instance.member_pages() + instance.visitor_pages()}
     ids = {instance.full, instance.open, instance.hosted, instance.venue, instance.circle}
+    ids.add(instance.post)
 
     def template(path: str) -> str:
         parts = ["{}" if part in ids else part for part in path.split("/")]

@@ -247,6 +247,13 @@ async function afterSync(results) {
     window.location.reload();
     return true;
   }
+  const circles = pageCircles();
+  if (results.some((r) => r.about && circles.has(r.about))) {
+    // A post, a reply, joining: drawn again as the server has it now.
+    window.location.reload();
+    return true;
+  }
+  await showOutboxPending();
   await showVerdicts();
   return false;
 }
@@ -290,7 +297,11 @@ function verdict(result) {
     if (o.state === "waitlisted") return { text: say(words.waitlisted, { position: o.position }), tone: "info" };
     return { text: words.saved, tone: "success" };
   }
-  return { text: words.sent, tone: "success" };
+  const done = words.outbox_done || {};
+  const o = result.outcome || {};
+  const variant = o.role === "asked" ? "asked" : o.sorted === false ? "open" : "";
+  const text = done[`${result.name}.${variant}`] || done[result.name];
+  return { text: text || words.sent, tone: "success" };
 }
 
 async function showVerdicts() {
@@ -307,6 +318,7 @@ async function showVerdicts() {
     window.location.reload();
     return;
   }
+  for (const r of unseen) if (r.status === "rejected") restoreForm(r);
   box.replaceChildren(...unseen.map((r) => {
     const { text, tone } = verdict(r);
     const p = document.createElement("p");
@@ -436,6 +448,164 @@ function enhancePropose() {
   });
 }
 
+// -- forms marked data-outbox (issue 13) --------------------------------------
+// One handler for every form that also works with no signal. The convention:
+// the form carries data-outbox="<mutation name>" and names its inputs as the
+// mutation's args; hidden inputs say what it is about (circle_id, post_id,
+// entry_id) and, for what it creates, a hidden `id` gets a new UUID when the
+// page opens and after each send (a kept copy of the page may hold one already
+// used). With signal the form goes to the server as always, which answers
+// beside each field; with none the mutation is queued and shown as waiting,
+// and the outbox sends it once when the signal is back. Optional attributes:
+// data-outbox-list (a list to show the waiting item in; else a note under the
+// form), data-outbox-place="start" (at its top), data-outbox-item (the item's
+// class), data-outbox-text (the field the item shows; else body, else name).
+
+const outboxForms = () => [...document.querySelectorAll("form[data-outbox]")];
+
+// The circles this page is about: a sync about one of them redraws the page.
+const pageCircles = () => new Set(
+  [...document.querySelectorAll("[data-circle-id]")].map((el) => el.dataset.circleId),
+);
+
+// A field's value as the mutation takes it: checkboxes and hidden true/false
+// are booleans, numbers numbers, the rest text as typed.
+function argValue(field) {
+  if (field.type === "checkbox") return field.checked;
+  if (field.type === "number") return field.value === "" ? null : Number(field.value);
+  if (field.type === "hidden" && (field.value === "true" || field.value === "false")) {
+    return field.value === "true";
+  }
+  return field.value;
+}
+
+function outboxArgs(form, submitter) {
+  const args = {};
+  for (const field of form.elements) {
+    if (!field.name || field.name === "_csrf_token" || field.disabled) continue;
+    if (["submit", "button", "reset", "image"].includes(field.type)) continue;
+    if (field.type === "radio" && !field.checked) continue;
+    args[field.name] = argValue(field);
+  }
+  if (submitter?.name) args[submitter.name] = argValue({ type: "hidden", value: submitter.value });
+  return args;
+}
+
+// What a form is about: its hidden fields, but the new thing's own id.
+const contextOf = (form) => [...form.elements].filter(
+  (f) => f.type === "hidden" && f.name && f.name !== "id" && f.name !== "_csrf_token",
+);
+
+const formOf = (mutation) => outboxForms().find((form) => form.dataset.outbox === mutation.name
+  && contextOf(form).every((f) => String(mutation.args?.[f.name]) === String(argValue(f))));
+
+const creates = (form) => !!form.querySelector("input[type=hidden][name=id]");
+
+function freshId(form) {
+  const id = form.querySelector("input[type=hidden][name=id]");
+  if (id) id.value = crypto.randomUUID();
+}
+
+function waitingNote(mutation) {
+  const note = document.createElement("p");
+  note.className = "outbox-note";
+  note.textContent = words.outbox?.[mutation.name] || words.outbox_default;
+  return note;
+}
+
+// What is still waiting to be sent, drawn where it will be once it is: a new
+// post at the top of the board, a reply under the others; a join or a "sorted"
+// as a note under its form, whose button waits too (pressing it again would
+// queue it twice).
+async function showOutboxPending() {
+  const forms = outboxForms();
+  if (!forms.length) return;
+  for (const node of document.querySelectorAll("[data-outbox-pending]")) node.remove();
+  const pending = await Outbox.pending();
+  for (const form of forms) {
+    const mine = pending.filter((m) => formOf(m) === form);
+    for (const button of form.querySelectorAll("button")) button.disabled = false;
+    if (!creates(form)) {
+      for (const button of form.querySelectorAll("button")) button.disabled = mine.length > 0;
+      if (mine.length) {
+        const note = waitingNote(mine[mine.length - 1]);
+        note.dataset.outboxPending = "";
+        note.setAttribute("role", "status");
+        form.after(note);
+      }
+      continue;
+    }
+    const list = form.dataset.outboxList && document.querySelector(form.dataset.outboxList);
+    for (const m of mine) {
+      const note = waitingNote(m);
+      if (!list) {
+        note.dataset.outboxPending = "";
+        form.after(note);
+        continue;
+      }
+      const item = document.createElement("li");
+      item.className = `${form.dataset.outboxItem || ""} is-pending`.trim();
+      item.dataset.outboxPending = "";
+      const key = form.dataset.outboxText || ("body" in m.args ? "body" : "name");
+      const text = document.createElement("p");
+      text.className = "outbox-text";
+      text.textContent = m.args[key] ?? "";
+      item.append(text, note);
+      if (form.dataset.outboxPlace === "start") list.prepend(item);
+      else list.append(item);
+    }
+  }
+}
+
+// A create the server refused comes back into its form, as typed, when the
+// form is empty: nothing written offline is lost (the verdict says why).
+function restoreForm(result) {
+  const form = formOf(result);
+  if (!form || !creates(form)) return;
+  const fields = [...form.elements].filter((f) => f.name && f.type !== "hidden" && f.type !== "submit");
+  if (fields.some((f) => f.type !== "radio" && f.type !== "checkbox" && f.value.trim())) return;
+  for (const field of fields) {
+    const value = result.args?.[field.name];
+    if (value === undefined || value === null) continue;
+    if (field.type === "radio") field.checked = field.value === String(value);
+    else if (field.type === "checkbox") field.checked = value === true;
+    else field.value = String(value);
+  }
+}
+
+function enhanceOutboxForms() {
+  for (const form of outboxForms()) {
+    freshId(form);
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const submitter = event.submitter;
+      for (const button of form.querySelectorAll("button")) button.disabled = true;
+      if (await probe()) {
+        // Outings answers: the form goes as always (errors come back beside the fields).
+        if (submitter?.name) {
+          const carried = document.createElement("input");
+          carried.type = "hidden";
+          carried.name = submitter.name;
+          carried.value = submitter.value;
+          form.append(carried);
+        }
+        form.submit();
+        return;
+      }
+      const args = outboxArgs(form, submitter);
+      const about = form.dataset.circleId || args.circle_id
+        || document.querySelector("[data-circle-id]")?.dataset.circleId || null;
+      await queue(form.dataset.outbox, args, about);
+      if (creates(form)) {
+        form.reset();
+        freshId(form);
+        for (const button of form.querySelectorAll("button")) button.disabled = false;
+      }
+      await showOutboxPending();
+    });
+  }
+}
+
 function enhanceSignOut() {
   for (const form of document.querySelectorAll('form[action="/logout"]')) {
     form.addEventListener("submit", async (event) => {
@@ -477,6 +647,7 @@ export async function startOffline() {
   enhanceRsvp();
   enhanceComment();
   enhancePropose();
+  enhanceOutboxForms();
   enhanceSignOut();
   navigator.storage?.persist?.();
   const recheck = async () => {
@@ -486,6 +657,8 @@ export async function startOffline() {
     sync();
   };
   window.addEventListener("online", recheck);
+  // Back to a page the browser kept (bfcache): its buttons, pressed when it was left, work again.
+  window.addEventListener("pageshow", (event) => { if (event.persisted) showOutboxPending(); });
   window.addEventListener("offline", () => { connected = false; showStatus(); });
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "visible") recheck();
@@ -498,6 +671,7 @@ export async function startOffline() {
   }
   await showStatus();
   await showPending();
+  await showOutboxPending();
   await showVerdicts();
   await registerWorker();
   navigator.serviceWorker?.controller?.postMessage({
