@@ -19,6 +19,7 @@ NAMES: dict[str, tuple[str, ...]] = {
     "outing": ("host_name",),
     "comment": ("author_name",),
     "venue": ("manager_name",),
+    "entry": ("added_by_name",),
 }
 
 

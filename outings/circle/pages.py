@@ -12,7 +12,7 @@ from litestar.response import Redirect, Template
 from outings import i18n
 from outings.accounts.pages import signed_in
 from outings.accounts.sessions import current_user
-from outings.circle import forms, rules, service, store
+from outings.circle import book, forms, rules, service, store
 from outings.circle.models import EMOJIS, PALETTE, Circle, Member
 from outings.ids import is_uuid, new_id
 from outings.outing import browse
@@ -131,6 +131,7 @@ async def circle_page(
     async with db.reader() as r:
         me = None if user is None else await store.member(r, circle.id, user.id)
         everyone = await store.members(r, circle.id)
+        book_summary = await book.summary(r, circle.id, me)
     belongs = rules.belongs(me)
     return page(
         request,
@@ -145,6 +146,7 @@ async def circle_page(
         members=[m for m in everyone if m.belongs] if belongs else [],
         moderators=[m for m in everyone if m.moderates] if user else [],
         asked=sum(1 for m in everyone if m.role == "asked"),
+        book_summary=book_summary,
         errors=errors or {},
         typed=typed or {},
     )

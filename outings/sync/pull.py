@@ -12,6 +12,7 @@ import msgspec
 
 from outings import changelog, privacy
 from outings.accounts.models import User
+from outings.circle import book
 from outings.circle import store as circle_store
 from outings.circle.models import Circle
 from outings.db import Database, Row
@@ -116,6 +117,9 @@ async def _load(r: Reader, rows: list[Row], user_id: str | None) -> dict[tuple[s
         for circle_id in ids.get("membership", []):
             if circle_id in roles:
                 found["membership", circle_id] = {"id": circle_id, "role": roles[circle_id]}
+        # the address book: approved entries of her circles (a pending one is a del)
+        for entry_id, data in (await book.pulled(r, ids.get("entry", []), user_id)).items():
+            found["entry", entry_id] = data
     return found
 
 
