@@ -142,11 +142,11 @@ def test_a_suggestion_sent_twice_arrives_once(family: Any) -> None:
     suggest(mel, circle, id=same)
     phone = str(uuid.uuid4())
     args = {"id": str(uuid.uuid4()), "circle_id": circle, "body": "A picnic in June?"}
-    body = {"client_id": phone, "mutations": [{"id": 1, "name": "suggestion.add", "args": args}]}
-    first = mel.post("/api/sync/push", json=body).json()
+    mutations: list[dict[str, Any]] = [{"id": 1, "name": "suggestion.add", "args": args}]
+    first = mel.post("/api/sync/push", json={"client_id": phone, "mutations": mutations}).json()
     assert first["results"][0] == {"id": 1, "status": "applied", "outcome": {"id": args["id"]}}
-    body["mutations"].append({"id": 2, "name": "suggestion.add", "args": args})
-    again = mel.post("/api/sync/push", json=body).json()
+    mutations.append({"id": 2, "name": "suggestion.add", "args": args})
+    again = mel.post("/api/sync/push", json={"client_id": phone, "mutations": mutations}).json()
     assert [r["status"] for r in again["results"]] == ["applied", "applied"]
     box = founder.get(f"/circles/{circle}/suggestions")
     assert len(html(box).select("#open-title + p + ul > li")) == 2

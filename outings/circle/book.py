@@ -227,40 +227,12 @@ async def decide(db: Database, user: User, circle_id: str, entry_id: str, *, app
     await db.write(lambda w: decide_in(w, user, circle_id, entry_id, approve))
 
 
-async def hide_in(w: Writer, user: User, circle_id: str, entry_id: str, reason: str) -> None:
-    """A moderator (the circle's, or the site's) takes an entry out of the book,
-    saying why: in the moderation log, told to whoever added it, and gone
-    from members' phones."""
-    await circle_service.load(w, circle_id)
-    me = await store.member(w, circle_id, user.id)
-    if not rules.may_moderate_content(user, me):
-        raise Refused("forbidden", _("Only the circle's moderators can do that."))
-    entry = await _entry_in(w, circle_id, entry_id)
-    text, error = rules.check_message(reason)
-    if error or not text:
-        raise Invalid({"reason": error or _("Please say in a few words why.")})
-    now = now_iso()
-    if not await entry_store.hide(w, entry_id, text, now):
-        return
-    await changelog.record(w, "entry", entry_id)  # a pull now sends it as a deletion
-    await moderation_store.log(
-        w, user.id, "hide", "entry", entry_id, text, now, circle_id=circle_id
-    )
-    if entry.added_by and entry.added_by != user.id:
-        await notify(
-            w,
-            [entry.added_by],
-            "hidden",
-            None,
-            now,
-            title=entry.name,
-            reason=text,
-            circle_id=circle_id,
-        )
-
-
-async def hide(db: Database, user: User, circle_id: str, entry_id: str, reason: str) -> None:
-    await db.write(lambda w: hide_in(w, user, circle_id, entry_id, reason))
+async def hide_entry_in(w: Writer, entry_id: str, reason: str, now: str) -> None:
+    """Take an entry out of the book (a moderator's decision, made through
+    outings.moderation.service.hide: logged, its adder told, reports closed):
+    members' phones pull it as a deletion."""
+    if await entry_store.hide(w, entry_id, reason, now):
+        await changelog.record(w, "entry", entry_id)
 
 
 # Reading ---------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Literal
+from urllib.parse import urlsplit
 
 import msgspec
 
@@ -79,6 +80,14 @@ class Entry(msgspec.Struct, frozen=True, kw_only=True):
     @property
     def kind_icon(self) -> str:
         return kind_icon(self.kind)
+
+    @property
+    def website_label(self) -> str:
+        """The website as a phone shows it: its host, and its path when short."""
+        parts = urlsplit(self.website)
+        host = parts.netloc.removeprefix("www.")
+        path = parts.path.rstrip("/")
+        return host + path if len(host + path) <= 32 else host
 
     @property
     def tel(self) -> str:

@@ -15,8 +15,9 @@ from outings.accounts.sessions import current_user
 from outings.circle import book, entry_store, rules, store
 from outings.circle.book_models import KINDS, EntryInput
 from outings.circle.models import Circle
-from outings.circle.pages import _circle_or_404
+from outings.circle.pages import circle_or_404
 from outings.ids import is_uuid, new_id
+from outings.moderation import service as moderation
 from outings.refusals import Invalid, Refused
 from outings.web import flash
 from outings.web.deps import DB
@@ -85,7 +86,7 @@ async def book_page(
 
 @get("/circles/{circle_id:str}/book")
 async def show_book(request: Request[Any, Any, Any], db: DB, circle_id: FromPath[str]) -> Template:
-    return await book_page(request, db, await _circle_or_404(db, circle_id))
+    return await book_page(request, db, await circle_or_404(db, circle_id))
 
 
 def _refused(exc: Refused) -> Exception:
@@ -99,7 +100,7 @@ async def add_entry(
     request: Request[Any, Any, Any], db: DB, circle_id: FromPath[str], data: FormData
 ) -> Template | Redirect:
     user = signed_in(request)
-    circle = await _circle_or_404(db, circle_id)
+    circle = await circle_or_404(db, circle_id)
     values = _typed(data)
     values["id"] = values["id"] if is_uuid(values["id"]) else new_id()
     try:
@@ -130,7 +131,7 @@ async def recommend_entry(
     request: Request[Any, Any, Any], db: DB, circle_id: FromPath[str], entry_id: FromPath[str]
 ) -> Redirect:
     user = signed_in(request)
-    circle = await _circle_or_404(db, circle_id)
+    circle = await circle_or_404(db, circle_id)
     try:
         await book.recommend(db, user, _entry_id(entry_id), circle_id=circle.id)
     except Refused as exc:
@@ -144,7 +145,7 @@ async def _decide(
     request: Request[Any, Any, Any], db: DB, circle_id: str, entry_id: str, *, approve: bool
 ) -> Redirect:
     user = signed_in(request)
-    circle = await _circle_or_404(db, circle_id)
+    circle = await circle_or_404(db, circle_id)
     try:
         await book.decide(db, user, circle.id, _entry_id(entry_id), approve=approve)
     except Refused as exc:
@@ -176,10 +177,10 @@ async def hide_entry(
     data: FormData,
 ) -> Template | Redirect:
     user = signed_in(request)
-    circle = await _circle_or_404(db, circle_id)
+    circle = await circle_or_404(db, circle_id)
     reason = field(data, "reason")
     try:
-        await book.hide(db, user, circle.id, _entry_id(entry_id), reason)
+        await moderation.hide(db, user, "entry", _entry_id(entry_id), reason, circle_id=circle.id)
     except Invalid as exc:
         errors = {f"{k}-{entry_id}": v for k, v in exc.errors.items()}
         return await book_page(

@@ -15,7 +15,7 @@ from outings.accounts.pages import signed_in
 from outings.accounts.sessions import current_user
 from outings.circle import news, rules, store
 from outings.circle.models import Circle
-from outings.circle.pages import _circle_or_404
+from outings.circle.pages import circle_or_404
 from outings.ids import is_uuid, new_id
 from outings.refusals import Invalid, Refused
 from outings.web import flash
@@ -64,7 +64,7 @@ async def news_page(
 
 @get("/circles/{circle_id:str}/news")
 async def show_news(request: Request[Any, Any, Any], db: DB, circle_id: FromPath[str]) -> Template:
-    return await news_page(request, db, await _circle_or_404(db, circle_id))
+    return await news_page(request, db, await circle_or_404(db, circle_id))
 
 
 @post("/circles/{circle_id:str}/news")
@@ -72,7 +72,7 @@ async def send_news(
     request: Request[Any, Any, Any], db: DB, circle_id: FromPath[str], data: FormData
 ) -> Template | Redirect:
     user = signed_in(request)
-    circle = await _circle_or_404(db, circle_id)
+    circle = await circle_or_404(db, circle_id)
     typed = {"id": field(data, "id"), "note": field(data, "note")}
     if not is_uuid(typed["id"]):
         typed["id"] = new_id()

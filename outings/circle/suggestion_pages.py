@@ -13,7 +13,7 @@ from outings import i18n
 from outings.accounts.pages import signed_in
 from outings.circle import rules, store, suggestions
 from outings.circle.models import Circle
-from outings.circle.pages import _circle_or_404
+from outings.circle.pages import circle_or_404
 from outings.ids import is_uuid, new_id
 from outings.refusals import Invalid, Refused
 from outings.web import flash
@@ -61,7 +61,7 @@ async def box_page(
 async def show_suggestions(
     request: Request[Any, Any, Any], db: DB, circle_id: FromPath[str]
 ) -> Template:
-    return await box_page(request, db, await _circle_or_404(db, circle_id))
+    return await box_page(request, db, await circle_or_404(db, circle_id))
 
 
 def _refused(exc: Refused) -> Exception:
@@ -75,7 +75,7 @@ async def send_suggestion(
     request: Request[Any, Any, Any], db: DB, circle_id: FromPath[str], data: FormData
 ) -> Template | Redirect:
     user = signed_in(request)
-    circle = await _circle_or_404(db, circle_id)
+    circle = await circle_or_404(db, circle_id)
     typed = {"id": field(data, "id"), "body": field(data, "body")}
     if not is_uuid(typed["id"]):
         typed["id"] = new_id()
@@ -108,7 +108,7 @@ async def answer_suggestion(
     data: FormData,
 ) -> Template | Redirect:
     user = signed_in(request)
-    circle = await _circle_or_404(db, circle_id)
+    circle = await circle_or_404(db, circle_id)
     answer = field(data, "answer")
     key = f"answer-{suggestion_id}"
     try:
@@ -135,7 +135,7 @@ async def close_suggestion(
     request: Request[Any, Any, Any], db: DB, circle_id: FromPath[str], suggestion_id: FromPath[str]
 ) -> Redirect:
     user = signed_in(request)
-    circle = await _circle_or_404(db, circle_id)
+    circle = await circle_or_404(db, circle_id)
     try:
         await suggestions.close(db, user, circle.id, _suggestion_id(suggestion_id))
     except Refused as exc:
