@@ -349,3 +349,36 @@ def test_the_circle_page_says_only_how_many_to_outsiders(family: Any) -> None:
     inside = text(olu.get(f"/circles/{circle}"), ".circle-book")
     assert "Sunny Nursery" in inside
     assert "Open the address book (2)" in inside
+
+
+def test_a_reported_entry_goes_to_the_circles_moderators_first(
+    family: Any, settings: Settings
+) -> None:
+    circle, founder, mel, olu = circle_with_members(family)
+    _sent, entry = add_entry(mel, circle)
+    post_form(founder, f"/circles/{circle}/entries/{entry}/approve")
+    held, cursor = pull_everything(olu)
+    book = html(olu.get(f"/circles/{circle}/book"))
+    assert book.select_one(f"#entry-{entry} form[action='/reports']") is not None
+    reported = post_form(
+        olu,
+        "/reports",
+        target_type="entry",
+        target_id=entry,
+        reason="This practice has moved away",
+        next=f"/circles/{circle}/book",
+    )
+    assert reported.status_code in (302, 303)
+    queue = founder.get(f"/circles/{circle}/moderation")
+    assert "This practice has moved away" in text(queue, "#main")
+    hidden = post_form(
+        founder,
+        f"/circles/{circle}/moderation/hide",
+        target_type="entry",
+        target_id=entry,
+        reason="Moved away",
+    )
+    assert hidden.status_code in (302, 303)
+    assert "Dr Awa Ndiaye" not in text(olu.get(f"/circles/{circle}/book"), "#main")
+    apply(held, olu, cursor)
+    assert ("entry", entry) not in held
