@@ -371,6 +371,7 @@ def test_a_reported_entry_goes_to_the_circles_moderators_first(
     assert reported.status_code in (302, 303)
     queue = founder.get(f"/circles/{circle}/moderation")
     assert "This practice has moved away" in text(queue, "#main")
+    assert html(queue).select_one(f"a[href='/circles/{circle}/book#entry-{entry}']") is not None
     hidden = post_form(
         founder,
         f"/circles/{circle}/moderation/hide",

@@ -171,7 +171,7 @@ async def add(db: Database, user: User, circle_id: str, entry_id: str, data: Ent
 
 
 async def recommend_in(w: Writer, user: User, entry_id: str, circle_id: str | None = None) -> Entry:
-    """ "I recommend them too": once per member, whatever she sends again.
+    """Say "I recommend them too": once per member, whatever she sends again.
     ``circle_id``: the circle the page was about (a form names it)."""
     entry = await entry_store.get(w, entry_id)
     if entry is None or not entry.shown or circle_id not in (None, entry.circle_id):
