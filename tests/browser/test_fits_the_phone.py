@@ -13,6 +13,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -126,6 +127,21 @@ class Instance:
         circle["_csrf_token"] = csrf(self.member, "/circles/new")
         assert self.member.post("/circles", data=circle).status_code in (302, 303)
         self.circle = str(circle["id"])
+        # its address book, with a long name and website as a practice's often are
+        book = f"/circles/{self.circle}/book"
+        entry = {
+            "id": str(uuid.uuid4()),
+            "kind": "lactation",
+            "name": "Poradnia Laktacyjna przy Szpitalu Wojewódzkim im. Marii Skłodowskiej",
+            "phone": "+48 22 123 45 67",
+            "website": "https://www.szpital-wojewodzki-zielone-wzgorze.example/poradnia",
+            "note": "Przyjmują też w soboty.",
+        }
+        entry["_csrf_token"] = csrf(self.member, book)
+        assert self.member.post(f"/circles/{self.circle}/entries", data=entry).status_code in (
+            302,
+            303,
+        )
         # a long address, as a council's or museum's often is
         with sqlite3.connect(server.db) as conn:
             conn.execute(
@@ -180,6 +196,9 @@ class Instance:
             f"/circles/{self.circle}/edit",
             f"/circles/{self.circle}/members",
             f"/circles/{self.circle}/moderation",
+            f"/circles/{self.circle}/book",
+            f"/circles/{self.circle}/suggestions",
+            f"/circles/{self.circle}/news",
             "/me",
             "/offline",
             "/no-such-page",
@@ -193,6 +212,8 @@ class Instance:
             f"/venues/{self.venue}",
             "/circles",
             f"/circles/{self.circle}",
+            f"/circles/{self.circle}/book",
+            f"/circles/{self.circle}/news",
             "/register",
             "/login",
             "/offline",
