@@ -22,7 +22,7 @@ from outings.accounts import api as accounts_api
 from outings.accounts import pages as accounts_pages
 from outings.accounts import service as accounts_service
 from outings.accounts.sessions import load_user
-from outings.circle import board_pages
+from outings.circle import board_pages, book_pages, news_pages, suggestion_pages
 from outings.circle import moderation_pages as circle_moderation_pages
 from outings.circle import pages as circle_pages
 from outings.db import Database
@@ -133,6 +133,9 @@ def create_app(settings: Settings | None = None, *, push: bool = True) -> Litest
             circle_pages.router,
             board_pages.router,
             circle_moderation_pages.router,
+            book_pages.router,
+            suggestion_pages.router,
+            news_pages.router,
             moderation_pages.router,
             accounts_pages.router,
             accounts_api.router,

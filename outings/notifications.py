@@ -15,6 +15,16 @@ from outings.db.database import Conn, Writer
 from outings.i18n import gettext as _
 from outings.ids import new_id
 
+#: The page of a circle each kind of news about it opens.
+_CIRCLE_PAGES = {
+    "circle_entry_waiting": "book",
+    "circle_entry_approved": "book",
+    "circle_entry_declined": "book",
+    "circle_suggestion": "suggestions",
+    "circle_answer": "suggestions",
+    "circle_news": "news",
+}
+
 
 class Notification(msgspec.Struct, frozen=True, kw_only=True):
     id: str
@@ -36,6 +46,8 @@ class Notification(msgspec.Struct, frozen=True, kw_only=True):
             return f"/circles/{circle_id}/members"
         if circle_id and self.kind == "circle_report":
             return f"/circles/{circle_id}/moderation"
+        if circle_id and self.kind in _CIRCLE_PAGES:
+            return f"/circles/{circle_id}/{_CIRCLE_PAGES[self.kind]}"
         return f"/circles/{circle_id}" if circle_id else None
 
     @property
@@ -85,6 +97,28 @@ class Notification(msgspec.Struct, frozen=True, kw_only=True):
             return _(
                 "A moderator removed you from %(title)s: %(reason)s", title=title, reason=reason
             )
+        name = str(self.params.get("name", ""))
+        if self.kind == "circle_entry_waiting":
+            return _(
+                "%(name)s is recommended for the address book of %(title)s: it waits for a"
+                " moderator.",
+                name=name,
+                title=title,
+            )
+        if self.kind == "circle_entry_approved":
+            return _("%(name)s is in the address book of %(title)s now.", name=name, title=title)
+        if self.kind == "circle_entry_declined":
+            return _(
+                "The moderators of %(title)s did not add %(name)s to the address book.",
+                name=name,
+                title=title,
+            )
+        if self.kind == "circle_suggestion":
+            return _("%(name)s sent a suggestion to %(title)s.", name=name, title=title)
+        if self.kind == "circle_answer":
+            return _("The moderators of %(title)s answered your suggestion.", title=title)
+        if self.kind == "circle_news":
+            return _("This week in %(title)s: the news from its moderators.", title=title)
         if self.kind == "hidden":
             return _("A moderator hid “%(title)s”: %(reason)s", title=title, reason=reason)
         return title

@@ -20,6 +20,7 @@ NAMES: dict[str, tuple[str, ...]] = {
     "comment": ("author_name",),
     "venue": ("manager_name",),
     "post": ("author_name",),
+    "entry": ("added_by_name",),
 }
 
 #: Lists inside pulled data whose items name a person: (entity type, list) -> fields.

@@ -25,6 +25,7 @@ import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
+from outings.ids import new_id
 from outings.settings import Settings
 from tests.circle_helpers import circle_form, join, post_form, start_circle, user_id
 from tests.conftest import csrf_token, html
@@ -42,6 +43,7 @@ ACTORS = (
     "site_moderator",
 )
 MEMBER_NAME = "Melisande"
+ENTRY = {"kind": "midwife", "name": "Sage-femme Durand", "phone": "01 02 03 04 05"}
 
 
 @dataclass
@@ -52,6 +54,10 @@ class CircleWorld:
     asked: str
     outing: str
     report: str
+    entry: str
+    pending: str
+    pending_too: str
+    suggestion: str
     post: str = ""
     reply: str = ""
 
@@ -80,6 +86,12 @@ def world(other_client: Client, family: Any, settings: Settings) -> CircleWorld:
     board_post, board_reply = str(uuid.uuid4()), str(uuid.uuid4())
     post_form(member, f"/circles/{circle}/posts", id=board_post, kind="ask", body="Pram wanted")
     post_form(member, f"/circles/{circle}/posts/{board_post}/replies", id=board_reply, body="Hi")
+    # the address book: one entry in it, two waiting; and a suggestion, all Melisande's
+    entry, pending, pending_too, suggestion = (new_id() for _ in range(4))
+    for entry_id in (entry, pending, pending_too):
+        post_form(member, f"/circles/{circle}/entries", id=entry_id, **ENTRY)
+    post_form(founder, f"/circles/{circle}/entries/{entry}/approve")
+    post_form(member, f"/circles/{circle}/suggestions", id=suggestion, body="Saturdays too?")
     return CircleWorld(
         clients={
             "visitor": other_client,
@@ -97,6 +109,10 @@ def world(other_client: Client, family: Any, settings: Settings) -> CircleWorld:
         report=report,
         post=board_post,
         reply=board_reply,
+        entry=entry,
+        pending=pending,
+        pending_too=pending_too,
+        suggestion=suggestion,
     )
 
 
@@ -197,6 +213,57 @@ CIRCLE_MATRIX: dict[str, tuple[Act, dict[str, str]]] = {
     "POST /circles/{circle_id:str}/posts/{post_id:str}/hide": (
         form("/circles/{w.circle}/posts/{w.post}/hide", reason="Spam"),
         CIRCLE_MODERATORS,
+    ),
+    # the address book: its contents (and who recommends) for members; run by moderators
+    "GET /circles/{circle_id:str}/book": (
+        get("/circles/{w.circle}/book"),
+        everyone("ok", member="names", moderator="names"),
+    ),
+    "POST /circles/{circle_id:str}/entries": (
+        form("/circles/{w.circle}/entries", id=new_id(), **ENTRY),
+        cells("denied", member="ok", moderator="ok"),
+    ),
+    "POST /circles/{circle_id:str}/entries/{entry_id:str}/recommend": (
+        form("/circles/{w.circle}/entries/{w.entry}/recommend"),
+        cells("denied", member="ok", moderator="ok"),
+    ),
+    "POST /circles/{circle_id:str}/entries/{entry_id:str}/approve": (
+        form("/circles/{w.circle}/entries/{w.pending}/approve"),
+        ONLY_MODERATOR,
+    ),
+    "POST /circles/{circle_id:str}/entries/{entry_id:str}/decline": (
+        form("/circles/{w.circle}/entries/{w.pending_too}/decline"),
+        ONLY_MODERATOR,
+    ),
+    "POST /circles/{circle_id:str}/entries/{entry_id:str}/hide": (
+        form("/circles/{w.circle}/entries/{w.entry}/hide", reason="Closed for good"),
+        CIRCLE_MODERATORS,
+    ),
+    # the suggestion box: a member's own; every one, with its author, to the moderators
+    "GET /circles/{circle_id:str}/suggestions": (
+        get("/circles/{w.circle}/suggestions"),
+        cells("denied", member="ok", moderator="names"),
+    ),
+    "POST /circles/{circle_id:str}/suggestions": (
+        form("/circles/{w.circle}/suggestions", id=new_id(), body="A picnic?"),
+        cells("denied", member="ok", moderator="ok"),
+    ),
+    "POST /circles/{circle_id:str}/suggestions/{suggestion_id:str}/answer": (
+        form("/circles/{w.circle}/suggestions/{w.suggestion}/answer", answer="Yes!"),
+        ONLY_MODERATOR,
+    ),
+    "POST /circles/{circle_id:str}/suggestions/{suggestion_id:str}/close": (
+        form("/circles/{w.circle}/suggestions/{w.suggestion}/close"),
+        ONLY_MODERATOR,
+    ),
+    # the news: public outings for anyone, who joined (names) for members
+    "GET /circles/{circle_id:str}/news": (
+        get("/circles/{w.circle}/news"),
+        everyone("ok", member="names", moderator="names"),
+    ),
+    "POST /circles/{circle_id:str}/news": (
+        form("/circles/{w.circle}/news", id=new_id(), note="Welcome!"),
+        ONLY_MODERATOR,
     ),
     "POST /circles": (form("/circles", **circle_form()), cells("ok")),
     "POST /circles/{circle_id:str}": (

@@ -12,7 +12,7 @@ from litestar.response import Redirect, Template
 from outings import i18n
 from outings.accounts.pages import signed_in
 from outings.accounts.sessions import current_user
-from outings.circle import board, forms, rules, service, store
+from outings.circle import board, book, forms, rules, service, store
 from outings.circle.models import EMOJIS, PALETTE, Circle, Member
 from outings.ids import is_uuid, new_id
 from outings.moderation import store as moderation_store
@@ -133,6 +133,7 @@ async def circle_page(
         me = None if user is None else await store.member(r, circle.id, user.id)
         everyone = await store.members(r, circle.id)
         board_section = await board.section(r, circle, user, me)
+        book_summary = await book.summary(r, circle.id, me)
         moderates = rules.moderates(user, me)
         reports = len(await moderation_store.circle_reports(r, circle.id)) if moderates else 0
     belongs = rules.belongs(me)
@@ -151,6 +152,7 @@ async def circle_page(
         moderators=[m for m in everyone if m.moderates] if user else [],
         asked=sum(1 for m in everyone if m.role == "asked"),
         board=board_section,
+        book_summary=book_summary,
         errors=errors or {},
         typed=typed or {},
     )

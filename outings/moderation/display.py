@@ -26,6 +26,8 @@ ACTIONS: dict[str, Any] = {
     "claim_refused": lazy_gettext("Manager refused"),
     "remove_member": lazy_gettext("Removed from the circle"),
     "ban_member": lazy_gettext("Banned from the circle"),
+    "approve_entry": lazy_gettext("Let into the address book"),
+    "decline_entry": lazy_gettext("Kept out of the address book"),
 }
 
 
@@ -48,4 +50,6 @@ def report_link(report: Any) -> str | None:
         return f"/circles/{target}"
     if kind == "post" and report["circle_id"]:
         return f"/circles/{report['circle_id']}/posts/{target}"
+    if kind == "entry" and report["circle_id"]:
+        return f"/circles/{report['circle_id']}/book#entry-{target}"
     return None

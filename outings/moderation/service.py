@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 from outings import changelog
 from outings.accounts.models import User
-from outings.circle import board, rules
+from outings.circle import board, book, rules
 from outings.circle import service as circle_service
 from outings.circle import store as circle_store
 from outings.db import Database, now_iso, stamp
@@ -30,6 +30,7 @@ HIDERS: dict[str, Callable[[Writer, str, str, str], Awaitable[None]]] = {
     "circle": circle_service.hide_in,
     "post": board.hide_post_in,
     "reply": board.hide_reply_in,
+    "entry": book.hide_entry_in,
 }
 TARGETS = tuple(HIDERS)
 

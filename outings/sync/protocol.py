@@ -197,6 +197,33 @@ class PostSortArgs(msgspec.Struct, frozen=True, forbid_unknown_fields=False):
     sorted: bool = True
 
 
+class EntryAddArgs(msgspec.Struct, frozen=True, forbid_unknown_fields=False):
+    """A service recommended for a circle's address book; it waits for a
+    moderator unless the sender is one."""
+
+    id: str
+    circle_id: str
+    kind: str
+    name: str
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+    website: str = ""
+    note: str = ""
+
+
+class EntryRecommendArgs(msgspec.Struct, frozen=True, forbid_unknown_fields=False):
+    entry_id: str
+
+
+class SuggestionAddArgs(msgspec.Struct, frozen=True, forbid_unknown_fields=False):
+    """A word to a circle's moderators, for them alone."""
+
+    id: str
+    circle_id: str
+    body: str
+
+
 ARGS: dict[str, type[msgspec.Struct]] = {
     "rsvp.set": RsvpSetArgs,
     "outing.create": OutingCreateArgs,
@@ -210,6 +237,9 @@ ARGS: dict[str, type[msgspec.Struct]] = {
     "post.add": PostAddArgs,
     "post.reply": PostReplyArgs,
     "post.sort": PostSortArgs,
+    "entry.add": EntryAddArgs,
+    "entry.recommend": EntryRecommendArgs,
+    "suggestion.add": SuggestionAddArgs,
 }
 
 

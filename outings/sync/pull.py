@@ -12,7 +12,7 @@ import msgspec
 
 from outings import changelog, privacy
 from outings.accounts.models import User
-from outings.circle import board, post_store
+from outings.circle import board, book, post_store
 from outings.circle import store as circle_store
 from outings.circle.board_models import Post, Reply
 from outings.circle.models import Circle
@@ -152,6 +152,9 @@ async def _load(r: Reader, rows: list[Row], user_id: str | None) -> dict[tuple[s
             for circle_id in ids["membership"]:
                 if circle_id in roles:
                     found["membership", circle_id] = {"id": circle_id, "role": roles[circle_id]}
+        # the address book: approved entries of her circles (a pending one is a del)
+        for entry_id, data in (await book.pulled(r, ids.get("entry", []), user_id)).items():
+            found["entry", entry_id] = data
     return found
 
 

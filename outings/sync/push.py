@@ -14,8 +14,9 @@ from typing import Any, TypeVar
 import msgspec
 
 from outings.accounts.models import User
-from outings.circle import board
+from outings.circle import board, book, suggestions
 from outings.circle import service as circle_service
+from outings.circle.book_models import EntryInput
 from outings.db import Database, now_iso
 from outings.db.database import Writer
 from outings.i18n import gettext as _
@@ -27,6 +28,8 @@ from outings.sync.protocol import (
     CircleJoinArgs,
     CircleLeaveArgs,
     CommentAddArgs,
+    EntryAddArgs,
+    EntryRecommendArgs,
     MutationError,
     MutationResult,
     OutingCancelArgs,
@@ -39,6 +42,7 @@ from outings.sync.protocol import (
     PushResponse,
     RawMutation,
     RsvpSetArgs,
+    SuggestionAddArgs,
     VenueCreateArgs,
     VenueUpdateArgs,
 )
@@ -147,6 +151,21 @@ async def _apply(w: Writer, user: User, name: str, args: Any) -> dict[str, Any]:
         case PostSortArgs():
             post = await board.sort_in(w, user, args.post_id, args.sorted)
             return {"post_id": args.post_id, "sorted": post.is_sorted}
+        case EntryAddArgs():
+            if not is_uuid(args.id):
+                raise service.Invalid({"id": _("The address needs a UUID made by the app.")})
+            fields = msgspec.structs.asdict(args)
+            del fields["id"], fields["circle_id"]
+            entry = await book.add_in(w, user, args.circle_id, args.id, EntryInput(**fields))
+            return {"id": entry.id, "status": entry.status}
+        case EntryRecommendArgs():
+            entry = await book.recommend_in(w, user, args.entry_id)
+            return {"entry_id": entry.id, "recommended_count": entry.recommended_count}
+        case SuggestionAddArgs():
+            if not is_uuid(args.id):
+                raise service.Invalid({"id": _("The suggestion needs a UUID made by the app.")})
+            await suggestions.add_in(w, user, args.circle_id, args.id, args.body)
+            return {"id": args.id}
     raise AssertionError(f"no handler for {name}")  # pragma: no cover - ARGS lists them all
 
 

@@ -107,6 +107,21 @@ MESSAGES: dict[str, tuple[Any, str]] = {
     "member_declined": (lazy_gettext("Request declined."), "info"),
     "member_role": (lazy_gettext("Role changed."), "success"),
     "member_removed": (lazy_gettext("Removed. It is in the moderation log."), "success"),
+    "entry_sent": (
+        lazy_gettext("Thank you! A moderator will check it before the members see it."),
+        "success",
+    ),
+    "entry_added": (lazy_gettext("Added to the address book."), "success"),
+    "entry_recommended": (lazy_gettext("Thank you: your recommendation counts."), "success"),
+    "entry_approved": (lazy_gettext("Approved: the members see it now."), "success"),
+    "entry_declined": (lazy_gettext("Declined: it stays out of the book."), "info"),
+    "suggestion_sent": (
+        lazy_gettext("Sent. The moderators will read it and answer you here."),
+        "success",
+    ),
+    "suggestion_answered": (lazy_gettext("Your answer is sent."), "success"),
+    "suggestion_closed": (lazy_gettext("Suggestion closed."), "info"),
+    "news_sent": (lazy_gettext("The news is sent to every member."), "success"),
 }
 
 

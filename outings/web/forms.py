@@ -41,7 +41,9 @@ def field(form: dict[str, Any], name: str) -> str:
 #: Form fields typed in a <textarea>: they keep their line breaks and tabs.
 #: Every other text input is one line (tests/test_clean_input.py checks the
 #: templates' textareas are all named here).
-MULTILINE = frozenset({"body", "description", "message", "opening_hours", "reason"})
+MULTILINE = frozenset(
+    {"answer", "body", "description", "message", "note", "opening_hours", "reason"}
+)
 
 # A control character, raw or percent-encoded: C0, DEL, and C1 (U+0080 to
 # U+009F, "%C2%80" to "%C2%9F" in UTF-8).

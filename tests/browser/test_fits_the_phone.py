@@ -128,6 +128,21 @@ class Instance:
         assert self.member.post("/circles", data=circle).status_code in (302, 303)
         self.circle = str(circle["id"])
         self.post = self._ask()
+        # its address book, with a long name and website as a practice's often are
+        book = f"/circles/{self.circle}/book"
+        entry = {
+            "id": str(uuid.uuid4()),
+            "kind": "lactation",
+            "name": "Poradnia Laktacyjna przy Szpitalu Wojewódzkim im. Marii Skłodowskiej",
+            "phone": "+48 22 123 45 67",
+            "website": "https://www.szpital-wojewodzki-zielone-wzgorze.example/poradnia",
+            "note": "Przyjmują też w soboty.",
+        }
+        entry["_csrf_token"] = csrf(self.member, book)
+        assert self.member.post(f"/circles/{self.circle}/entries", data=entry).status_code in (
+            302,
+            303,
+        )
         # a long address, as a council's or museum's often is
         with sqlite3.connect(server.db) as conn:
             conn.execute(
@@ -197,6 +212,9 @@ class Instance:
             f"/circles/{self.circle}/edit",
             f"/circles/{self.circle}/members",
             f"/circles/{self.circle}/moderation",
+            f"/circles/{self.circle}/book",
+            f"/circles/{self.circle}/suggestions",
+            f"/circles/{self.circle}/news",
             "/me",
             "/offline",
             "/no-such-page",
@@ -210,6 +228,8 @@ class Instance:
             f"/venues/{self.venue}",
             "/circles",
             f"/circles/{self.circle}",
+            f"/circles/{self.circle}/book",
+            f"/circles/{self.circle}/news",
             "/register",
             "/login",
             "/offline",
