@@ -30,6 +30,9 @@ EntityType = Literal["outing", "rsvp", "comment", "venue", "circle", "membership
 #: What a circle's members alone may pull (when the row says so, see :func:`audience`).
 MEMBERS_ONLY: tuple[EntityType, ...] = ("outing", "comment", "post", "entry")
 
+#: Members-only things their outing's host pulls as well as the circle's members.
+HOST_TOO: tuple[EntityType, ...] = ("outing", "comment")
+
 #: How often the app compacts the change log while it runs.
 COMPACT_EVERY_S = 6 * 3600
 
@@ -52,8 +55,12 @@ async def record(
     """Record that ``entity_id`` changed. Who may pull it is decided here, by
     construction: ``owner_id`` for what is one person's own (an RSVP, a
     membership), else the circle whose members alone may see it, read from
-    the entity itself (:func:`audience`), else everyone."""
+    the entity itself (:func:`audience`; a members-only outing's host as
+    well), else everyone."""
     circle_id = None if owner_id else await audience(w, entity_type, entity_id)
+    if circle_id is not None and entity_type in HOST_TOO:
+        # its host too, in the circle or not: she keeps her outing when she leaves it
+        owner_id = await store.host_of(w, entity_type, entity_id)
     cursor = await store.bump(w)
     await store.upsert(w, entity_type, entity_id, cursor, op, owner_id, circle_id, now_iso())
     return cursor
@@ -156,8 +163,9 @@ async def send_circle(
 ) -> None:
     """Everything only a circle's members may pull, sent to one person's pulls:
     ``put`` when she joins (a new member sees it all at once), ``del`` when
-    she leaves or is removed (it leaves her phone)."""
-    for entity_type, entity_id in await store.members_only(w, circle_id):
+    she leaves or is removed (it leaves her phone). Her own outings there stay:
+    their host pulls them whether she belongs or not (:func:`record`)."""
+    for entity_type, entity_id in await store.members_only(w, circle_id, except_host=user_id):
         await record_for(w, user_id, entity_type, [entity_id], op=op)  # type: ignore[arg-type]
 
 

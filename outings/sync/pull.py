@@ -49,6 +49,9 @@ def outing_data(o: Outing) -> dict[str, Any]:
         "language": o.language,
         "status": o.status,
         "cancel_reason": o.cancel_reason,
+        "circle_id": o.circle_id,
+        "visibility": o.visibility,
+        "adults_only": o.adults_only,
         "updated_at": o.updated_at,
     }
 

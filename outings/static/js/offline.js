@@ -427,6 +427,9 @@ function enhancePropose() {
       capacity: number(v.capacity), cost: v.cost, language: v.language,
       // the host's own family: her reply holds a place like any other
       host_adults: number(v.host_adults) ?? 1, host_children: number(v.host_children) ?? 1,
+      // posted to one of her circles, perhaps for its members only (issue 13)
+      circle_id: v.circle_id || null, visibility: v.visibility || "public",
+      adults_only: v.adults_only === "on",
     };
     await queue("outing.create", args, v.id);
     const note = document.getElementById("outing-form-pending");
