@@ -11,8 +11,8 @@ for a member must never reach anyone else.
 from __future__ import annotations
 
 import json
+import os
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -20,10 +20,11 @@ import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
+from outings.cli import main
 from outings.outing import browse
 from outings.settings import Settings
 from tests.circle_helpers import apply, join, post_form, pull_everything, start_circle, text
-from tests.conftest import ORIGIN, csrf_token, html, sign_up
+from tests.conftest import ORIGIN, csrf_token, html, in_thread, sign_up
 from tests.outing_helpers import db, in_days, outing_form, propose, reply
 from tests.softauthn import SoftAuthenticator
 from tests.test_privacy import calendar_url
@@ -104,8 +105,17 @@ class World:
 
 
 @pytest.fixture
-def world(client: Client, settings: Settings) -> Iterator[World]:
-    yield World(Town(client), settings)
+def world(client: Client, settings: Settings) -> World:
+    return World(Town(client), settings)
+
+
+def compact(settings: Settings) -> None:
+    """Forget old deletions, as the app does every few hours (``outings compact``)."""
+    os.environ["OUTINGS_DB"] = settings.db
+    try:
+        assert in_thread(main, ["compact", "--days", "1"]) == 0
+    finally:
+        del os.environ["OUTINGS_DB"]
 
 
 def words(response: Any) -> str:
@@ -504,3 +514,40 @@ def test_a_cancellation_reaches_the_members(world: World) -> None:
     cursor = apply(held, mel, cursor)
     assert held["outing", world.secret]["status"] == "cancelled"
     assert held == pulled(mel)
+
+
+def test_moved_to_another_circle_it_leaves_the_first_circles_members(world: World) -> None:
+    """Olu joined after the swap party was posted: her phone got it as a copy
+    of her own. Moved to a circle she is not in, no pull gives it to her again."""
+    olu = world.as_("Olu")
+    assert join(olu, world.circle).status_code in (302, 303)
+    held, cursor = pull_everything(olu)
+    assert ("outing", world.secret) in held
+    bea = world.as_("Bea")
+    bea_held, bea_cursor = pull_everything(bea)
+    fatou = world.as_("Fatou")
+    assert join(fatou, world.other_circle).status_code in (302, 303)
+    form = outing_form(
+        id=world.secret,
+        title=SECRET,
+        category="swap_party",
+        venue_id=world.venue,
+        circle_id=world.other_circle,
+        visibility="members",
+        date=in_days(1).isoformat(),
+    )
+    assert post_form(fatou, f"/outings/{world.secret}", **form).status_code in (302, 303)
+    olu = world.as_("Olu")
+    apply(held, olu, cursor)
+    assert ("outing", world.secret) not in held
+    assert held == pulled(olu)
+    assert olu.get(f"/outings/{world.secret}").status_code == 404
+    bea = world.as_("Bea")
+    apply(bea_held, bea, bea_cursor)
+    assert bea_held["outing", world.secret]["circle_id"] == world.other_circle
+    assert bea_held == pulled(bea)
+    assert SECRET in listed(bea, "circle=mine")
+    # weeks later the deletions are forgotten (compacted): a fresh copy still leaves it out
+    db(world.settings, "update sync_changes set changed_at = '2000-01-01T00:00:00Z'")
+    compact(world.settings)
+    assert ("outing", world.secret) not in pulled(world.as_("Olu"))

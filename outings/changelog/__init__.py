@@ -164,18 +164,31 @@ async def send_circle(
     """Everything only a circle's members may pull, sent to one person's pulls:
     ``put`` when she joins (a new member sees it all at once), ``del`` when
     she leaves or is removed (it leaves her phone). Her own outings there stay:
-    their host pulls them whether she belongs or not (:func:`record`)."""
-    for entity_type, entity_id in await store.members_only(w, circle_id, except_host=user_id):
+    their host pulls them whether she belongs or not (:func:`record`).
+
+    Leaving takes off everything the circle's members were ever sent, hidden
+    or deleted since included: one who leaves before her phone pulled a
+    hiding would not pull it after, as she is no member any more."""
+    if op == "put":
+        found = await store.members_only(w, circle_id, except_host=user_id)
+    else:
+        found = await store.sent_to_members(w, circle_id, except_host=user_id)
+    for entity_type, entity_id in found:
         await record_for(w, user_id, entity_type, [entity_id], op=op)  # type: ignore[arg-type]
 
 
 async def withdraw(w: Writer, entity_type: EntityType, entity_id: str) -> None:
     """Take an entity off the phones of everyone who is not to see it any more
     (a public outing made members-only): a tombstone for all, recorded
-    *before* the put its audience will pull, so members apply both and keep it."""
+    *before* the put its audience will pull, so members apply both and keep it.
+    The copies sent to one person alone (a joiner's) were for the audience it
+    had: each becomes a deletion too, or a fresh pull would still find it."""
     cursor = await store.bump(w)
     key = f"{entity_id}:withdrawn"
     await store.upsert(w, entity_type, key, cursor, "del", None, None, now_iso())
+    for copy, owner_id in await store.copies(w, entity_type, entity_id):
+        cursor = await store.bump(w)
+        await store.upsert(w, entity_type, copy, cursor, "del", owner_id, None, now_iso())
 
 
 def owned_key(entity_id: str, user_id: str) -> str:

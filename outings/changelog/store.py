@@ -83,6 +83,32 @@ async def members_only(
     return [(r["entity_type"], r["entity_id"]) for r in rows]
 
 
+async def sent_to_members(
+    conn: Conn, circle_id: str, *, except_host: str = ""
+) -> list[tuple[str, str]]:
+    """(entity type, id) of everything this circle's members were sent and
+    may still hold, deleted or hidden since included; ``except_host``'s own
+    outings (and their comments), which she pulls as their host, are not."""
+    rows = await conn.fetchall(
+        "select entity_type, entity_id from sync_changes where circle_id = ?"
+        " and (owner_id is null or owner_id != ?) order by cursor",
+        (circle_id, except_host),
+    )
+    return [(r["entity_type"], r["entity_id"]) for r in rows]
+
+
+async def copies(conn: Conn, entity_type: str, entity_id: str) -> list[tuple[str, str]]:
+    """(key, person) of each copy of an entity still sent to one person alone
+    (``entity:user``, see ``record_for``)."""
+    # the keys "id:" to "id;" (the character after ':'): a stretch of the primary key
+    rows = await conn.fetchall(
+        "select entity_id, owner_id from sync_changes where entity_type = ?"
+        " and entity_id > ? and entity_id < ? and owner_id is not null and op = 'put'",
+        (entity_type, entity_id + ":", entity_id + ";"),
+    )
+    return [(r["entity_id"], r["owner_id"]) for r in rows]
+
+
 async def bounds(conn: Conn) -> tuple[int, int]:
     """(current cursor, oldest cursor a pull may continue from)."""
     row = await conn.fetchone("select cursor, min_cursor from sync_state where id = 1")
