@@ -22,6 +22,7 @@ from outings.accounts import api as accounts_api
 from outings.accounts import pages as accounts_pages
 from outings.accounts import service as accounts_service
 from outings.accounts.sessions import load_user
+from outings.circle import moderation_pages as circle_moderation_pages
 from outings.circle import pages as circle_pages
 from outings.db import Database
 from outings.db.database import Writer
@@ -129,6 +130,7 @@ def create_app(settings: Settings | None = None, *, push: bool = True) -> Litest
             outing_pages.router,
             venue_pages.router,
             circle_pages.router,
+            circle_moderation_pages.router,
             moderation_pages.router,
             accounts_pages.router,
             accounts_api.router,

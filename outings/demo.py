@@ -17,12 +17,17 @@ import hashlib
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import msgspec
+
 from outings import changelog
 from outings.accounts import store
 from outings.accounts.models import User
+from outings.circle import service as circle_service
+from outings.circle import store as circle_store
+from outings.circle.models import CircleInput
 from outings.db import Database, now_iso
 from outings.db.database import Writer
-from outings.demo_data import COMMENTS, FAMILIES, OUTINGS, VENUES, Plan
+from outings.demo_data import CIRCLES, COMMENTS, FAMILIES, OUTINGS, VENUES, CirclePlan, Plan
 from outings.outing import rsvp_store, rules, service
 from outings.outing.models import Outing
 from outings.outing.rules import OutingInput
@@ -59,6 +64,15 @@ WIPED = (
     "comments",
     "rsvps",
     "outings",
+    "circle_news",
+    "circle_suggestions",
+    "circle_entry_recommendations",
+    "circle_entries",
+    "circle_post_replies",
+    "circle_posts",
+    "circle_bans",
+    "circle_members",
+    "circles",
     "venue_claims",
     "venue_amenities",
     "venues",
@@ -96,9 +110,12 @@ async def load_demo(
             comments += await _comment(db, users, outing, plan)
             if plan.cancel and not rules.why_no_edit(users[plan.host], outing, service.utcnow()):
                 await service.cancel(db, users[plan.host], outing.id, plan.cancel)
+        circles = 0
+        for circle in CIRCLES:
+            circles += await _circle(db, users, circle)
         return said + (
             f"sample data: {families} families and {venues} venues added,"
-            f" {outings} outings, {replies} replies, {comments} comments"
+            f" {outings} outings, {replies} replies, {comments} comments, {circles} circles"
         )
     finally:
         await db.close()
@@ -286,3 +303,34 @@ async def _comment(db: Database, users: dict[str, User], outing: Outing, plan: P
             await service.add_comment(db, users[author], outing.id, comment_id, body)
             added += 1
     return added
+
+
+async def _circle(db: Database, users: dict[str, User], plan: CirclePlan) -> int:
+    """A neighbourhood circle with its moderators, members and who asked to
+    join, through the circles' own service (the rules hold for sample data too)."""
+    circle_id = _stable_id("circle", plan.key)
+    founder = users[plan.moderators[0]]
+    async with db.reader() as r:
+        if await circle_store.get(r, circle_id, hidden=True) is not None:
+            return 0
+    data = CircleInput(
+        name=plan.name,
+        area=plan.area,
+        description=plan.about,
+        language=plan.language,
+        colour=plan.colour,
+        emoji=plan.emoji,
+        joining="open",  # members come in first; asking starts once they are in
+    )
+    await circle_service.create(db, founder, circle_id, data)
+    for name in (*plan.moderators[1:], *plan.members):
+        await circle_service.join(db, users[name], circle_id)
+    for name in plan.moderators[1:]:
+        await circle_service.set_role(db, founder, circle_id, users[name].id, "moderator")
+    if plan.joining != "open":
+        await circle_service.update(
+            db, founder, circle_id, msgspec.structs.replace(data, joining=plan.joining)
+        )
+    for name, message in plan.asked:
+        await circle_service.join(db, users[name], circle_id, message)
+    return 1

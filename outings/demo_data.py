@@ -229,3 +229,46 @@ COMMENTS = (
     ("sensory", "Kasia", "Should we bring anything?"),
     ("sensory", "Bartek", "Just a towel: the jelly play gets messy!"),
 )
+
+
+class CirclePlan(NamedTuple):
+    key: str
+    name: str
+    area: str
+    language: str
+    colour: str
+    emoji: str
+    joining: str
+    about: str
+    moderators: tuple[str, ...]  # the first started it
+    members: tuple[str, ...]
+    asked: tuple[tuple[str, str], ...] = ()  # (family, what she wrote to the moderators)
+
+
+CIRCLES = (
+    CirclePlan(
+        "riverside", "Riverside Parents on Leave", "Riverside", "en", "teal", "🌳", "open",
+        "For mums and dads on parental leave around the river. Coffee on Tuesdays at Little "
+        "Acorns, walks when it's dry, swaps when the wardrobe overflows. Be kind, ask anything, "
+        "and if you come along once you're one of us.",
+        moderators=("Fatuma", "Amara"),
+        members=("Bartek", "Chloé", "Jonas", "Nadia", "Hui Min", "Émilie"),
+    ),
+    CirclePlan(
+        "northgate-pl", "Polscy rodzice w Northgate", "Northgate", "pl", "plum", "🧸", "ask",
+        "Grupa dla polskojęzycznych rodziców na urlopie w Northgate i okolicy. Spotykamy się "
+        "na basenie i w bibliotece, wymieniamy ubranka i polecamy sprawdzonych lekarzy. "
+        "Napisz kilka słów o sobie, a przyjmiemy Cię do grupy.",
+        moderators=("Kasia",),
+        members=("Grzegorz", "Bartek"),
+        asked=(("Daniel", "Jestem tatą Zosi (5 miesięcy), mieszkamy przy Northgate Road."),),
+    ),
+    CirclePlan(
+        "hillside", "Hillside Swap & Play", "Hillside", "en", "sun", "🎈", "open",
+        "Neighbours on Hillside with babies and toddlers: a swap party every month at the "
+        "community centre, a board for what you need and what you can give, and the farm "
+        "when the weather is kind.",
+        moderators=("Imani",),
+        members=("Malik", "Li Wei", "Daniel", "Fatuma"),
+    ),
+)  # fmt: skip

@@ -34,6 +34,8 @@ class Notification(msgspec.Struct, frozen=True, kw_only=True):
         circle_id = self.params.get("circle_id")
         if circle_id and self.kind == "circle_asked":
             return f"/circles/{circle_id}/members"
+        if circle_id and self.kind == "circle_report":
+            return f"/circles/{circle_id}/moderation"
         return f"/circles/{circle_id}" if circle_id else None
 
     @property
@@ -73,6 +75,8 @@ class Notification(msgspec.Struct, frozen=True, kw_only=True):
                 name=str(self.params.get("name", "")),
                 title=title,
             )
+        if self.kind == "circle_report":
+            return _("A parent reported something in %(title)s. Please have a look.", title=title)
         if self.kind == "circle_accepted":
             return _("Welcome to %(title)s! The moderators accepted you.", title=title)
         if self.kind == "circle_declined":

@@ -65,11 +65,21 @@ def test_demo_fills_a_fortnight_once(tmp_path: Path) -> None:
     assert _value(db, "select count(*) from outings where meeting_point_private = 1") == 1
     assert _value(db, "select count(*) from comments") >= 15
     assert _value(db, "select count(*) from rsvps where status in ('maybe', 'declined')") >= 3
+    # three neighbourhood circles, each with a moderator; one asks, and someone waits
+    assert _value(db, "select count(*) from circles") == 3
+    assert (
+        _value(db, "select count(distinct circle_id) from circle_members where role = 'moderator'")
+        == 3
+    )
+    assert _value(db, "select count(*) from circle_members where role = 'moderator'") >= 4
+    assert _value(db, "select count(*) from circle_members where role = 'member'") >= 12
+    assert _value(db, "select count(*) from circles where joining = 'ask'") == 1
+    assert _value(db, "select count(*) from circle_members where role = 'asked'") == 1
 
     before = _counts(db)
     second = in_thread(asyncio.run, load_demo(settings))
 
-    assert "0 families and 0 venues added, 0 outings, 0 replies, 0 comments" in second
+    assert "0 families and 0 venues added, 0 outings, 0 replies, 0 comments, 0 circles" in second
     assert _counts(db) == before
 
 

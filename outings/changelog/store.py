@@ -135,8 +135,9 @@ async def after(conn: Conn, cursor: int, user_id: str | None, limit: int) -> lis
         " where owner_id = ? and cursor > ? order by cursor limit ?"
         ") union select * from ("
         f"select {columns} from sync_changes"
-        " where circle_id in (select circle_id from circle_members"
-        " where user_id = ? and role in ('member', 'moderator'))"
+        " where circle_id in (select m.circle_id from circle_members m"
+        " join circles c on c.id = m.circle_id and c.hidden_at is null"
+        " where m.user_id = ? and m.role in ('member', 'moderator'))"
         " and cursor > ? order by cursor limit ?"
         ") order by cursor limit ?",
         (cursor, limit, user_id, cursor, limit, user_id, cursor, limit, limit),

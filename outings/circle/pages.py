@@ -15,6 +15,7 @@ from outings.accounts.sessions import current_user
 from outings.circle import circle_outings, forms, rules, service, store
 from outings.circle.models import EMOJIS, PALETTE, Circle, Member
 from outings.ids import is_uuid, new_id
+from outings.moderation import store as moderation_store
 from outings.outing import browse
 from outings.refusals import Invalid, Refused
 from outings.web import flash
@@ -101,7 +102,7 @@ async def create_circle(
     return Redirect(f"/circles/{circle_id}", cookies=[flash.cookie("circle_started")])
 
 
-async def _circle_or_404(db: DB, circle_id: str) -> Circle:
+async def circle_or_404(db: DB, circle_id: str) -> Circle:
     if not is_uuid(circle_id):
         raise NotFoundException()
     async with db.reader() as r:
@@ -135,6 +136,8 @@ async def circle_page(
         me = None if user is None else await store.member(r, circle.id, user.id)
         everyone = await store.members(r, circle.id)
         upcoming = await circle_outings.upcoming(r, circle, me)
+        moderates = rules.moderates(user, me)
+        reports = len(await moderation_store.circle_reports(r, circle.id)) if moderates else 0
     belongs = rules.belongs(me)
     return page(
         request,
@@ -144,7 +147,8 @@ async def circle_page(
         circle=circle,
         me=me,
         belongs=belongs,
-        moderates=rules.moderates(user, me),
+        moderates=moderates,
+        open_reports=reports,
         # names to members only; a parent deciding whether to join sees who runs it
         members=[m for m in everyone if m.belongs] if belongs else [],
         moderators=[m for m in everyone if m.moderates] if user else [],
@@ -159,12 +163,12 @@ async def circle_page(
 async def show_circle(
     request: Request[Any, Any, Any], db: DB, circle_id: FromPath[str]
 ) -> Template:
-    return await circle_page(request, db, await _circle_or_404(db, circle_id))
+    return await circle_page(request, db, await circle_or_404(db, circle_id))
 
 
 async def _moderated(request: Request[Any, Any, Any], db: DB, circle_id: str) -> Circle:
     user = signed_in(request)
-    circle = await _circle_or_404(db, circle_id)
+    circle = await circle_or_404(db, circle_id)
     if not rules.moderates(user, await _me(db, circle.id, request)):
         raise PermissionDeniedException()
     return circle
@@ -197,7 +201,7 @@ async def join_circle(
     request: Request[Any, Any, Any], db: DB, circle_id: FromPath[str], data: FormData
 ) -> Template | Redirect:
     user = signed_in(request)
-    circle = await _circle_or_404(db, circle_id)
+    circle = await circle_or_404(db, circle_id)
     message = field(data, "message")
     try:
         member = await service.join(db, user, circle.id, message)
@@ -216,7 +220,7 @@ async def leave_circle(
     request: Request[Any, Any, Any], db: DB, circle_id: FromPath[str]
 ) -> Template | Redirect:
     user = signed_in(request)
-    circle = await _circle_or_404(db, circle_id)
+    circle = await circle_or_404(db, circle_id)
     try:
         await service.leave(db, user, circle.id)
     except Refused as exc:
@@ -262,7 +266,7 @@ async def members_page(
 async def show_members(
     request: Request[Any, Any, Any], db: DB, circle_id: FromPath[str]
 ) -> Template:
-    return await members_page(request, db, await _circle_or_404(db, circle_id))
+    return await members_page(request, db, await circle_or_404(db, circle_id))
 
 
 def _person(user_id: str) -> str:
@@ -284,7 +288,7 @@ async def _member_action(
     """Run a moderator's action on one member; the members page comes back
     with the refusal beside that person when it cannot be done."""
     signed_in(request)
-    circle = await _circle_or_404(db, circle_id)
+    circle = await circle_or_404(db, circle_id)
     _person(user_id)
     try:
         await act(circle)

@@ -242,3 +242,15 @@ async def remove(
     db: Database, user: User, circle_id: str, user_id: str, reason: str, *, ban: bool
 ) -> None:
     await db.write(lambda w: remove_in(w, user, circle_id, user_id, reason, ban=ban))
+
+
+async def hide_in(w: Writer, circle_id: str, reason: str, now: str) -> None:
+    """A site moderator closes a circle: it leaves every phone, and with it
+    its members-only things and each member's membership."""
+    members = await store.member_ids(w, circle_id)
+    for user_id in members:
+        await changelog.send_circle(w, user_id, circle_id, op="del")
+    await store.hide(w, circle_id, reason, now)
+    for user_id in members:
+        await _record_membership(w, circle_id, user_id, gone=True)
+    await changelog.record(w, "circle", circle_id, op="del")

@@ -13,6 +13,7 @@ from outings import i18n
 from outings.accounts.models import User
 from outings.accounts.pages import signed_in
 from outings.moderation import service, store
+from outings.outing.service import utcnow
 from outings.refusals import Invalid, Refused
 from outings.venue import store as venue_store
 from outings.web import flash
@@ -38,7 +39,7 @@ async def _queue(
     async with db.reader() as r:
         to_verify = await venue_store.unverified(r)
         claims = await venue_store.pending_claims(r)
-        reports = await store.open_reports(r)
+        reports = await store.open_reports(r, service.escalated_before(utcnow()))
         log = await store.recent_log(r)
     return page(
         request,

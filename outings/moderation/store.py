@@ -8,24 +8,43 @@ from outings.ids import new_id
 
 
 async def insert_report(
-    w: Writer, reporter_id: str, target_type: str, target_id: str, reason: str, now: str
+    w: Writer,
+    reporter_id: str,
+    target_type: str,
+    target_id: str,
+    reason: str,
+    now: str,
+    circle_id: str | None = None,
 ) -> bool:
     """Record a report; False when this person's report of this thing is still open."""
     changed = await w.execute(
-        "insert into reports (id, reporter_id, target_type, target_id, reason, created_at)"
-        " values (?, ?, ?, ?, ?, ?)"
+        "insert into reports (id, reporter_id, target_type, target_id, reason, circle_id,"
+        " created_at) values (?, ?, ?, ?, ?, ?, ?)"
         " on conflict (reporter_id, target_type, target_id) where resolved_at is null do nothing",
-        (new_id(), reporter_id, target_type, target_id, reason, now),
+        (new_id(), reporter_id, target_type, target_id, reason, circle_id, now),
     )
     return changed > 0
 
 
-async def open_reports(conn: Conn) -> list[Row]:
+_OPEN = (
+    "select r.*, u.display_name as reporter_name, c.name as circle_name from reports r"
+    " join users u on u.id = r.reporter_id left join circles c on c.id = r.circle_id"
+    " where r.resolved_at is null"
+)
+
+
+async def open_reports(conn: Conn, escalated_before: str) -> list[Row]:
+    """The site's queue: reports outside circles, and those a circle's
+    moderators left open since before ``escalated_before``."""
     return await conn.fetchall(
-        "select r.*, u.display_name as reporter_name from reports r"
-        " join users u on u.id = r.reporter_id where r.resolved_at is null"
-        " order by r.created_at"
+        _OPEN + " and (r.circle_id is null or r.created_at < ?) order by r.created_at",
+        (escalated_before,),
     )
+
+
+async def circle_reports(conn: Conn, circle_id: str) -> list[Row]:
+    """A circle's open reports: its moderators see them first."""
+    return await conn.fetchall(_OPEN + " and r.circle_id = ? order by r.created_at", (circle_id,))
 
 
 async def get_report(conn: Conn, report_id: str) -> Row | None:
@@ -62,11 +81,15 @@ async def log(
     )
 
 
-async def recent_log(conn: Conn, limit: int = 30) -> list[Row]:
+async def recent_log(conn: Conn, limit: int = 30, circle_id: str | None = None) -> list[Row]:
+    """The latest actions: the whole site's, or one circle's."""
+    where = "" if circle_id is None else " where l.circle_id = ?"
     return await conn.fetchall(
-        "select l.*, u.display_name as moderator_name from moderation_log l"
-        " left join users u on u.id = l.moderator_id order by l.created_at desc limit ?",
-        (limit,),
+        "select l.*, u.display_name as moderator_name, t.display_name as target_name"
+        " from moderation_log l left join users u on u.id = l.moderator_id"
+        " left join users t on l.target_type = 'user' and t.id = l.target_id"
+        f"{where} order by l.created_at desc limit ?",
+        (limit,) if circle_id is None else (circle_id, limit),
     )
 
 

@@ -115,10 +115,11 @@ async def _load(r: Reader, rows: list[Row], user_id: str | None) -> dict[tuple[s
             await rsvp_store.mine_many(r, user_id, ids.get("rsvp", []))
         ).items():
             found["rsvp", outing_id] = data
-        roles = await circle_store.roles_of(r, user_id)
-        for circle_id in ids.get("membership", []):
-            if circle_id in roles:
-                found["membership", circle_id] = {"id": circle_id, "role": roles[circle_id]}
+        if ids.get("membership"):
+            roles = await circle_store.roles_of(r, user_id)
+            for circle_id in ids["membership"]:
+                if circle_id in roles:
+                    found["membership", circle_id] = {"id": circle_id, "role": roles[circle_id]}
     return found
 
 

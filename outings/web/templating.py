@@ -20,6 +20,7 @@ from litestar.response import Template
 from markupsafe import Markup
 
 from outings import i18n
+from outings.moderation import display as moderation_display
 from outings.outing import display, mine
 from outings.outing.models import CATEGORIES
 from outings.settings import Settings
@@ -131,6 +132,9 @@ def make_environment(settings: Settings, assets: StaticAssets) -> Environment:
         app_name=settings.rp_name,
         locales=[(code, i18n.language_name(code)) for code in i18n.LOCALES],
         language_name=i18n.language_name,
+        report_kind=moderation_display.report_kind,
+        action_label=moderation_display.action_label,
+        report_link=moderation_display.report_link,
     )
     return env
 

@@ -22,6 +22,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize
 
 from outings import i18n
 from tests.browser.conftest import screenshot
+from tests.circle_helpers import circle_form
 from tests.live import LiveServer, csrf, rows, signed_up, start_server
 from tests.outing_helpers import outing_form
 
@@ -116,6 +117,15 @@ class Instance:
         self.open = self._first("o.capacity is null")
         self._reply(self.open, "going")
         self.venue = str(rows(server, "select id from venues order by name limit 1")[0][0])
+        # her own circle, with a long name and area as real ones have
+        circle = circle_form(
+            name="Rodzice z Zielonego Wzgórza i okolic, maluchy do trzech lat",
+            area="Zielone Wzgórze-Południe",
+            joining="ask",
+        )
+        circle["_csrf_token"] = csrf(self.member, "/circles/new")
+        assert self.member.post("/circles", data=circle).status_code in (302, 303)
+        self.circle = str(circle["id"])
         # a long address, as a council's or museum's often is
         with sqlite3.connect(server.db) as conn:
             conn.execute(
@@ -164,6 +174,12 @@ class Instance:
             "/venues/new",
             f"/venues/{self.venue}/edit",
             "/moderation",
+            "/circles",
+            "/circles/new",
+            f"/circles/{self.circle}",
+            f"/circles/{self.circle}/edit",
+            f"/circles/{self.circle}/members",
+            f"/circles/{self.circle}/moderation",
             "/me",
             "/offline",
             "/no-such-page",
@@ -175,6 +191,8 @@ class Instance:
             f"/outings/{self.full}",
             "/venues",
             f"/venues/{self.venue}",
+            "/circles",
+            f"/circles/{self.circle}",
             "/register",
             "/login",
             "/offline",
@@ -256,7 +274,7 @@ def test_nothing_is_wider_than_the_phone(browser: Browser, instance: Instance) -
             _speak(page, url, lang)
             for path in instance.member_pages():
                 _check(page, f"{url}{path}", problems, f"{lang} member")
-            for form in ("/outings/new", "/venues/new"):
+            for form in ("/outings/new", "/venues/new", "/circles/new"):
                 _with_errors(page, f"{url}{form}", problems, lang)
             if lang in ("en", "pl"):
                 page.set_viewport_size({"width": 390, "height": 844})
@@ -281,7 +299,7 @@ def test_every_page_is_visited(instance: Instance) -> None:
 
     app = create_app(Settings(db=str(instance.server.db)))
     visited = {p.split("?")[0] for p in instance.member_pages() + instance.visitor_pages()}
-    ids = {instance.full, instance.open, instance.hosted, instance.venue}
+    ids = {instance.full, instance.open, instance.hosted, instance.venue, instance.circle}
 
     def template(path: str) -> str:
         parts = ["{}" if part in ids else part for part in path.split("/")]

@@ -50,7 +50,7 @@ def test_list_verify_and_find_a_cafe(live_server: LiveServer, browser: Browser) 
     assert_accessible(moderator)
     moderator.get_by_role("button", name="Verify Little Acorns Café").click()
     expect(moderator.locator(".flash")).to_contain_text("moderation log")
-    expect(moderator.locator("#log")).to_contain_text("verify")
+    expect(moderator.locator("#log")).to_contain_text("Verified")
     assert rows(live_server, "select verified_at is not null from venues") == [(1,)]
 
     parent = phone(browser, live_server, "Pia")

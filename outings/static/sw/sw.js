@@ -8,6 +8,7 @@ const NETWORK_TIMEOUT_MS = 3000;
 // Storing ahead: the next few outings of her list, and her own (hosting, replied).
 const WARM_UPCOMING = 8;
 const WARM_MINE = 12;
+const WARM_CIRCLES = 5;
 // In PAGES: the data version (and day) the kept pages were last checked at.
 const WARM_MARK = "/.outings-warmed";
 
@@ -173,6 +174,15 @@ const OUTING_LINK = /href="(\/outings\/[0-9a-f-]{36})"/g;
 const VERSION_META = /<meta name="outings-version"[^>]*>/;
 const WATCH = /data-watch="([0-9a-f -]*)"/;
 
+const MY_CIRCLES = /data-my-circles="([0-9a-f -]*)"/;
+
+// Her circles: /circles names those she belongs to (their pages are stored
+// ahead like the list: outings, board and address book to read offline).
+function myCircles(html) {
+  const ids = (html.match(MY_CIRCLES)?.[1] || "").split(" ").filter(Boolean);
+  return ids.map((id) => `/circles/${id}`);
+}
+
 // The outings a page links to, in its order (on the list: soonest first).
 function linked(html) {
   return [...new Set([...html.matchAll(OUTING_LINK)].map((m) => m[1]))];
@@ -241,9 +251,10 @@ async function forgetWarm() {
 
 // Store ahead the pages a parent will want offline, asked by the page of a
 // signed-in parent after it synced: the list, /me, the outings she hosts or
-// replied to, and the next few of her list. Only when the data changed since
-// the last time (or the day did: pages say "today"), one tab at a time, and
-// each page asked with its ETag, so what did not change costs no body.
+// replied to, the next few of her list, and her circles' pages. Only when the
+// data changed since the last time (or the day did: pages say "today"), one
+// tab at a time, and each page asked with its ETag, so what did not change
+// costs no body.
 async function warm(version) {
   if (self.navigator.connection?.saveData) return;
   const run = async () => {
@@ -254,7 +265,13 @@ async function warm(version) {
     const list = await keep(cache, "/");
     const me = list === null ? null : await keep(cache, "/me");
     if (list === null || me === null) return;
-    const paths = new Set([...mine(me).slice(0, WARM_MINE), ...linked(list).slice(0, WARM_UPCOMING)]);
+    const circles = await keep(cache, "/circles");
+    if (circles === null) return;
+    const paths = new Set([
+      ...mine(me).slice(0, WARM_MINE),
+      ...linked(list).slice(0, WARM_UPCOMING),
+      ...myCircles(circles).slice(0, WARM_CIRCLES),
+    ]);
     const kept = await Promise.all([...paths].map((path) => keep(cache, path)));
     if (kept.every((text) => text !== null)) await cache.put(WARM_MARK, new Response(mark));
   };
