@@ -363,3 +363,37 @@ def test_a_phone_away_longer_than_the_log_keeps_gets_a_fresh_copy_and_sends_once
     assert [r["status"] for r in again.json()["results"]] == ["applied", "applied"]
     assert db(settings, "select count(*) from sync_mutations") == [(2,)]
     assert db(settings, "select count(*), sum(state = 'confirmed') from rsvps" + GUESTS) == [(2, 2)]
+
+
+def test_a_fresh_copy_longer_than_a_page_ends(
+    host: Client, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A phone away too long gets a fresh copy page by page: each page must
+    end where the next may continue, not at a cursor older than the oldest
+    kept, which would be taken for a phone away too long and sent the first
+    page again, for ever."""
+    for n in range(4):
+        propose(host, title=f"Outing {n}")
+    pages, cursor = pull_all(host, 0)
+    held = materialize(pages)
+    comment_id = str(uuid.uuid4())
+    outing_id = propose(host, title="Last one")
+    token = csrf_token(host, f"/outings/{outing_id}")
+    host.post(
+        f"/outings/{outing_id}/comments",
+        data={"_csrf_token": token, "body": "Hi", "id": comment_id},
+    )
+    host.post(f"/comments/{comment_id}/delete", data={"_csrf_token": token})  # a tombstone
+    db(settings, "update sync_changes set changed_at = '2000-01-01T00:00:00Z' where op = 'del'")
+    monkeypatch.setenv("OUTINGS_DB", settings.db)
+    assert in_thread(cli, ["compact"]) == 0
+    seen = []
+    while True:  # what a phone does with has_more, two changes a page
+        page = host.get(f"/api/sync/pull?cursor={cursor}&limit=2").json()
+        seen.append(page)
+        assert len(seen) < 20, "the fresh copy never ends"
+        cursor = page["cursor"]
+        if not page["has_more"]:
+            break
+    assert seen[0]["reset"] is True
+    assert materialize(seen, held) == materialize(pull_all(host, 0)[0])

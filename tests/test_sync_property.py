@@ -1,7 +1,10 @@
 """What a phone holds after any pattern of pulls equals what a fresh pull says.
 
 Hypothesis drives random sequences of replies, capacity edits, cancellations,
-comments, venue renames and moderators hiding things, for several families.
+comments, venue renames and moderators hiding things, for several families;
+and, since circles (issue 13), families joining and leaving the circle both
+outings are posted to, its host leaving and coming back, and the host making
+an outing members-only or public again.
 Each family pulls now and then, a few changes a page, and keeps every
 (cursor, state) it ever held. At the end, continuing from *any* of those
 earlier states must give exactly what a pull from 0 gives, field by field,
@@ -24,6 +27,8 @@ from hypothesis import strategies as st
 
 from outings.accounts import store as account_store
 from outings.accounts.models import User
+from outings.circle import service as circle_service
+from outings.circle.models import CircleInput
 from outings.db import Database, now_iso
 from outings.db.database import Writer
 from outings.ids import new_id
@@ -58,12 +63,18 @@ SHAPES: dict[str, st.SearchStrategy[tuple[Any, ...]]] = {
     "uncomment": st.tuples(st.just("uncomment"), family),
     "hide": st.tuples(st.just("hide"), st.sampled_from(["outing", "comment", "venue"]), outing),
     "rename": st.tuples(st.just("rename"), st.integers(0, 99)),
+    "join": st.tuples(st.just("join"), family),
+    "leave": st.tuples(st.just("leave"), family),
+    "host": st.tuples(st.just("host"), st.sampled_from(["leaves", "joins"])),
+    "visibility": st.tuples(st.just("visibility"), outing, st.sampled_from(["public", "members"])),
     "pull": st.tuples(st.just("pull"), st.integers(-1, FAMILIES - 1), st.integers(1, 4)),
 }
 #: Replies move waitlists, so they are most of what happens; a cancellation
 #: or a hidden outing ends an outing's story, so they are rare.
 KINDS = ["reply"] * 12 + ["capacity"] * 3 + ["comment", "uncomment", "rename", "pull", "pull"]
 KINDS += ["cancel", "hide"]
+# who is in the circle decides who sees its members-only outing
+KINDS += ["join"] * 3 + ["leave"] * 2 + ["visibility"] * 2 + ["host"]
 operations = st.lists(
     st.sampled_from(KINDS).flatmap(lambda kind: SHAPES[kind]), min_size=30, max_size=60
 )
@@ -104,9 +115,14 @@ async def run(db: Database, ops: list[tuple[Any, ...]]) -> None:
     await venue_service.create(
         db, host, venue_id, VenueInput(name="Zoo", kind="zoo", area="Riverside"), manage=True
     )
+    circle_id = new_id()
+    await circle_service.create(
+        db, host, circle_id, CircleInput(name="Riverside", area="Riverside")
+    )
     start = service.utcnow().replace(microsecond=0) + timedelta(days=2)
     outing_ids = []
-    for capacity in (2, 3):  # the host's family holds one place: one and two left
+    # the host's family holds one place: one and two left; the first for the circle's members
+    for capacity, visibility in ((2, "members"), (3, "public")):
         outing_ids.append(new_id())
         data = OutingInput(
             title="Zoo morning",
@@ -115,6 +131,8 @@ async def run(db: Database, ops: list[tuple[Any, ...]]) -> None:
             ends_at=start + timedelta(hours=2),
             venue_id=venue_id,
             capacity=capacity,
+            circle_id=circle_id,
+            visibility=visibility,
         )
         await service.propose(db, host, outing_ids[-1], data)
     comments: list[tuple[str, User]] = []
@@ -154,6 +172,21 @@ async def run(db: Database, ops: list[tuple[Any, ...]]) -> None:
                     )
                     place.name = f"Zoo {n}"
                     await venue_service.update(db, host, venue_id, place)
+                case ("join", i):
+                    await circle_service.join(db, families[i], circle_id)
+                case ("leave", i):
+                    await circle_service.leave(db, families[i], circle_id)
+                case ("host", "leaves"):
+                    # a circle keeps a moderator: family 0 takes over first
+                    await circle_service.join(db, families[0], circle_id)
+                    await circle_service.set_role(db, host, circle_id, families[0].id, "moderator")
+                    await circle_service.leave(db, host, circle_id)
+                case ("host", "joins"):
+                    await circle_service.join(db, host, circle_id)
+                case ("visibility", j, visibility):
+                    current = await db.write(partial(service.outing_input, outing_id=outing_ids[j]))
+                    edited = msgspec.structs.replace(current, visibility=visibility)
+                    await service.edit(db, host, outing_ids[j], edited)
                 case ("pull", reader, limit):
                     cursor, state = held[reader + 1][-1]
                     held[reader + 1].append(
@@ -170,7 +203,12 @@ async def run(db: Database, ops: list[tuple[Any, ...]]) -> None:
         _cursor, fresh = await pull_from(db, reader, 0, {})
         for cursor, state in history:
             _, caught_up = await pull_from(db, reader, cursor, state, limit=3)
-            assert caught_up == fresh, (reader and reader.display_name, cursor)
+            differ = {
+                k: (caught_up.get(k), fresh.get(k))
+                for k in caught_up.keys() | fresh.keys()
+                if caught_up.get(k) != fresh.get(k)
+            }
+            assert not differ, (reader and reader.display_name, cursor, differ)
 
     # Waitlist places are 1..k in first-come order, as each family's own phone says.
     rows = await db.fetchall(

@@ -30,6 +30,9 @@ EntityType = Literal["outing", "rsvp", "comment", "venue", "circle", "membership
 #: What a circle's members alone may pull (when the row says so, see :func:`audience`).
 MEMBERS_ONLY: tuple[EntityType, ...] = ("outing", "comment", "post", "entry")
 
+#: Members-only things their outing's host pulls as well as the circle's members.
+HOST_TOO: tuple[EntityType, ...] = ("outing", "comment")
+
 #: How often the app compacts the change log while it runs.
 COMPACT_EVERY_S = 6 * 3600
 
@@ -52,8 +55,12 @@ async def record(
     """Record that ``entity_id`` changed. Who may pull it is decided here, by
     construction: ``owner_id`` for what is one person's own (an RSVP, a
     membership), else the circle whose members alone may see it, read from
-    the entity itself (:func:`audience`), else everyone."""
+    the entity itself (:func:`audience`; a members-only outing's host as
+    well), else everyone."""
     circle_id = None if owner_id else await audience(w, entity_type, entity_id)
+    if circle_id is not None and entity_type in HOST_TOO:
+        # its host too, in the circle or not: she keeps her outing when she leaves it
+        owner_id = await store.host_of(w, entity_type, entity_id)
     cursor = await store.bump(w)
     await store.upsert(w, entity_type, entity_id, cursor, op, owner_id, circle_id, now_iso())
     return cursor
@@ -156,18 +163,32 @@ async def send_circle(
 ) -> None:
     """Everything only a circle's members may pull, sent to one person's pulls:
     ``put`` when she joins (a new member sees it all at once), ``del`` when
-    she leaves or is removed (it leaves her phone)."""
-    for entity_type, entity_id in await store.members_only(w, circle_id):
+    she leaves or is removed (it leaves her phone). Her own outings there stay:
+    their host pulls them whether she belongs or not (:func:`record`).
+
+    Leaving takes off everything the circle's members were ever sent, hidden
+    or deleted since included: one who leaves before her phone pulled a
+    hiding would not pull it after, as she is no member any more."""
+    if op == "put":
+        found = await store.members_only(w, circle_id, except_host=user_id)
+    else:
+        found = await store.sent_to_members(w, circle_id, except_host=user_id)
+    for entity_type, entity_id in found:
         await record_for(w, user_id, entity_type, [entity_id], op=op)  # type: ignore[arg-type]
 
 
 async def withdraw(w: Writer, entity_type: EntityType, entity_id: str) -> None:
     """Take an entity off the phones of everyone who is not to see it any more
     (a public outing made members-only): a tombstone for all, recorded
-    *before* the put its audience will pull, so members apply both and keep it."""
+    *before* the put its audience will pull, so members apply both and keep it.
+    The copies sent to one person alone (a joiner's) were for the audience it
+    had: each becomes a deletion too, or a fresh pull would still find it."""
     cursor = await store.bump(w)
     key = f"{entity_id}:withdrawn"
     await store.upsert(w, entity_type, key, cursor, "del", None, None, now_iso())
+    for copy, owner_id in await store.copies(w, entity_type, entity_id):
+        cursor = await store.bump(w)
+        await store.upsert(w, entity_type, copy, cursor, "del", owner_id, None, now_iso())
 
 
 def owned_key(entity_id: str, user_id: str) -> str:

@@ -50,21 +50,63 @@ async def audience(conn: Conn, entity_type: str, entity_id: str) -> str | None:
     return circle_id
 
 
-async def members_only(conn: Conn, circle_id: str) -> list[tuple[str, str]]:
+_HOST = {
+    "outing": "select host_id from outings where id = ?",
+    "comment": "select o.host_id from comments c join outings o on o.id = c.outing_id"
+    " where c.id = ?",
+}
+
+
+async def host_of(conn: Conn, entity_type: str, entity_id: str) -> str | None:
+    """The host of an outing, or of the outing a comment is on."""
+    host_id: str | None = await conn.fetchval(_HOST[entity_type], (entity_id,))
+    return host_id
+
+
+async def members_only(
+    conn: Conn, circle_id: str, *, except_host: str = ""
+) -> list[tuple[str, str]]:
     """(entity type, id) of everything only this circle's members may pull:
-    what someone who joins is sent at once, and what leaves her phone when she goes."""
+    what someone who joins is sent at once, and what leaves her phone when she
+    goes; ``except_host``'s own outings (and their comments) are not among them."""
     rows = await conn.fetchall(
         "select 'outing' as entity_type, id as entity_id from outings"
-        " where circle_id = ? and visibility = 'members' and hidden_at is null"
+        " where circle_id = ? and visibility = 'members' and hidden_at is null and host_id != ?"
         " union all select 'comment', c.id from comments c join outings o on o.id = c.outing_id"
         " where o.circle_id = ? and o.visibility = 'members' and o.hidden_at is null"
-        " and c.hidden_at is null and c.deleted_at is null"
+        " and o.host_id != ? and c.hidden_at is null and c.deleted_at is null"
         " union all select 'post', id from circle_posts where circle_id = ? and hidden_at is null"
         " union all select 'entry', id from circle_entries where circle_id = ?"
         " and status = 'approved' and hidden_at is null",
-        (circle_id, circle_id, circle_id, circle_id),
+        (circle_id, except_host, circle_id, except_host, circle_id, circle_id),
     )
     return [(r["entity_type"], r["entity_id"]) for r in rows]
+
+
+async def sent_to_members(
+    conn: Conn, circle_id: str, *, except_host: str = ""
+) -> list[tuple[str, str]]:
+    """(entity type, id) of everything this circle's members were sent and
+    may still hold, deleted or hidden since included; ``except_host``'s own
+    outings (and their comments), which she pulls as their host, are not."""
+    rows = await conn.fetchall(
+        "select entity_type, entity_id from sync_changes where circle_id = ?"
+        " and (owner_id is null or owner_id != ?) order by cursor",
+        (circle_id, except_host),
+    )
+    return [(r["entity_type"], r["entity_id"]) for r in rows]
+
+
+async def copies(conn: Conn, entity_type: str, entity_id: str) -> list[tuple[str, str]]:
+    """(key, person) of each copy of an entity still sent to one person alone
+    (``entity:user``, see ``record_for``)."""
+    # the keys "id:" to "id;" (the character after ':'): a stretch of the primary key
+    rows = await conn.fetchall(
+        "select entity_id, owner_id from sync_changes where entity_type = ?"
+        " and entity_id > ? and entity_id < ? and owner_id is not null and op = 'put'",
+        (entity_type, entity_id + ":", entity_id + ";"),
+    )
+    return [(r["entity_id"], r["owner_id"]) for r in rows]
 
 
 async def bounds(conn: Conn) -> tuple[int, int]:
@@ -85,11 +127,13 @@ async def after(conn: Conn, cursor: int, user_id: str | None, limit: int) -> lis
         return await conn.fetchall(public, (cursor, limit))
     # Each part reads its own stretch of an index: a page costs the same
     # however many other families' RSVPs or other circles' posts the log holds.
+    # A members-only outing's row names its host and its circle: a host who
+    # is a member finds it twice, and ``union`` sends it once.
     return await conn.fetchall(
-        f"select * from ({public}) union all select * from ("
+        f"select * from ({public}) union select * from ("
         f"select {columns} from sync_changes"
         " where owner_id = ? and cursor > ? order by cursor limit ?"
-        ") union all select * from ("
+        ") union select * from ("
         f"select {columns} from sync_changes"
         " where circle_id in (select m.circle_id from circle_members m"
         " join circles c on c.id = m.circle_id and c.hidden_at is null"

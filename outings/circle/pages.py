@@ -12,14 +12,14 @@ from litestar.response import Redirect, Template
 from outings import i18n
 from outings.accounts.pages import signed_in
 from outings.accounts.sessions import current_user
-from outings.circle import board, book, forms, rules, service, store
+from outings.circle import board, book, circle_outings, forms, rules, service, store
 from outings.circle.models import EMOJIS, PALETTE, Circle, Member
 from outings.ids import is_uuid, new_id
 from outings.moderation import store as moderation_store
 from outings.outing import browse
 from outings.refusals import Invalid, Refused
 from outings.web import flash
-from outings.web.deps import DB
+from outings.web.deps import DB, Conf
 from outings.web.forms import FormData, field
 from outings.web.templating import page
 
@@ -35,13 +35,16 @@ def _choices() -> dict[str, Any]:
 
 
 @get("/circles")
-async def circles(request: Request[Any, Any, Any], db: DB, area: FromQuery[str] = "") -> Template:
+async def circles(
+    request: Request[Any, Any, Any], db: DB, settings: Conf, area: FromQuery[str] = ""
+) -> Template:
     user = current_user(request)
     chosen = area.strip()[:60] or browse.home_area(request)
     async with db.reader() as r:
         found = await store.listed(r, chosen)
         mine = {} if user is None else await store.roles_of(r, user.id)
         areas = await store.areas(r)
+        next_outings = await circle_outings.next_outings(r, settings, user, found)
     return page(
         request,
         "circles/list.html",
@@ -49,7 +52,7 @@ async def circles(request: Request[Any, Any, Any], db: DB, area: FromQuery[str] 
         mine=[c for c in found if mine.get(c.id) in ("member", "moderator")],
         others=[c for c in found if mine.get(c.id) not in ("member", "moderator")],
         roles=mine,
-        next_outings={},
+        next_outings=next_outings,
         area=chosen,
         areas=areas,
     )
@@ -132,6 +135,7 @@ async def circle_page(
     async with db.reader() as r:
         me = None if user is None else await store.member(r, circle.id, user.id)
         everyone = await store.members(r, circle.id)
+        upcoming = await circle_outings.upcoming(r, circle, me)
         board_section = await board.section(r, circle, user, me)
         book_summary = await book.summary(r, circle.id, me)
         moderates = rules.moderates(user, me)
@@ -151,6 +155,7 @@ async def circle_page(
         members=[m for m in everyone if m.belongs] if belongs else [],
         moderators=[m for m in everyone if m.moderates] if user else [],
         asked=sum(1 for m in everyone if m.role == "asked"),
+        circle_outings=upcoming,
         board=board_section,
         book_summary=book_summary,
         errors=errors or {},

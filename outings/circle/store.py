@@ -179,6 +179,18 @@ async def roles_of(conn: Conn, user_id: str) -> dict[str, str]:
     return {r["circle_id"]: r["role"] for r in rows}
 
 
+async def belongs_to(conn: Conn, user_id: str) -> dict[str, str]:
+    """Circle id -> name of every circle this person is a member or moderator
+    of, by name: whose members-only outings she sees, where she may post one."""
+    rows = await conn.fetchall(
+        "select c.id, c.name from circle_members m join circles c on c.id = m.circle_id"
+        " where m.user_id = ? and m.role in ('member', 'moderator') and c.hidden_at is null"
+        " order by c.name, c.id",
+        (user_id,),
+    )
+    return {r["id"]: r["name"] for r in rows}
+
+
 async def save_member(
     w: Writer, circle_id: str, user_id: str, role: str, message: str, now: str
 ) -> None:

@@ -14,7 +14,7 @@ from litestar.response import Redirect
 
 from outings import changelog, i18n
 from outings.db.database import Reader
-from outings.outing import display, mine, rules, service, store
+from outings.outing import audience, display, mine, rules, service, store
 from outings.outing.models import CATEGORIES
 from outings.settings import Settings
 from outings.web import cookies
@@ -35,6 +35,8 @@ class ListFilters(msgspec.Struct, kw_only=True, frozen=True):
     age: int | None = None
     area: str = ""
     q: str = ""
+    #: "mine": only the outings of the circles the reader belongs to
+    circle: str = ""
 
     def address(self, page_number: int) -> str:
         """The list's canonical address for these filters: what the language
@@ -46,6 +48,7 @@ class ListFilters(msgspec.Struct, kw_only=True, frozen=True):
             "category": self.category,
             "age": "" if self.age is None else str(self.age),
             "area": self.area,
+            "circle": self.circle,
             "page_number": str(page_number) if page_number > 1 else "",
         }
         query = urlencode({k: v for k, v in fields.items() if v})
@@ -54,14 +57,16 @@ class ListFilters(msgspec.Struct, kw_only=True, frozen=True):
     @property
     def active(self) -> bool:
         """Whether a filter narrows the list (the area is the parent's own place, not one)."""
-        return bool(self.category or self.when or self.age is not None or self.q)
+        return bool(self.category or self.when or self.age is not None or self.q or self.circle)
 
     def without_area(self) -> str:
         """Where choosing another area brings the parent back to, the other filters kept."""
         return msgspec.structs.replace(self, area="").address(1)
 
 
-def _filters(category: str, when: str, age: str, area: str, q: str) -> ListFilters:
+def _filters(
+    category: str, when: str, age: str, area: str, q: str, circle: str, signed_in: bool
+) -> ListFilters:
     months = int(age) if age.isdigit() and int(age) <= rules.AGE_MAX_MONTHS else None
     return ListFilters(
         category=category if category in CATEGORIES else "",
@@ -69,6 +74,8 @@ def _filters(category: str, when: str, age: str, area: str, q: str) -> ListFilte
         age=months,
         area=area.strip()[: rules.AREA_MAX],
         q=q.strip()[:100],
+        # a visitor belongs to no circle: for her the filter means nothing
+        circle="mine" if circle == "mine" and signed_in else "",
     )
 
 
@@ -101,27 +108,33 @@ async def browse(
     age: FromQuery[str] = "",
     area: FromQuery[str] = "",
     q: FromQuery[str] = "",
+    circle: FromQuery[str] = "",
     page_number: FromQuery[str] = "1",
 ) -> Response[bytes]:
     """Upcoming outings, soonest first, grouped by day, with filters kept in the URL;
     with no area in it, in the area the parent chose once."""
     if "area" not in request.query_params:
         area = home_area(request)
-    filters = _filters(category, when, age, area, q)
+    user = request.state.get("user")
+    filters = _filters(category, when, age, area, q, circle, user is not None)
     now = service.utcnow()
     number = min(int(page_number), LAST_PAGE) if page_number.isdigit() else 1
     number = max(number, 1)
     locale = i18n.current_locale()
     today = now.astimezone(settings.tz).date()
     cache: LRU[tuple[str, list[str]]] = request.app.state.list_cache
-    user = request.state.get("user")
     shared = is_shared(request)
     async with db.reader() as r:
         version = await changelog.data_version(r, now)
-        key = (filters, number, locale, version, shared)
+        # A copy shows the members-only outings of the circles in its key and
+        # no other: members of the same circles share it, nobody else gets it.
+        circles = await audience.circles_of(r, user)
+        key = (filters, number, locale, version, shared, circles, user is not None)
         cached = cache.get(key)
         if cached is None:
-            cached = await _results(request, r, settings, filters, number, now, today, shared)
+            cached = await _results(
+                request, r, settings, filters, number, now, today, shared, circles, user is not None
+            )
             cache.put(key, cached)
         mine_now = {} if user is None else await _mine(request, r, user.id, now, version)
     results, areas = cached
@@ -170,6 +183,8 @@ async def _results(
     now: datetime,
     today: date,
     shared: bool,
+    circles: tuple[str, ...],
+    signed_in: bool,
 ) -> tuple[str, list[str]]:
     window = display.when_range(filters.when, now, settings.tz) if filters.when else None
     found = await store.upcoming(
@@ -178,9 +193,12 @@ async def _results(
         start=window[0] if window else None,
         end=window[1] if window else None,
         category=filters.category or None,
-        area=filters.area or None,
+        # her circles' outings wherever they are: a circle may span areas
+        area=None if filters.circle else filters.area or None,
         age_months=filters.age,
         text=filters.q or None,
+        circles=circles,
+        only_circles=filters.circle == "mine",
         limit=PAGE_SIZE + 1,
         offset=(number - 1) * PAGE_SIZE,
     )
@@ -201,5 +219,7 @@ async def _results(
         today=today,
         areas=areas,
         card_holes=not shared,  # a member's own replies go on her cards
+        offer_circles=signed_in,  # "My circles": a visitor belongs to none
+        in_circles=bool(circles),
     )
     return html, areas

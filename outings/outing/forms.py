@@ -37,20 +37,30 @@ FIELDS = (
     "description",
     "host_adults",
     "host_children",
+    "circle_id",
+    "visibility",
 )
 # Rule errors about instants are shown beside the inputs that make them.
 _ERROR_FIELD = {"starts_at": "start_time", "ends_at": "end_time"}
 
 
+_TICKED = ("on", "1", "true")
+
+
 class OutingForm(msgspec.Struct, kw_only=True):
     values: dict[str, str]
     meeting_point_private: bool = False
+    adults_only: bool = False
 
     @classmethod
     def from_post(cls, data: dict[str, Any]) -> OutingForm:
+        values = {name: field(data, name) for name in FIELDS}
+        # a page kept offline from before circles sends neither: nobody's, for everyone
+        values["visibility"] = values["visibility"] or "public"
         return cls(
-            values={name: field(data, name) for name in FIELDS},
-            meeting_point_private=field(data, "meeting_point_private") in ("on", "1", "true"),
+            values=values,
+            meeting_point_private=field(data, "meeting_point_private") in _TICKED,
+            adults_only=field(data, "adults_only") in _TICKED,
         )
 
     @classmethod
@@ -76,6 +86,8 @@ class OutingForm(msgspec.Struct, kw_only=True):
                 "description": "",
                 "host_adults": str(rules.HOST_ADULTS),
                 "host_children": str(rules.HOST_CHILDREN),
+                "circle_id": "",
+                "visibility": "public",
             }
         )
 
@@ -114,8 +126,11 @@ class OutingForm(msgspec.Struct, kw_only=True):
                 "description": outing.description,
                 "host_adults": str(adults),
                 "host_children": str(children),
+                "circle_id": outing.circle_id or "",
+                "visibility": outing.visibility,
             },
             meeting_point_private=outing.meeting_point_private,
+            adults_only=outing.adults_only,
         )
 
     def parse(self, tz: ZoneInfo) -> tuple[OutingInput | None, dict[str, str]]:
@@ -164,6 +179,9 @@ class OutingForm(msgspec.Struct, kw_only=True):
                 capacity=numbers["capacity"],
                 cost=v["cost"],
                 language=v["language"],
+                circle_id=v["circle_id"] or None,
+                visibility=v["visibility"],
+                adults_only=self.adults_only,
             ),
             {},
         )

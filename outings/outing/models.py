@@ -20,11 +20,18 @@ Category = Literal[
     "farm",
     "show",
     "walk",
+    "swap_party",
+    "clothes_sale",
+    "workshop",
+    "parents_evening",
     "other",
 ]
 RsvpStatus = Literal["going", "maybe", "declined"]
 RsvpState = Literal["confirmed", "waitlisted", "none"]
 OutingStatus = Literal["scheduled", "cancelled"]
+#: Who sees an outing: everyone, or only the members of its circle (and its host).
+Visibility = Literal["public", "members"]
+VISIBILITIES: tuple[Visibility, ...] = ("public", "members")
 
 #: Each category with its words and a pictogram (always shown beside the words).
 CATEGORIES: dict[str, tuple[object, str]] = {
@@ -38,6 +45,11 @@ CATEGORIES: dict[str, tuple[object, str]] = {
     "farm": (lazy_gettext("Farm"), "🐑"),
     "show": (lazy_gettext("Show"), "🎭"),
     "walk": (lazy_gettext("Walk"), "🚶"),
+    # what a circle meets for, with or without the children (issue 13)
+    "swap_party": (lazy_gettext("Swap party"), "🔄"),
+    "clothes_sale": (lazy_gettext("Clothes sale"), "👕"),
+    "workshop": (lazy_gettext("Workshop"), "🛠️"),
+    "parents_evening": (lazy_gettext("Parents' evening"), "🥂"),
     "other": (lazy_gettext("Other"), "✨"),
 }
 
@@ -72,6 +84,12 @@ class Outing(msgspec.Struct, frozen=True, kw_only=True):
     #: where the venue is, for "Nearest first" on a parent's phone
     venue_latitude: float | None = None
     venue_longitude: float | None = None
+    #: the circle it was posted to (None: nobody's), and its name for the cards
+    circle_id: str | None = None
+    circle_name: str | None = None
+    visibility: Visibility = "public"
+    #: a parents' evening: the grown-ups go without the children
+    adults_only: bool = False
 
     @property
     def places_left(self) -> int | None:
@@ -86,6 +104,11 @@ class Outing(msgspec.Struct, frozen=True, kw_only=True):
     @property
     def cancelled(self) -> bool:
         return self.status == "cancelled"
+
+    @property
+    def members_only(self) -> bool:
+        """Only its circle's members (and its host) may see it, on any channel."""
+        return self.visibility == "members"
 
     @property
     def where(self) -> str:

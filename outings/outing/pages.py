@@ -13,6 +13,7 @@ from litestar.response import Redirect, Template
 from outings import i18n
 from outings.accounts.models import User
 from outings.accounts.pages import signed_in
+from outings.circle import store as circle_store
 from outings.ids import is_uuid, new_id
 from outings.outing import (
     display,
@@ -53,8 +54,13 @@ async def _form_page(
     refusal: str = "",
     headers: dict[str, str] | None = None,
 ) -> Template:
+    user = signed_in(request)
     async with db.reader() as r:
         venues = await venue_store.choices(r)
+        circles = await circle_store.belongs_to(r, user.id)
+    if outing is not None and outing.circle_id and outing.circle_id not in circles:
+        # a host who left the circle keeps her outing in it
+        circles[outing.circle_id] = outing.circle_name or ""
     now = service.utcnow()
     first_day = now.astimezone(settings.tz).date()
     if outing is not None:  # one that began last night keeps its own day
@@ -70,6 +76,7 @@ async def _form_page(
         venue_options=[(vid, f"{name} · {area}" if area else name) for vid, name, area in venues],
         adult_options=[(n, str(n)) for n in range(1, rules.ADULTS_MAX + 1)],
         child_options=[(n, str(n)) for n in range(rules.CHILDREN_MAX + 1)],
+        circle_options=list(circles.items()),
         # the days the browser lets a parent pick, as the rules allow them
         first_day=first_day.isoformat(),
         last_day=(now + rules.FURTHEST).astimezone(settings.tz).date().isoformat(),
@@ -89,6 +96,7 @@ async def new_outing(
     settings: Conf,
     venue_id: FromQuery[str] = "",
     again: FromQuery[str] = "",
+    circle_id: FromQuery[str] = "",
 ) -> Template:
     user = signed_in(request)
     now = service.utcnow()
@@ -117,6 +125,13 @@ async def new_outing(
             venue = await venue_store.get(r, venue_id)
         if venue is not None:
             form.values.update(venue_id=venue.id, area=venue.area)
+    if circle_id and is_uuid(circle_id) and not again:
+        # "Propose an outing for this circle": hers, in its neighbourhood
+        async with db.reader() as r:
+            circle = await circle_store.get(r, circle_id)
+            mine = await circle_store.belongs_to(r, user.id)
+        if circle is not None and circle.id in mine:
+            form.values.update(circle_id=circle.id, area=form.values["area"] or circle.area)
     return await _form_page(request, db, settings, form)
 
 
@@ -173,7 +188,7 @@ async def edit_outing_page(
     request: Request[Any, Any, Any], db: DB, settings: Conf, outing_id: FromPath[str]
 ) -> Template:
     user = signed_in(request)
-    outing = await outing_or_404(db, outing_id)
+    outing = await outing_or_404(db, outing_id, user)
     _may_edit(user, outing)
     return await _form_page(
         request, db, settings, OutingForm.from_outing(outing, settings.tz), outing=outing
@@ -195,7 +210,7 @@ async def update_outing(
     data: FormData,
 ) -> Template | Redirect:
     user = signed_in(request)
-    outing = await outing_or_404(db, outing_id)
+    outing = await outing_or_404(db, outing_id, user)
     _may_edit(user, outing)
     form = OutingForm.from_post(data)
     form.values["id"] = outing.id

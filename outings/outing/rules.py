@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import UTC, datetime, timedelta
 
 import msgspec
@@ -10,7 +11,7 @@ from outings.accounts.models import User
 from outings.accounts.rules import clean_text
 from outings.i18n import gettext as _
 from outings.i18n import ngettext
-from outings.outing.models import CATEGORIES, Outing
+from outings.outing.models import CATEGORIES, VISIBILITIES, Outing
 
 TITLE_MAX = 100
 PLACE_MAX = 200
@@ -59,6 +60,10 @@ class OutingInput(msgspec.Struct, kw_only=True):
     capacity: int | None = None
     cost: str = ""
     language: str = ""
+    #: the circle it is posted to (one the host belongs to), or None
+    circle_id: str | None = None
+    visibility: str = "public"
+    adults_only: bool = False
 
 
 Errors = dict[str, str]
@@ -95,6 +100,7 @@ def clean(data: OutingInput) -> OutingInput:
         cost=clean_text(data.cost).replace("\n", " "),
         language=clean_text(data.language).replace("\n", " "),
         venue_id=data.venue_id or None,
+        circle_id=data.circle_id or None,
     )
 
 
@@ -141,6 +147,12 @@ def check(data: OutingInput, *, now: datetime, previous: Outing | None = None) -
         and "age_max_months" not in errors
     ):
         errors["age_max_months"] = _("The oldest age must not be below the youngest.")
+    if data.visibility not in VISIBILITIES:
+        errors["visibility"] = _("Please choose who can see the outing.")
+    elif data.visibility == "members" and not data.circle_id:
+        errors["visibility"] = _(
+            "Only a circle has members: choose one of your circles, or show it to everyone."
+        )
     if data.capacity is not None and not 1 <= data.capacity <= CAPACITY_MAX:
         errors["capacity"] = ngettext(
             "Please give a number of families from 1 to %(num)d, or leave it empty for no limit.",
@@ -236,6 +248,23 @@ def why_no_edit(user: User | None, outing: Outing, now: datetime) -> str | None:
 def may_comment(user: User | None, outing: Outing, replied: bool) -> bool:
     """The host and the families who replied talk in the comments."""
     return user is not None and (is_host(user, outing) or replied)
+
+
+def may_see(user_id: str | None, outing: Outing, circles: Collection[str]) -> bool:
+    """Whether someone sees an outing at all: a public one, everyone; a
+    members-only one, its circle's members (``circles``: those she belongs
+    to) and its host, who keeps it even after leaving the circle."""
+    if not outing.members_only:
+        return True
+    return user_id is not None and (user_id == outing.host_id or outing.circle_id in circles)
+
+
+def why_not_this_circle(belongs: bool, *, unchanged: bool) -> str | None:
+    """Why an outing may not be posted to a circle: only to one the host
+    belongs to; one already there stays when she leaves it (she keeps her outing)."""
+    if belongs or unchanged:
+        return None
+    return _("You can post only to a circle you belong to.")
 
 
 def may_see_meeting_point(user: User | None, outing: Outing, confirmed: bool) -> bool:

@@ -14,12 +14,13 @@ import msgspec
 
 from outings import changelog
 from outings.accounts.models import User
+from outings.circle import store as circle_store
 from outings.db import Database, now_iso
 from outings.db import stamp as stored_time
 from outings.db.database import Writer
 from outings.i18n import gettext as _
 from outings.notifications import notify
-from outings.outing import capacity, comment_store, rsvp_store, rules, store
+from outings.outing import audience, capacity, comment_store, rsvp_store, rules, store
 from outings.outing.models import Comment, Outing, RsvpState, RsvpStatus, Seat
 from outings.outing.rules import OutingInput
 from outings.refusals import Invalid, Refused
@@ -69,6 +70,42 @@ async def _check_venue(w: Writer, data: OutingInput) -> None:
 
 async def _record_outing(w: Writer, outing_id: str) -> None:
     await changelog.record(w, "outing", outing_id)
+
+
+async def _check_circle(w: Writer, user: User, data: OutingInput, before: Outing | None) -> None:
+    """Only to a circle she belongs to; one her outing is in already stays
+    when she has left it (she keeps her outing)."""
+    if data.circle_id is None:
+        return
+    unchanged = before is not None and before.circle_id == data.circle_id
+    belongs = data.circle_id in await circle_store.belongs_to(w, user.id)
+    if why := rules.why_not_this_circle(belongs, unchanged=unchanged):
+        raise Invalid({"circle_id": why})
+
+
+async def _visible(w: Writer, user: User, outing_id: str) -> Outing:
+    """The outing, if ``user`` may see it: to anyone else a members-only
+    outing is not there at all, as a hidden one is not."""
+    outing = await _load(w, outing_id)
+    if not await audience.may_see(w, user, outing):
+        raise _not_found()
+    return outing
+
+
+async def _record_new_audience(w: Writer, before: Outing, after: Outing) -> None:
+    """An edit that changes who sees the outing: it and its comments leave
+    the phones of those who no longer may (a tombstone for all, before the
+    put its new audience pulls), and reach those who now may."""
+    was = before.circle_id if before.members_only else None
+    now = after.circle_id if after.members_only else None
+    if was == now:
+        return
+    comments = await comment_store.ids_on(w, after.id)
+    if now is not None:
+        await changelog.withdraw(w, "outing", after.id)
+        for comment_id in comments:
+            await changelog.withdraw(w, "comment", comment_id)
+    await changelog.record_each(w, "comment", comments)
 
 
 async def _write_seats(
@@ -134,6 +171,7 @@ async def propose_in(
     if errors:
         raise Invalid(errors)
     await _check_venue(w, data)
+    await _check_circle(w, user, data, None)
     stamp = now_iso()
     await store.insert(w, outing_id, user.id, data, stamp)
     # The host comes to her own outing: her reply holds a place like any
@@ -172,6 +210,9 @@ async def outing_input(w: Writer, outing_id: str) -> OutingInput:
         capacity=o.capacity,
         cost=o.cost,
         language=o.language,
+        circle_id=o.circle_id,
+        visibility=o.visibility,
+        adults_only=o.adults_only,
     )
 
 
@@ -190,6 +231,7 @@ async def edit_in(w: Writer, user: User, outing_id: str, data: OutingInput) -> E
     if errors:
         raise Invalid(errors)
     await _check_venue(w, data)
+    await _check_circle(w, user, data, before)
     stamp = now_iso()
     bump = rules.needs_new_sequence(before, data)
     await store.update(w, outing_id, data, stamp, bump=bump)
@@ -202,8 +244,9 @@ async def edit_in(w: Writer, user: User, outing_id: str, data: OutingInput) -> E
             s.user_id for s in seats if s.status in ("going", "maybe") and s.user_id != user.id
         ]
         await notify(w, others, "changed", outing_id, stamp, title=data.title)
-    await _record_outing(w, outing_id)
     after = await _load(w, outing_id)
+    await _record_new_audience(w, before, after)
+    await _record_outing(w, outing_id)
     seats_after = await rsvp_store.seats(w, outing_id)
     return Edited(
         outing=after,
@@ -255,7 +298,7 @@ async def set_rsvp_in(
     if errors:
         raise Invalid(errors)
     now = utcnow()
-    outing = await _load(w, outing_id)
+    outing = await _visible(w, user, outing_id)
     refusal = rules.why_no_rsvp(outing, now)
     if refusal:
         raise Refused("cancelled" if outing.cancelled else "past", refusal)
@@ -296,7 +339,7 @@ async def add_comment_in(
     text, error = rules.check_comment(body)
     if error:
         raise Invalid({"body": error})
-    outing = await _load(w, outing_id)
+    outing = await _visible(w, user, outing_id)
     replied = await rsvp_store.seat(w, outing_id, user.id) is not None
     if not rules.may_comment(user, outing, replied):
         raise Refused(

@@ -15,7 +15,7 @@ from outings.accounts.models import User
 from outings.accounts.pages import signed_in
 from outings.accounts.sessions import current_user
 from outings.ids import is_uuid, new_id
-from outings.outing import comment_store, jsonld, rsvp_store, rules, service, store
+from outings.outing import audience, comment_store, jsonld, rsvp_store, rules, service, store
 from outings.outing.feeds import ics_response
 from outings.outing.models import Outing
 from outings.settings import Settings
@@ -28,12 +28,15 @@ from outings.web.shared_pages import has_member_copy, is_shared, kept_page, memb
 from outings.web.templating import page
 
 
-async def outing_or_404(db: DB, outing_id: str) -> Outing:
+async def outing_or_404(db: DB, outing_id: str, user: User | None) -> Outing:
+    """The outing, if ``user`` (None: a visitor) may see it: a members-only
+    outing is not found by anyone outside its circle, as a hidden one is not."""
     if not is_uuid(outing_id):
         raise NotFoundException()
     async with db.reader() as r:
         outing = await store.get(r, outing_id)
-    if outing is None:
+        seen = outing is not None and await audience.may_see(r, user, outing)
+    if outing is None or not seen:
         raise NotFoundException()
     return outing
 
@@ -42,22 +45,24 @@ async def outing_or_404(db: DB, outing_id: str) -> Outing:
 async def show_outing(
     request: Request[Any, Any, Any], db: DB, settings: Conf, ref: FromPath[str]
 ) -> Template | Response[bytes]:
-    if ref.endswith(".ics"):
-        outing = await outing_or_404(db, ref.removesuffix(".ics"))
-        return ics_response([outing], settings, outing.title, f"outing-{outing.id}.ics")
     user = current_user(request)
+    if ref.endswith(".ics"):
+        outing = await outing_or_404(db, ref.removesuffix(".ics"), user)
+        return ics_response([outing], settings, outing.title, f"outing-{outing.id}.ics")
     if user is not None:
-        return await _member_page(request, db, settings, user, await outing_or_404(db, ref))
+        return await _member_page(request, db, settings, user, await outing_or_404(db, ref, user))
     if not is_shared(request):  # a visitor with a message waiting
-        return await _outing_page(request, db, settings, await outing_or_404(db, ref))
-    # Visitors not signed in (a link a host shared) share one copy per data version.
+        return await _outing_page(request, db, settings, await outing_or_404(db, ref, None))
+    # Visitors not signed in (a link a host shared) share one copy per data
+    # version. A members-only outing never gets one: it is not found for them
+    # below, and a copy kept while it was public belongs to an older version.
     async with db.reader() as r:
         key = await changelog.data_version(r, service.utcnow())
     address = f"/outings/{ref}"
     kept = kept_page(request, address, key, SHOW)
     if kept is not None:
         return kept
-    outing = await outing_or_404(db, ref)
+    outing = await outing_or_404(db, ref, None)
     context = await _outing_context(db, settings, None, outing)
     context["version"] = key[0]
     return shared_page(request, address, key, SHOW, **context)
@@ -141,7 +146,10 @@ async def _outing_context(
         "may_edit": rules.why_no_edit(user, outing, now) is None,
         "may_comment": rules.may_comment(user, outing, mine is not None),
         "show_meeting_point": rules.may_see_meeting_point(user, outing, confirmed),
-        "jsonld": jsonld.event(outing, origin=settings.origin, tz=settings.tz, venue=venue),
+        # for search engines: never one of a circle's members-only outings
+        "jsonld": None
+        if outing.members_only
+        else jsonld.event(outing, origin=settings.origin, tz=settings.tz, venue=venue),
         "comment_id": new_id(),
         "my_comments": {c.id for c in comments if user and c.author_id == user.id},
         "errors": {},
@@ -168,7 +176,7 @@ async def rsvp(
     data: FormData,
 ) -> Template | Redirect:
     user = signed_in(request)
-    outing = await outing_or_404(db, outing_id)
+    outing = await outing_or_404(db, outing_id, user)
     status = field(data, "status")
     adults = _count(data, "adults", 1)
     children = _count(data, "children", 0)
@@ -199,7 +207,7 @@ async def cancel_outing(
     data: FormData,
 ) -> Template | Redirect:
     user = signed_in(request)
-    outing = await outing_or_404(db, outing_id)
+    outing = await outing_or_404(db, outing_id, user)
     return await _act(
         request,
         db,
@@ -221,7 +229,7 @@ async def add_comment(
     data: FormData,
 ) -> Template | Redirect:
     user = signed_in(request)
-    outing = await outing_or_404(db, outing_id)
+    outing = await outing_or_404(db, outing_id, user)
     comment_id = field(data, "id")
     return await _act(
         request,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -14,7 +15,7 @@ from outings.refusals import Refused
 
 _SELECT = """
 select o.*, u.display_name as host_name, v.name as venue_name,
-  v.latitude as venue_latitude, v.longitude as venue_longitude,
+  v.latitude as venue_latitude, v.longitude as venue_longitude, ci.name as circle_name,
   (select count(*) from rsvps r where r.outing_id = o.id and r.state = 'confirmed')
     as confirmed_count,
   (select count(*) from rsvps r where r.outing_id = o.id and r.state = 'waitlisted')
@@ -22,7 +23,15 @@ select o.*, u.display_name as host_name, v.name as venue_name,
 from outings o
 join users u on u.id = o.host_id
 left join venues v on v.id = o.venue_id and v.hidden_at is null
+left join circles ci on ci.id = o.circle_id and ci.hidden_at is null
 """
+
+#: Whether the person ``?`` (given twice) sees an outing ``o``: a public one,
+#: or a members-only one she hosts or whose circle she belongs to (rules.may_see).
+_SEEN_BY = (
+    "(o.visibility = 'public' or o.host_id = ? or exists (select 1 from circle_members cm"
+    " where cm.circle_id = o.circle_id and cm.user_id = ? and cm.role in ('member', 'moderator')))"
+)
 
 
 def iso(moment: datetime) -> str:
@@ -61,6 +70,10 @@ def _outing(row: Row) -> Outing:
         venue_latitude=row["venue_latitude"],
         venue_longitude=row["venue_longitude"],
         waitlist_count=row["waitlist_count"],
+        circle_id=row["circle_id"],
+        circle_name=row["circle_name"],
+        visibility=row["visibility"],
+        adults_only=bool(row["adults_only"]),
     )
 
 
@@ -81,6 +94,9 @@ def _fields(data: OutingInput) -> dict[str, Any]:
         "capacity": data.capacity,
         "cost": data.cost,
         "language": data.language,
+        "circle_id": data.circle_id,
+        "visibility": data.visibility,
+        "adults_only": int(data.adults_only),
     }
 
 
@@ -197,12 +213,30 @@ async def upcoming(
     age_months: int | None = None,
     text: str | None = None,
     venue_id: str | None = None,
+    circles: Sequence[str] = (),
+    only_circles: bool = False,
+    circle_id: str | None = None,
     limit: int = 50,
     offset: int = 0,
 ) -> list[Outing]:
-    """Outings not yet over, soonest first, narrowed by the list's filters."""
+    """Outings not yet over, soonest first, narrowed by the list's filters.
+
+    ``circles``: those whose members-only outings the reader sees (the ones
+    she belongs to); every other outing shown is public. ``only_circles``:
+    the outings of those circles alone ("My circles"); ``circle_id``: one circle's.
+    """
     f = Filters()
     f.add("o.ends_at > :now", now=iso(now))
+    marks = {f"circle{n}": c for n, c in enumerate(circles)}
+    among = ", ".join(f":{name}" for name in marks)
+    if marks:
+        f.add(f"(o.visibility = 'public' or o.circle_id in ({among}))", **marks)
+    else:
+        f.add("o.visibility = 'public'")
+    if only_circles:
+        f.add(f"o.circle_id in ({among})" if marks else "0 = 1")
+    if circle_id:
+        f.add("o.circle_id = :circle_id", circle_id=circle_id)
     if start is not None:
         f.add("o.ends_at > :start", start=iso(start))
     if end is not None:
@@ -214,6 +248,8 @@ async def upcoming(
     if area:
         f.add("lower(o.area) = lower(:area)", area=area)
     if age_months is not None:
+        # a parents' evening is no outing for a child of any age
+        f.add("o.adults_only = 0")
         f.add(
             "(o.age_min_months is null or o.age_min_months <= :age)"
             " and (o.age_max_months is null or o.age_max_months >= :age)",
@@ -239,17 +275,19 @@ async def upcoming(
 async def areas(conn: Conn, now: datetime) -> list[str]:
     rows = await conn.fetchall(
         "select distinct area from outings where ends_at > ? and area != '' and hidden_at is null"
-        " order by area",
+        " and visibility = 'public' order by area",
         (iso(now),),
     )
     return [r["area"] for r in rows]
 
 
 #: A family's own outings: those it hosts and those it replied to and did not
-#: decline (``mine`` is its RSVP, when it has one).
+#: decline (``mine`` is its RSVP, when it has one), and still sees (one who
+#: left a circle no longer finds its members-only outings here).
 _MINE = (
     _SELECT + " left join rsvps mine on mine.outing_id = o.id and mine.user_id = ?"
     " where o.hidden_at is null and (o.host_id = ? or mine.status in ('going', 'maybe'))"
+    " and " + _SEEN_BY
 )
 
 
@@ -265,7 +303,8 @@ async def hosted_ids(conn: Conn, user_id: str, now: datetime) -> list[str]:
 async def coming_up_for(conn: Conn, user_id: str, now: datetime) -> list[Outing]:
     """Outings a family hosts, is going to, waits for or may go to, not yet over, soonest first."""
     rows = await conn.fetchall(
-        _MINE + " and o.ends_at > ? order by o.starts_at, o.id", (user_id, user_id, iso(now))
+        _MINE + " and o.ends_at > ? order by o.starts_at, o.id",
+        (user_id, user_id, user_id, user_id, iso(now)),
     )
     return [_outing(r) for r in rows]
 
@@ -275,7 +314,7 @@ async def past_for(conn: Conn, user_id: str, now: datetime, limit: int) -> list[
     rows = await conn.fetchall(
         _MINE + " and o.ends_at <= ? and (o.host_id = ? or mine.state = 'confirmed')"
         " order by o.starts_at desc, o.id limit ?",
-        (user_id, user_id, iso(now), user_id, limit),
+        (user_id, user_id, user_id, user_id, iso(now), user_id, limit),
     )
     return [_outing(r) for r in rows]
 
@@ -285,7 +324,30 @@ async def for_calendar(conn: Conn, user_id: str, since: datetime) -> list[Outing
     rows = await conn.fetchall(
         _SELECT + " where o.hidden_at is null and o.ends_at > ? and (o.host_id = ? or exists"
         " (select 1 from rsvps r where r.outing_id = o.id and r.user_id = ?"
-        "  and r.status in ('going', 'maybe'))) order by o.starts_at",
-        (iso(since), user_id, user_id),
+        "  and r.status in ('going', 'maybe'))) and " + _SEEN_BY + " order by o.starts_at",
+        (iso(since), user_id, user_id, user_id, user_id),
     )
     return [_outing(r) for r in rows]
+
+
+async def next_in_circles(
+    conn: Conn, circle_ids: Sequence[str], circles: Sequence[str], now: datetime
+) -> dict[str, Outing]:
+    """Each circle's next outing not yet over nor cancelled that the reader
+    sees (``circles``: those she belongs to), for the circles' cards."""
+    if not circle_ids:
+        return {}
+    seen = "o.visibility = 'public'"
+    if circles:
+        seen = f"(o.visibility = 'public' or o.circle_id in ({placeholders(circles)}))"
+    # the first of each circle, in one query (PostgreSQL has row_number too)
+    rows = await conn.fetchall(
+        "select * from (select x.*, row_number() over"
+        " (partition by x.circle_id order by x.starts_at, x.id) as n from ("
+        + _SELECT
+        + f" where o.circle_id in ({placeholders(circle_ids)}) and o.hidden_at is null"
+        f" and o.status = 'scheduled' and o.ends_at > ? and {seen}"
+        ") x) where n = 1",
+        [*circle_ids, iso(now), *circles],
+    )
+    return {r["circle_id"]: _outing(r) for r in rows}

@@ -123,6 +123,9 @@ class OutingUpdateArgs(msgspec.Struct, frozen=True, forbid_unknown_fields=False)
     capacity: int | msgspec.UnsetType | None = msgspec.UNSET
     cost: str | msgspec.UnsetType = msgspec.UNSET
     language: str | msgspec.UnsetType = msgspec.UNSET
+    circle_id: str | msgspec.UnsetType | None = msgspec.UNSET
+    visibility: str | msgspec.UnsetType = msgspec.UNSET
+    adults_only: bool | msgspec.UnsetType = msgspec.UNSET
 
 
 class OutingCancelArgs(msgspec.Struct, frozen=True, forbid_unknown_fields=False):

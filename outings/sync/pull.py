@@ -51,6 +51,9 @@ def outing_data(o: Outing) -> dict[str, Any]:
         "language": o.language,
         "status": o.status,
         "cancel_reason": o.cancel_reason,
+        "circle_id": o.circle_id,
+        "visibility": o.visibility,
+        "adults_only": o.adults_only,
         "updated_at": o.updated_at,
     }
 
@@ -182,6 +185,13 @@ async def _pull(
     rows = await changelog.changes_after(r, since, user_id, limit + 1)
     has_more = len(rows) > limit
     rows = rows[:limit]
+    while reset and has_more and rows[-1]["cursor"] < oldest:
+        # A fresh copy's first page reaches the oldest cursor kept: the next
+        # page continues from where it ends, and a cursor below that would be
+        # taken for a phone away too long, and sent the first page again, for ever.
+        more = await changelog.changes_after(r, rows[-1]["cursor"], user_id, limit + 1)
+        has_more = len(more) > limit
+        rows += more[:limit]
     found = privacy.for_reader(await _load(r, rows, user_id), user)
     page = []
     for row in rows:

@@ -15,7 +15,7 @@ from outings.accounts.pages import signed_in
 from outings.accounts.sessions import current_user
 from outings.ids import is_uuid, new_id
 from outings.moderation import service as moderation
-from outings.outing import mine
+from outings.outing import audience, mine
 from outings.outing import service as outing_service
 from outings.outing import store as outing_store
 from outings.refusals import Invalid, Refused
@@ -171,7 +171,12 @@ async def _venue_page(
     user = current_user(request)
     async with db.reader() as r:
         upcoming = await outing_store.upcoming(
-            r, now=outing_service.utcnow(), venue_id=venue.id, limit=20
+            r,
+            now=outing_service.utcnow(),
+            venue_id=venue.id,
+            # a circle's members-only outings there, to its members only
+            circles=await audience.circles_of(r, user),
+            limit=20,
         )
         claimed = user is not None and await store.pending_claim(r, venue.id, user.id)
         roles = {} if user is None else await mine.roles(r, user.id, outing_service.utcnow())

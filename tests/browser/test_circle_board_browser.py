@@ -15,6 +15,10 @@ from tests.live import rows
 
 pytestmark = pytest.mark.browser
 
+#: Back online, the outbox waits for the browser's "online" event and a push:
+#: seconds on a busy machine (as in tests/browser/test_offline.py).
+BACK_ONLINE = 20_000
+
 ASK = "Looking for a double stroller near the market"
 
 
@@ -50,10 +54,12 @@ def test_an_ask_posted_offline_lands_once_and_the_founder_sees_it(
     assert rows(live_server, "select count(*) from circle_posts") == [(0,)]
 
     mel.context.set_offline(False)
-    expect(mel.locator("#sync-verdicts")).to_contain_text("Your post is on the board.")
+    expect(mel.locator("#sync-verdicts")).to_contain_text(
+        "Your post is on the board.", timeout=BACK_ONLINE
+    )
     landed = mel.locator("#board-posts .board-post:not(.is-pending)")
-    expect(landed).to_have_count(1)
-    expect(landed).to_contain_text(ASK)
+    expect(landed).to_have_count(1, timeout=BACK_ONLINE)
+    expect(landed).to_contain_text(ASK, timeout=BACK_ONLINE)
     mel.wait_for_timeout(1500)  # give a second push (Background Sync, a retry) its chance
     assert rows(
         live_server,
@@ -102,8 +108,10 @@ def test_joining_and_replying_offline_land_once(live_server: LiveServer, browser
     expect(ana.get_by_role("button", name="Join the circle")).to_be_disabled()
     assert rows(live_server, "select count(*) from circle_members") == [(1,)]
     ana.context.set_offline(False)
-    expect(ana.locator(".circle-about")).to_contain_text("You are a member")
-    expect(ana.locator("#sync-verdicts")).to_contain_text("You are a member of the circle now.")
+    expect(ana.locator(".circle-about")).to_contain_text("You are a member", timeout=BACK_ONLINE)
+    expect(ana.locator("#sync-verdicts")).to_contain_text(
+        "You are a member of the circle now.", timeout=BACK_ONLINE
+    )
 
     visit(ana, post_url)
     ana.context.set_offline(True)
@@ -115,7 +123,9 @@ def test_joining_and_replying_offline_land_once(live_server: LiveServer, browser
     screenshot(ana, "circle-board-reply-offline")
     assert_accessible(ana)
     ana.context.set_offline(False)
-    expect(ana.locator("#replies-list .comment:not(.is-pending)")).to_contain_text("I do!")
+    expect(ana.locator("#replies-list .comment:not(.is-pending)")).to_contain_text(
+        "I do!", timeout=BACK_ONLINE
+    )
     ana.wait_for_timeout(1500)
     assert rows(live_server, "select body from circle_post_replies") == [
         ("I do! Blue one, with a stand.",)
@@ -147,7 +157,11 @@ def test_an_offline_post_the_server_refuses_comes_back_into_the_form(
     mel.get_by_role("button", name="Post on the board").click()
     expect(mel.locator("#board-posts .is-pending")).to_contain_text("A seventh ask")
     mel.context.set_offline(False)
-    expect(mel.locator("#sync-verdicts")).to_contain_text("Not saved: You have posted 6 times")
-    expect(mel.get_by_label("Your post")).to_have_value("A seventh ask, too many")
-    expect(mel.get_by_label("An offer")).to_be_checked()
+    expect(mel.locator("#sync-verdicts")).to_contain_text(
+        "Not saved: You have posted 6 times", timeout=BACK_ONLINE
+    )
+    expect(mel.get_by_label("Your post")).to_have_value(
+        "A seventh ask, too many", timeout=BACK_ONLINE
+    )
+    expect(mel.get_by_label("An offer")).to_be_checked(timeout=BACK_ONLINE)
     assert rows(live_server, "select count(*) from circle_posts") == [(6,)]

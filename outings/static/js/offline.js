@@ -312,9 +312,12 @@ async function showVerdicts() {
     .filter((r) => !r.seen && (!outingId || r.about === outingId || !r.about))
     .sort((a, b) => a.at - b.at);
   if (!unseen.length) return;
-  if (outingId && unseen.some((r) => r.about === outingId && r.at > performance.timeOrigin)) {
+  const circles = pageCircles();
+  const aboutThisPage = (r) => (outingId && r.about === outingId) || (r.about && circles.has(r.about));
+  if (unseen.some((r) => aboutThisPage(r) && r.at > performance.timeOrigin)) {
     // The server decided after this page was drawn (the worker synced in the
-    // background): draw it again from the server's truth, then say the verdict.
+    // background): draw it again from the server's truth, then say the verdict
+    // (said first, a redraw for the same news would take it away again).
     window.location.reload();
     return;
   }
@@ -439,6 +442,9 @@ function enhancePropose() {
       capacity: number(v.capacity), cost: v.cost, language: v.language,
       // the host's own family: her reply holds a place like any other
       host_adults: number(v.host_adults) ?? 1, host_children: number(v.host_children) ?? 1,
+      // posted to one of her circles, perhaps for its members only (issue 13)
+      circle_id: v.circle_id || null, visibility: v.visibility || "public",
+      adults_only: v.adults_only === "on",
     };
     await queue("outing.create", args, v.id);
     const note = document.getElementById("outing-form-pending");
