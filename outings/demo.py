@@ -22,12 +22,25 @@ import msgspec
 from outings import changelog
 from outings.accounts import store
 from outings.accounts.models import User
+from outings.circle import board, book, news
 from outings.circle import service as circle_service
 from outings.circle import store as circle_store
+from outings.circle.book_models import EntryInput
 from outings.circle.models import CircleInput
 from outings.db import Database, now_iso
 from outings.db.database import Writer
-from outings.demo_data import CIRCLES, COMMENTS, FAMILIES, OUTINGS, VENUES, CirclePlan, Plan
+from outings.demo_data import (
+    BOARD,
+    BOOK,
+    CIRCLES,
+    COMMENTS,
+    FAMILIES,
+    NEWS,
+    OUTINGS,
+    VENUES,
+    CirclePlan,
+    Plan,
+)
 from outings.outing import rsvp_store, rules, service
 from outings.outing.models import Outing
 from outings.outing.rules import OutingInput
@@ -101,6 +114,9 @@ async def load_demo(
         families = await db.write(_add_families)
         venues = await db.write(_add_venues)
         users = await _users(db)
+        circles = 0
+        for circle in CIRCLES:  # before the outings posted to them
+            circles += await _circle(db, users, circle)
         today = datetime.now(settings.tz).date()
         outings = replies = comments = 0
         for plan in (*OUTINGS, TODAY):
@@ -110,12 +126,13 @@ async def load_demo(
             comments += await _comment(db, users, outing, plan)
             if plan.cancel and not rules.why_no_edit(users[plan.host], outing, service.utcnow()):
                 await service.cancel(db, users[plan.host], outing.id, plan.cancel)
-        circles = 0
-        for circle in CIRCLES:
-            circles += await _circle(db, users, circle)
+        posts = await _board(db, users)
+        entries = await _book(db, users)
+        await _news(db, users)
         return said + (
             f"sample data: {families} families and {venues} venues added,"
-            f" {outings} outings, {replies} replies, {comments} comments, {circles} circles"
+            f" {outings} outings, {replies} replies, {comments} comments, {circles} circles,"
+            f" {posts} board posts, {entries} addresses"
         )
     finally:
         await db.close()
@@ -255,6 +272,9 @@ def _outing_input(plan: Plan, today: date, tz: ZoneInfo) -> OutingInput:
         capacity=plan.capacity,
         cost=plan.cost,
         language=plan.language,
+        circle_id=_stable_id("circle", plan.circle) if plan.circle else None,
+        visibility="members" if plan.members_only else "public",
+        adults_only=plan.adults_only,
     )
 
 
@@ -268,6 +288,8 @@ async def _propose(
     outing_id = _stable_id("outing", plan.key)
     existed = await db.fetchval("select 1 from outings where id = ?", (outing_id,))
     adults, children = FAMILIES[plan.host]  # the host comes, with her family
+    if plan.adults_only:
+        children = 0
     data = _outing_input(plan, today, tz)
     outing = await service.propose(db, host, outing_id, data, adults=adults, children=children)
     return outing, not existed
@@ -288,6 +310,8 @@ async def _reply(db: Database, users: dict[str, User], outing: Outing, plan: Pla
                 if await rsvp_store.seat(r, outing.id, users[name].id) is not None:
                     continue
             adults, children = FAMILIES[name]
+            if plan.adults_only:
+                children = 0
             await service.set_rsvp(db, users[name], outing.id, status, adults, children)
             added += 1
     return added
@@ -334,3 +358,60 @@ async def _circle(db: Database, users: dict[str, User], plan: CirclePlan) -> int
     for name, message in plan.asked:
         await circle_service.join(db, users[name], circle_id, message)
     return 1
+
+
+async def _board(db: Database, users: dict[str, User]) -> int:
+    """Asks and offers on the circles' boards, with replies, one sorted and one pinned."""
+    added = 0
+    for n, p in enumerate(BOARD):
+        post_id = _stable_id("post", f"{p.circle}:{n}")
+        if await db.fetchval("select 1 from circle_posts where id = ?", (post_id,)):
+            continue
+        circle_id = _stable_id("circle", p.circle)
+        await board.add(db, users[p.author], circle_id, post_id, p.kind, p.body)
+        for m, (name, words) in enumerate(p.replies):
+            reply_id = _stable_id("reply", f"{p.circle}:{n}:{m}")
+            await board.reply(db, users[name], post_id, reply_id, words)
+        if p.sorted:
+            await board.sort(db, users[p.author], post_id, True)
+        if p.pinned:
+            moderator = next(c.moderators[0] for c in CIRCLES if c.key == p.circle)
+            await board.pin(db, users[moderator], post_id, True)
+        added += 1
+    return added
+
+
+async def _book(db: Database, users: dict[str, User]) -> int:
+    """The circles' address books: most approved and recommended, one waiting."""
+    added = 0
+    for e in BOOK:
+        entry_id = _stable_id("entry", f"{e.circle}:{e.name}")
+        if await db.fetchval("select 1 from circle_entries where id = ?", (entry_id,)):
+            continue
+        circle_id = _stable_id("circle", e.circle)
+        data = EntryInput(
+            kind=e.kind,
+            name=e.name,
+            phone=e.phone,
+            email=e.email,
+            address=e.address,
+            website=e.website,
+            note=e.note,
+        )
+        entry = await book.add(db, users[e.adder], circle_id, entry_id, data)
+        moderator = users[next(c.moderators[0] for c in CIRCLES if c.key == e.circle)]
+        if e.approved and entry.status == "pending":
+            await book.decide(db, moderator, circle_id, entry_id, approve=True)
+        for name in e.recommended_by:
+            await book.recommend(db, users[name], entry_id)
+        added += 1
+    return added
+
+
+async def _news(db: Database, users: dict[str, User]) -> None:
+    """A news issue sent by each circle's first moderator (once: its id is stable)."""
+    for key, note in NEWS:
+        circle = next(c for c in CIRCLES if c.key == key)
+        circle_id = _stable_id("circle", key)
+        news_id = _stable_id("news", key)
+        await news.send(db, users[circle.moderators[0]], circle_id, news_id, note)

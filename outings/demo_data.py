@@ -57,6 +57,9 @@ class Plan(NamedTuple):
     maybe: tuple[str, ...] = ()
     declined: tuple[str, ...] = ()
     cancel: str = ""
+    circle: str = ""  # the key of one of CIRCLES the outing is posted to
+    members_only: bool = False
+    adults_only: bool = False
 
 
 # Laid out by hand as tables: one field per line would triple their length.
@@ -199,6 +202,31 @@ OUTINGS = (
          venue="Hillside Community Centre", ages=(0, 12), capacity=10,
          cost="£2 per family towards materials", language="Polski / English",
          going=("Kasia", "Grzegorz", "Li Wei", "Malik"), maybe=("Hui Min",)),
+    # posted to a circle: some for everyone, some for its members only
+    Plan("swap", "Imani", "swap_party", "Baby clothes swap party", 5, "10:00", "12:00",
+         "Bring what your little one has outgrown (clean, please), take what fits. Tea, "
+         "biscuits and a play mat for the babies. What nobody takes goes to the charity shop.",
+         venue="Hillside Community Centre", ages=(0, 36), circle="hillside",
+         members_only=True, going=("Malik", "Li Wei", "Fatuma")),
+    Plan("sale", "Fatuma", "clothes_sale", "Riverside pre-loved clothes and toys sale", 8,
+         "09:30", "12:30",
+         "Tables of 0-4 year clothes, books and toys at pocket-money prices. Want a table? "
+         "Ask on the circle's board. Buggies welcome, the hall is step-free.",
+         place="St Mary's church hall, Mill Lane", area="Riverside", circle="riverside",
+         cost="Free entry", going=("Amara", "Chloé", "Jonas")),
+    Plan("evening", "Amara", "parents_evening", "Parents' night out: pizza and a quiz", 3,
+         "19:30", "21:30",
+         "A grown-ups' evening for once: pizza, a silly quiz, and nobody needing a nappy "
+         "change. Partners or grandparents on baby duty; back home by ten.",
+         place="The Ferryman, back room", area="Riverside", circle="riverside",
+         members_only=True, adults_only=True, ages=(None, None), capacity=8,
+         cost="Pay for your own", going=("Chloé", "Bartek", "Nadia")),
+    Plan("basen", "Kasia", "pool", "Basen z maluchami po polsku", 6, "10:30", "11:30",
+         "Pluskamy się w ciepłym basenie do nauki pływania, potem kawa w kawiarni na górze. "
+         "Rozmawiamy po polsku, ale każdy jest mile widziany.",
+         venue="Northgate Leisure Pool", ages=(3, 36), capacity=6, circle="northgate-pl",
+         members_only=True, cost="£4.50 per adult", language="Polski",
+         going=("Grzegorz", "Bartek")),
 )
 # fmt: on
 
@@ -272,3 +300,142 @@ CIRCLES = (
         members=("Malik", "Li Wei", "Daniel", "Fatuma"),
     ),
 )  # fmt: skip
+
+
+class BoardPost(NamedTuple):
+    circle: str
+    author: str
+    kind: str  # ask | offer
+    body: str
+    replies: tuple[tuple[str, str], ...] = ()  # (family, words)
+    sorted: bool = False
+    pinned: bool = False
+
+
+BOARD = (
+    BoardPost(
+        "riverside",
+        "Nadia",
+        "ask",
+        "Looking for a double stroller: twins due in "
+        "March! Happy to pay or swap for a single one in very good shape.",
+        replies=(
+            ("Jonas", "We have a Phil & Teds in the garage, yours for a cake."),
+            ("Nadia", "Jonas, you're a star. Tuesday at the café?"),
+        ),
+        sorted=True,
+    ),
+    BoardPost(
+        "riverside",
+        "Chloé",
+        "offer",
+        "Giving away 6-12 month clothes, a big bag, "
+        "mostly girls' but plenty of neutral things. Pick up near the bridge.",
+    ),
+    BoardPost(
+        "riverside",
+        "Bartek",
+        "ask",
+        "Who knows a good paediatrician near the market? Ours is retiring.",
+        replies=(
+            ("Fatuma", "Dr Okafor at the Market Street practice, she's in our address book."),
+        ),
+    ),
+    BoardPost(
+        "riverside",
+        "Fatuma",
+        "offer",
+        "Tables for the clothes sale on the 8th: reply here if you want one, it's free.",
+        pinned=True,
+    ),
+    BoardPost(
+        "hillside",
+        "Li Wei",
+        "ask",
+        "Does anyone have a baby bath to lend for two weeks? Ours cracked.",
+    ),
+    BoardPost(
+        "hillside", "Malik", "offer", "Free: a cot bed with mattress, collect from Hillside Road."
+    ),
+    BoardPost(
+        "northgate-pl",
+        "Grzegorz",
+        "ask",
+        "Czy ktoś zna polskojęzyczną położną w okolicy? Pytam dla znajomej.",
+        replies=(("Kasia", "Pani Ewa przyjmuje w Northgate, jest w naszej książce adresowej."),),
+    ),
+)
+
+
+class BookEntry(NamedTuple):
+    circle: str
+    adder: str
+    kind: str
+    name: str
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+    website: str = ""
+    note: str = ""
+    recommended_by: tuple[str, ...] = ()
+    approved: bool = True
+
+
+BOOK = (
+    BookEntry(
+        "riverside",
+        "Fatuma",
+        "paediatrician",
+        "Dr Grace Okafor",
+        phone="01632 960 214",
+        address="Market Street Practice, 12 Market Street",
+        note="Patient with first-time parents, and she speaks French.",
+        recommended_by=("Amara", "Chloé", "Bartek"),
+    ),
+    BookEntry(
+        "riverside",
+        "Amara",
+        "lactation",
+        "Riverside Breastfeeding Café",
+        phone="01632 960 577",
+        address="Little Acorns Café, Tuesdays 10-12",
+        note="Free drop-in with a lactation consultant. Just turn up.",
+        recommended_by=("Nadia", "Hui Min"),
+    ),
+    BookEntry(
+        "riverside",
+        "Jonas",
+        "childminder",
+        "Sunflower Childminding (Maria)",
+        email="maria@sunflower.example",
+        note="Takes babies from 9 months, two days a week free from January.",
+        approved=False,
+    ),
+    BookEntry(
+        "hillside",
+        "Imani",
+        "support_line",
+        "Hillside Family Support Line",
+        phone="0808 157 0192",
+        website="https://family-support.example/hillside",
+        note="Weekdays 9-5, someone to talk to when it's all too much.",
+    ),
+    BookEntry(
+        "northgate-pl",
+        "Kasia",
+        "midwife",
+        "Położna Ewa Nowak",
+        phone="+44 7700 900 461",
+        note="Mówi po polsku, wizyty domowe w Northgate.",
+        recommended_by=("Grzegorz",),
+    ),
+)
+
+#: Each circle's news, sent by its first moderator: (circle, her note).
+NEWS = (
+    (
+        "riverside",
+        "Welcome to our new members! The clothes sale is next week: ask for a "
+        "table on the board. Coffee as usual on Tuesday.",
+    ),
+)

@@ -48,7 +48,7 @@ def test_demo_fills_a_fortnight_once(tmp_path: Path) -> None:
 
     assert re.search(r"\d+ families and \d+ venues added", first)
     assert _value(db, "select count(*) from outings") >= 12
-    assert _value(db, "select count(distinct category) from outings") == 11
+    assert _value(db, "select count(distinct category) from outings") == 14
     assert _value(db, "select count(*) from outings where status = 'cancelled'") == 1
     full = _value(
         db,
@@ -75,11 +75,28 @@ def test_demo_fills_a_fortnight_once(tmp_path: Path) -> None:
     assert _value(db, "select count(*) from circle_members where role = 'member'") >= 12
     assert _value(db, "select count(*) from circles where joining = 'ask'") == 1
     assert _value(db, "select count(*) from circle_members where role = 'asked'") == 1
+    # their outings (some for members only, one adults only), boards, address books, news
+    assert _value(db, "select count(*) from outings where circle_id is not null") == 4
+    assert _value(db, "select count(*) from outings where visibility = 'members'") == 3
+    assert _value(db, "select count(*) from outings where adults_only = 1") == 1
+    assert _value(db, "select count(*) from circle_posts where kind = 'ask'") >= 3
+    assert _value(db, "select count(*) from circle_posts where kind = 'offer'") >= 3
+    assert _value(db, "select count(*) from circle_posts where sorted_at is not null") == 1
+    assert _value(db, "select count(*) from circle_posts where pinned_at is not null") == 1
+    assert _value(db, "select count(*) from circle_post_replies") >= 3
+    assert _value(db, "select count(*) from circle_entries where status = 'approved'") >= 4
+    assert _value(db, "select count(*) from circle_entries where status = 'pending'") == 1
+    assert _value(db, "select count(*) from circle_entry_recommendations") >= 8
+    assert _value(db, "select count(*) from circle_news") == 1
+    assert _value(db, "select count(*) from notifications where kind = 'circle_news'") >= 6
 
     before = _counts(db)
     second = in_thread(asyncio.run, load_demo(settings))
 
-    assert "0 families and 0 venues added, 0 outings, 0 replies, 0 comments, 0 circles" in second
+    assert (
+        "0 families and 0 venues added, 0 outings, 0 replies, 0 comments, 0 circles,"
+        " 0 board posts, 0 addresses" in second
+    )
     assert _counts(db) == before
 
 
