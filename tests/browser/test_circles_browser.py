@@ -63,6 +63,9 @@ def test_start_a_circle_and_run_it_on_a_phone(live_server: LiveServer, browser: 
     expect(founder.locator(".member", has_text="Ana")).to_be_visible()
     founder.goto(f"{live_server.url}/circles/{circle}/moderation")
     assert_accessible(founder)
+    founder.goto(f"{live_server.url}/circles/{circle}/edit")
+    expect(founder.get_by_label("Name")).to_have_value("Riverside parents")
+    assert_accessible(founder)
     ana.goto(f"{live_server.url}/circles/{circle}")
     expect(ana.get_by_text("You are a member", exact=True)).to_be_visible()
     assert rows(live_server, "select role from circle_members order by role") == [
@@ -104,6 +107,9 @@ def test_her_circle_s_page_is_stored_ahead_and_opens_offline(
             break
         page.wait_for_timeout(100)
     assert kept(page, f"/circles/{form['id']}")
+    assert kept(page, f"/circles/{form['id']}/book")  # its address book too
     page.context.set_offline(True)
     page.goto(f"{live_server.url}/circles/{form['id']}")
     expect(page.get_by_role("heading", level=1)).to_have_text("Riverside parents")
+    page.goto(f"{live_server.url}/circles/{form['id']}/book")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Address book")

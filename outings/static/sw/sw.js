@@ -176,11 +176,12 @@ const WATCH = /data-watch="([0-9a-f -]*)"/;
 
 const MY_CIRCLES = /data-my-circles="([0-9a-f -]*)"/;
 
-// Her circles: /circles names those she belongs to (their pages are stored
-// ahead like the list: outings, board and address book to read offline).
+// Her circles: /circles names those she belongs to. Each one's page (its
+// outings and board) and its address book (the paediatrician's number, with
+// no signal) are stored ahead like the list.
 function myCircles(html) {
   const ids = (html.match(MY_CIRCLES)?.[1] || "").split(" ").filter(Boolean);
-  return ids.map((id) => `/circles/${id}`);
+  return ids.flatMap((id) => [`/circles/${id}`, `/circles/${id}/book`]);
 }
 
 // The outings a page links to, in its order (on the list: soonest first).
@@ -270,7 +271,7 @@ async function warm(version) {
     const paths = new Set([
       ...mine(me).slice(0, WARM_MINE),
       ...linked(list).slice(0, WARM_UPCOMING),
-      ...myCircles(circles).slice(0, WARM_CIRCLES),
+      ...myCircles(circles).slice(0, 2 * WARM_CIRCLES),
     ]);
     const kept = await Promise.all([...paths].map((path) => keep(cache, path)));
     if (kept.every((text) => text !== null)) await cache.put(WARM_MARK, new Response(mark));
