@@ -19,7 +19,7 @@ from outings.accounts.pages import signed_in
 from outings.circle import board, post_store, store
 from outings.circle.board_models import Post
 from outings.circle.models import Circle
-from outings.circle.pages import circle_page
+from outings.circle.pages import circle_page, refused
 from outings.ids import is_uuid, new_id
 from outings.moderation import service as moderation_service
 from outings.refusals import Invalid, Refused
@@ -58,12 +58,6 @@ async def _post(db: DB, circle_id: str, post_id: str) -> tuple[Circle, Post]:
     if found is None or found.circle_id != circle.id:
         raise NotFoundException()
     return circle, found
-
-
-def _refused(exc: Refused) -> Exception:
-    if exc.code == "not_found":
-        return NotFoundException(exc.message)
-    return PermissionDeniedException(exc.message)
 
 
 async def post_page(
@@ -130,7 +124,7 @@ async def add_post(
         errors = {f"post_{name}": message for name, message in exc.errors.items()}
         return await circle_page(request, db, circle, errors=errors, typed=typed, status_code=400)
     except Refused as exc:
-        raise _refused(exc) from exc
+        raise refused(exc) from exc
     return Redirect(f"/circles/{circle.id}#board", cookies=[flash.cookie("post_added")])
 
 
@@ -156,7 +150,7 @@ async def add_reply(
             return await post_page(
                 request, db, circle, shown, refusal=exc.message, typed=typed, status_code=409
             )
-        raise _refused(exc) from exc
+        raise refused(exc) from exc
     return Redirect(
         f"/circles/{circle.id}/posts/{shown.id}#replies", cookies=[flash.cookie("reply_added")]
     )
@@ -176,7 +170,7 @@ async def sort_post(
     try:
         await board.sort(db, user, shown.id, done)
     except Refused as exc:
-        raise _refused(exc) from exc
+        raise refused(exc) from exc
     code = "post_sorted" if done else "post_reopened"
     return Redirect(f"/circles/{circle.id}/posts/{shown.id}", cookies=[flash.cookie(code)])
 
@@ -195,7 +189,7 @@ async def pin_post(
     try:
         await board.pin(db, user, shown.id, pinned)
     except Refused as exc:
-        raise _refused(exc) from exc
+        raise refused(exc) from exc
     code = "post_pinned" if pinned else "post_unpinned"
     return Redirect(f"/circles/{circle.id}/posts/{shown.id}", cookies=[flash.cookie(code)])
 
@@ -222,7 +216,7 @@ async def _hide(
             request, db, circle, shown, errors=errors, typed={field_name: reason}, status_code=400
         )
     except Refused as exc:
-        raise _refused(exc) from exc
+        raise refused(exc) from exc
     return Redirect(done, cookies=[flash.cookie("moderation_done")])
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request, Router, get, post
-from litestar.exceptions import NotFoundException, PermissionDeniedException
+from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
@@ -15,7 +15,7 @@ from outings.accounts.sessions import current_user
 from outings.circle import book, entry_store, rules, store
 from outings.circle.book_models import KINDS, EntryInput
 from outings.circle.models import Circle
-from outings.circle.pages import circle_or_404
+from outings.circle.pages import circle_or_404, refused
 from outings.ids import is_uuid, new_id
 from outings.moderation import service as moderation
 from outings.refusals import Invalid, Refused
@@ -89,12 +89,6 @@ async def show_book(request: Request[Any, Any, Any], db: DB, circle_id: FromPath
     return await book_page(request, db, await circle_or_404(db, circle_id))
 
 
-def _refused(exc: Refused) -> Exception:
-    if exc.code == "not_found":
-        return NotFoundException(exc.message)
-    return PermissionDeniedException(exc.message)
-
-
 @post("/circles/{circle_id:str}/entries")
 async def add_entry(
     request: Request[Any, Any, Any], db: DB, circle_id: FromPath[str], data: FormData
@@ -115,7 +109,7 @@ async def add_entry(
             return await book_page(
                 request, db, circle, values=values, refusal=exc.message, status_code=409
             )
-        raise _refused(exc) from exc
+        raise refused(exc) from exc
     code = "entry_added" if entry.status == "approved" else "entry_sent"
     return Redirect(f"/circles/{circle.id}/book", cookies=[flash.cookie(code)])
 
@@ -135,7 +129,7 @@ async def recommend_entry(
     try:
         await book.recommend(db, user, _entry_id(entry_id), circle_id=circle.id)
     except Refused as exc:
-        raise _refused(exc) from exc
+        raise refused(exc) from exc
     return Redirect(
         f"/circles/{circle.id}/book#entry-{entry_id}", cookies=[flash.cookie("entry_recommended")]
     )
@@ -149,7 +143,7 @@ async def _decide(
     try:
         await book.decide(db, user, circle.id, _entry_id(entry_id), approve=approve)
     except Refused as exc:
-        raise _refused(exc) from exc
+        raise refused(exc) from exc
     code = "entry_approved" if approve else "entry_declined"
     return Redirect(f"/circles/{circle.id}/book", cookies=[flash.cookie(code)])
 
@@ -192,7 +186,7 @@ async def hide_entry(
             status_code=400,
         )
     except Refused as exc:
-        raise _refused(exc) from exc
+        raise refused(exc) from exc
     return Redirect(f"/circles/{circle.id}/book", cookies=[flash.cookie("moderation_done")])
 
 

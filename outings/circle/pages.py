@@ -112,6 +112,14 @@ async def circle_or_404(db: DB, circle_id: str) -> Circle:
     return circle
 
 
+def refused(exc: Refused) -> Exception:
+    """A refusal as the HTTP error a page answers: 404 when it is not there (or
+    not hers to know of), else 403."""
+    if exc.code == "not_found":
+        return NotFoundException(exc.message)
+    return PermissionDeniedException(exc.message)
+
+
 async def _me(db: DB, circle_id: str, request: Request[Any, Any, Any]) -> Member | None:
     user = current_user(request)
     if user is None:

@@ -13,7 +13,7 @@ from outings import i18n
 from outings.accounts.pages import signed_in
 from outings.circle import rules, store, suggestions
 from outings.circle.models import Circle
-from outings.circle.pages import circle_or_404
+from outings.circle.pages import circle_or_404, refused
 from outings.ids import is_uuid, new_id
 from outings.refusals import Invalid, Refused
 from outings.web import flash
@@ -64,12 +64,6 @@ async def show_suggestions(
     return await box_page(request, db, await circle_or_404(db, circle_id))
 
 
-def _refused(exc: Refused) -> Exception:
-    if exc.code == "not_found":
-        return NotFoundException(exc.message)
-    return PermissionDeniedException(exc.message)
-
-
 @post("/circles/{circle_id:str}/suggestions")
 async def send_suggestion(
     request: Request[Any, Any, Any], db: DB, circle_id: FromPath[str], data: FormData
@@ -89,7 +83,7 @@ async def send_suggestion(
             return await box_page(
                 request, db, circle, typed=typed, refusal=exc.message, status_code=409
             )
-        raise _refused(exc) from exc
+        raise refused(exc) from exc
     return Redirect(f"/circles/{circle.id}/suggestions", cookies=[flash.cookie("suggestion_sent")])
 
 
@@ -123,7 +117,7 @@ async def answer_suggestion(
             status_code=400,
         )
     except Refused as exc:
-        raise _refused(exc) from exc
+        raise refused(exc) from exc
     return Redirect(
         f"/circles/{circle.id}/suggestions#suggestion-{suggestion_id}",
         cookies=[flash.cookie("suggestion_answered")],
@@ -139,7 +133,7 @@ async def close_suggestion(
     try:
         await suggestions.close(db, user, circle.id, _suggestion_id(suggestion_id))
     except Refused as exc:
-        raise _refused(exc) from exc
+        raise refused(exc) from exc
     return Redirect(
         f"/circles/{circle.id}/suggestions", cookies=[flash.cookie("suggestion_closed")]
     )
