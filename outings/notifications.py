@@ -44,6 +44,9 @@ class Notification(msgspec.Struct, frozen=True, kw_only=True):
         circle_id = self.params.get("circle_id")
         if circle_id and self.kind == "circle_asked":
             return f"/circles/{circle_id}/members"
+        post_id = self.params.get("post_id")
+        if circle_id and post_id:
+            return f"/circles/{circle_id}/posts/{post_id}#replies"
         if circle_id and self.kind == "circle_report":
             return f"/circles/{circle_id}/moderation"
         if circle_id and self.kind in _CIRCLE_PAGES:
@@ -84,6 +87,12 @@ class Notification(msgspec.Struct, frozen=True, kw_only=True):
         if self.kind == "circle_asked":
             return _(
                 "%(name)s asked to join %(title)s.",
+                name=str(self.params.get("name", "")),
+                title=title,
+            )
+        if self.kind == "post_reply":
+            return _(
+                "%(name)s replied to your post “%(title)s”.",
                 name=str(self.params.get("name", "")),
                 title=title,
             )

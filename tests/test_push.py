@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+import uuid
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import ExitStack
 from datetime import datetime, timedelta
@@ -490,3 +491,36 @@ def test_a_push_service_that_does_not_answer_is_tried_again(
         push_settings, "select attempts, sent_at, dropped from push_deliveries"
     )
     assert (attempts, sent, dropped) == (1, None, None)
+
+
+def test_a_reply_to_her_ask_and_her_circle_s_news_reach_her_phone(
+    push_settings: Settings, parents: Any, service: PushService
+) -> None:
+    from tests.circle_helpers import join, post_form, start_circle
+
+    founder, mel = parents("Fatou"), parents("Mel")
+    circle = start_circle(founder)
+    join(mel, circle)
+    post = str(uuid.uuid4())
+    asked = post_form(mel, f"/circles/{circle}/posts", id=post, kind="ask", body="Double buggy?")
+    assert asked.status_code in (302, 303)
+    phone = BrowserKeys()
+    subscribe(push_settings, user_id(push_settings, "Mel"), service.endpoint("mel"), phone, "pl")
+    answered = post_form(
+        founder, f"/circles/{circle}/posts/{post}/replies", id=str(uuid.uuid4()), body="Mine!"
+    )
+    assert answered.status_code in (302, 303)
+    sent = post_form(founder, f"/circles/{circle}/news", id=str(uuid.uuid4()), note="Hello all")
+    assert sent.status_code in (302, 303)
+    assert "Fatou replied to your post" in mel.get("/me?lang=en").text
+
+    assert send_pass(push_settings, local(0, 12)) == 2
+    messages = {m["kind"]: m for m in (phone.decrypt(p) for p in service.received)}
+    assert messages["post_reply"]["title"] == "Odpowiedź na tablicy"
+    assert messages["post_reply"]["url"] == f"/circles/{circle}/posts/{post}#replies"
+    assert "Double buggy?" in messages["post_reply"]["body"]
+    assert messages["circle_news"]["title"] == "Riverside parents"
+    assert messages["circle_news"]["url"] == f"/circles/{circle}/news"
+    # her own reply on her own post tells nobody
+    post_form(mel, f"/circles/{circle}/posts/{post}/replies", id=str(uuid.uuid4()), body="Thanks")
+    assert send_pass(push_settings, local(0, 12, 5)) == 0

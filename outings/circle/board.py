@@ -31,6 +31,7 @@ from outings.db.database import Conn, Writer
 from outings.i18n import gettext as _
 from outings.i18n import ngettext
 from outings.ids import new_id
+from outings.notifications import notify
 from outings.refusals import Invalid, Refused
 
 #: A post leaves the board this long after it was made, unless pinned.
@@ -281,6 +282,19 @@ async def reply_in(w: Writer, user: User, post_id: str, reply_id: str, body: str
     )
     # The pulled post carries its replies: a new one sends it again.
     await _record(w, post_id, stamp(now))
+    if post.author_id != user.id:
+        # "Who has a double stroller?" — she wants to know the moment someone answers
+        await notify(
+            w,
+            [post.author_id],
+            "post_reply",
+            None,
+            stamp(now),
+            title=post.body[:60],
+            name=user.display_name,
+            circle_id=post.circle_id,
+            post_id=post_id,
+        )
     found = await post_store.get_reply(w, reply_id)
     assert found is not None
     return found

@@ -20,7 +20,16 @@ from outings.push.preference_store import DEFAULT, Preferences
 
 #: In-app notification kinds that also go to a parent's devices. Claims and
 #: moderation stay in the app: they can wait until she opens it.
-PUSH_KINDS = ("promoted", "cancelled", "changed", "reminder_evening", "reminder_soon")
+PUSH_KINDS = (
+    "promoted",
+    "cancelled",
+    "changed",
+    "reminder_evening",
+    "reminder_soon",
+    "circle_news",
+    "post_reply",
+    "circle_accepted",
+)
 #: Sent even in quiet hours when the outing starts within URGENT_WITHIN.
 URGENT_KINDS = ("cancelled", "changed")
 URGENT_WITHIN = timedelta(hours=12)
@@ -29,6 +38,7 @@ GROUPS = {
     "promoted": ("promoted",),
     "news": ("cancelled", "changed"),
     "reminders": ("reminder_evening", "reminder_soon"),
+    "circles": ("circle_news", "post_reply", "circle_accepted"),
 }
 
 
@@ -71,6 +81,12 @@ def title_for(n: Notification) -> str:
         return _("Tomorrow")
     if n.kind == "reminder_soon":
         return _("Soon")
+    if n.kind == "circle_news":
+        return str(n.params.get("title", "")) or _("News from your circle")
+    if n.kind == "post_reply":
+        return _("A reply on the board")
+    if n.kind == "circle_accepted":
+        return _("Welcome to the circle")
     return "Outings"
 
 
