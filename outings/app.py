@@ -23,6 +23,7 @@ from outings.accounts import pages as accounts_pages
 from outings.accounts import service as accounts_service
 from outings.accounts.sessions import load_user
 from outings.circle import board_pages, book_pages, news_pages, suggestion_pages
+from outings.circle import member_pages as circle_member_pages
 from outings.circle import moderation_pages as circle_moderation_pages
 from outings.circle import pages as circle_pages
 from outings.db import Database
@@ -131,6 +132,7 @@ def create_app(settings: Settings | None = None, *, push: bool = True) -> Litest
             outing_pages.router,
             venue_pages.router,
             circle_pages.router,
+            circle_member_pages.router,
             board_pages.router,
             circle_moderation_pages.router,
             book_pages.router,
