@@ -4,6 +4,8 @@ signed in, counts are in the reader's grammar, and no request stays open."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from playwright.sync_api import Browser, Dialog, Page, Request, Route, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -52,11 +54,23 @@ def test_the_indicator_follows_the_signal_without_a_reload(
     assert drawn == []  # nobody reloaded the page
 
 
+def remembered(page: Page, name: str | None) -> None:
+    """Wait until the page has checked in with the server and kept her name (or none).
+
+    The name is kept after the page's first check (``/healthz``), which may
+    still be on its way when the page has loaded on a busy machine."""
+    deadline = time.monotonic() + 10
+    while page.evaluate("localStorage.getItem('outings-me')") != name:
+        assert time.monotonic() < deadline, f"the page never kept {name!r}"
+        page.wait_for_timeout(50)
+
+
 def test_the_offline_page_shows_a_signed_in_parent_her_account(
     live_server: LiveServer, browser: Browser
 ) -> None:
     page = phone(browser, live_server, "Ana")
     visit(page, f"{live_server.url}/")
+    remembered(page, "Ana")  # the page checked in with the server, signed in
     page.context.set_offline(True)
     page.goto(f"{live_server.url}/venues")  # never opened: the offline page
     expect(page.get_by_role("heading", level=1)).to_have_text("You're offline")
@@ -69,6 +83,7 @@ def test_the_offline_page_shows_a_signed_in_parent_her_account(
     page.goto(f"{live_server.url}/me")
     page.locator('form[action="/logout"] button').click()
     page.wait_for_url(f"{live_server.url}/")
+    remembered(page, None)
     page.context.set_offline(True)
     page.goto(f"{live_server.url}/venues")
     expect(page.get_by_role("heading", level=1)).to_have_text("You're offline")
@@ -82,6 +97,7 @@ def test_the_offline_page_follows_the_language_she_chose(
     page = phone(browser, live_server, "Ana")  # the worker installed in English
     page.goto(f"{live_server.url}/language?lang=pl&next=/")
     visit(page, f"{live_server.url}/")
+    remembered(page, "Ana")
     page.wait_for_timeout(500)
     page.context.set_offline(True)
     page.goto(f"{live_server.url}/venues")
