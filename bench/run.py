@@ -94,6 +94,11 @@ def start_bare() -> Server:
             "--no-access-log",
             "--log-level",
             "warning",
+            # served as `outings serve` serves the app (outings/cli.py)
+            "--loop",
+            "uvloop",
+            "--http",
+            "httptools",
         ],
         dict(os.environ),
         f"http://127.0.0.1:{port}",
@@ -120,6 +125,18 @@ request = function()
   local body = '{"client_id":"' .. client .. '","mutations":[' .. table.concat(parts, ",") .. ']}'
   return wrk.format("POST", "/api/sync/push",
     {["Content-Type"] = "application/json", ["Cookie"] = cookie}, body)
+end
+"""
+
+
+#: Each request a query never seen before (ignored by the page): the page is
+#: drawn anew every time, as for a parent whose page changed since she last
+#: asked, never answered again by the front desk (outings/web/front.py).
+FRESH_LUA = """
+local n = 0
+request = function()
+  n = n + 1
+  return wrk.format("GET", "%(path)s?fresh=" .. n, {["Cookie"] = "%(cookie)s"})
 end
 """
 
@@ -263,7 +280,11 @@ def main() -> None:
     cookie = f"outings_session={data.tokens[0]}"
     ids = ",".join(f'"{i}"' for i in data.outing_ids[:300])
     cookies = ",".join(f'"outings_session={t}"' for t in data.tokens)
-    scripts = {}
+    scripts: dict[int | str, Path] = {}
+    for path in ("/", f"/outings/{data.outing_ids[0]}"):
+        script = tmp / f"fresh{len(scripts)}.lua"
+        script.write_text(FRESH_LUA % {"path": path, "cookie": cookie})
+        scripts[path] = script
     for size in (1, 50):
         script = tmp / f"push{size}.lua"
         script.write_text(PUSH_LUA % {"ids": ids, "size": size, "cookies": cookies})
@@ -272,6 +293,7 @@ def main() -> None:
         "bare Litestar GET /": {"url": bare.url + "/"},
         "GET /": {"url": app.url + "/"},
         "GET / signed in": {"url": app.url + "/", "headers": {"Cookie": cookie}},
+        "GET / signed in, drawn anew": {"url": app.url, "script": scripts["/"]},
         "GET /?when=week&age=12&category=park": {
             "url": app.url + "/?when=week&age=12&category=park"
         },
@@ -279,6 +301,10 @@ def main() -> None:
         "GET /outings/{id} signed in": {
             "url": f"{app.url}/outings/{data.outing_ids[0]}",
             "headers": {"Cookie": cookie},
+        },
+        "GET /outings/{id} signed in, drawn anew": {
+            "url": app.url,
+            "script": scripts[f"/outings/{data.outing_ids[0]}"],
         },
         "GET /api/sync/pull?cursor=0": {
             "url": app.url + "/api/sync/pull?cursor=0",
@@ -290,8 +316,9 @@ def main() -> None:
             "url": lambda: f"{app.url}/api/sync/pull?cursor={head(data.db)}",
             "headers": {"Cookie": cookie},
         },
-        "GET /api/sync/pull recent cursor": {
-            "url": f"{app.url}/api/sync/pull?cursor={data.recent_cursor}",
+        # a phone 100 changes behind the head (made right before each run too)
+        "GET /api/sync/pull, 100 recent changes": {
+            "url": lambda: f"{app.url}/api/sync/pull?cursor={head(data.db) - 100}",
             "headers": {"Cookie": cookie},
         },
         "POST push, 1 RSVP": {"url": app.url, "script": scripts[1], "mutations": 1},

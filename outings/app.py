@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from litestar import Litestar
 from litestar.config.compression import CompressionConfig
@@ -16,6 +18,7 @@ from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
+from litestar.types import ASGIApp, Receive, Scope, Send
 
 from outings import __version__, changelog, pages, pwa
 from outings.accounts import api as accounts_api
@@ -41,6 +44,7 @@ from outings.web import conditional, csrf, limits, middleware, openapi
 from outings.web.cache import LRU
 from outings.web.deps import DB
 from outings.web.errors import handle_exception
+from outings.web.front import Front
 from outings.web.security import security_headers
 from outings.web.static import StaticAssets, serve_static
 from outings.web.templating import make_environment
@@ -89,6 +93,27 @@ def _logging_config(settings: Settings) -> LoggingConfig:
     )
 
 
+class Outings(Litestar):
+    """The app: each request logged, and its front desk (web/front.py) asked
+    first for the pages it may have kept."""
+
+    front: Front
+    entry: ASGIApp  # the request log around :meth:`answer`
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            await self.entry(scope, receive, send)
+        else:  # the lifespan
+            await super().__call__(scope, receive, send)
+
+    async def answer(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if Front.wants(scope):
+            scope.setdefault("state", {})
+            await self.front(scope, receive, send, super().__call__)
+        else:
+            await super().__call__(scope, receive, send)
+
+
 def create_app(settings: Settings | None = None, *, push: bool = True) -> Litestar:
     """Build the app; ``settings`` default to the ``OUTINGS_*`` environment.
 
@@ -126,7 +151,7 @@ def create_app(settings: Settings | None = None, *, push: bool = True) -> Litest
             await asyncio.wait([compaction, forgetting, pushing])
             await db.close()
 
-    app = Litestar(
+    app = Outings(
         route_handlers=[
             pages.router,
             outing_pages.router,
@@ -148,7 +173,6 @@ def create_app(settings: Settings | None = None, *, push: bool = True) -> Litest
         ],
         dependencies=_dependencies(db, settings),
         middleware=[
-            middleware.request_log,
             conditional.middleware,  # ETag, 304 and gzip for pages (issue 12)
             middleware.clean_input,
             middleware.locale,
@@ -185,4 +209,11 @@ def create_app(settings: Settings | None = None, *, push: bool = True) -> Litest
     app.state.list_cache = LRU(512)
     app.state.mine_cache = LRU(1024)  # each member's replies, per data version
     app.state.page_cache = LRU(128)  # whole pages for visitors not signed in
+
+    def version() -> tuple[object, int]:
+        # pages say "today", "in 20 minutes": a kept one is good for its minute
+        return db.data_version(), int(time.time() // 60)
+
+    app.front = Front(version, csrf_secret, settings.secure_cookies)
+    app.entry = middleware.request_log(app.answer)
     return app

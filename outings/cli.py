@@ -117,6 +117,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             port=args.port,
             access_log=False,  # the app logs each request itself
             proxy_headers=True,
+            loop="uvloop",  # the fast loop and parser (bench/: three times a bare app's pace)
+            http="httptools",
         )
         return 0
     if args.command == "migrate":

@@ -274,6 +274,15 @@ async def user_for_session(
     return user, session
 
 
+def look_again_by(session: Session) -> float:
+    """When this session must next be looked up in the database (a timestamp):
+    when it expires, or when it is due its "still here" note, whichever is
+    first. A page kept for her is given without a look only until then."""
+    expires = datetime.fromisoformat(session.expires_at)
+    touch = datetime.fromisoformat(session.last_seen_at) + TOUCH_EVERY
+    return min(expires, touch).timestamp()
+
+
 async def end_session(db: Database, token: str) -> None:
     async def run(w: Writer) -> None:
         await store.delete_session(w, session_id(token))

@@ -101,6 +101,7 @@ def load_user(app: ASGIApp) -> ASGIApp:
                 if found is not None:
                     state["user"], session = found
                     state["session_id"] = session.id
+                    state["session_until"] = service.look_again_by(session)
                     if _is_page_view(scope):
                         async with litestar_app.state.db.reader() as r:
                             state["notices"] = await notifications.unread(r, session.user_id)

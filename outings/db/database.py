@@ -136,6 +136,8 @@ class Database:
         self._queued = asyncio.Event()
         self._idle = asyncio.Event()
         self._committer: asyncio.Task[None] | None = None
+        self._watch: sqlite3.Connection | None = None
+        self._commits = 0
 
     async def open(self) -> None:
         """Connect, apply pending migrations, then open the readers and the checkpointer."""
@@ -151,6 +153,7 @@ class Database:
         async with self._write_lock:
             await self._migrate(self._writer)
         self._committer = asyncio.create_task(self._commit_loop())
+        self._watch = connect(self.path, readonly=True)
         for _ in range(READERS):
             conn = connect(self.path, readonly=True)
             self._all_readers.append(conn)
@@ -182,6 +185,9 @@ class Database:
                 await asyncio.wait([self._checkpointer])
                 self._checkpointer = None
         finally:
+            if self._watch is not None:
+                self._watch.close()
+                self._watch = None
             for conn in self._all_readers:
                 conn.close()
             self._all_readers.clear()
@@ -277,6 +283,7 @@ class Database:
             if not isinstance(exc, Exception):
                 raise
             return
+        self._commits += 1
         for pending, result in done:
             pending.succeed(result)
         self._commits_since_checkpoint += 1
@@ -320,6 +327,17 @@ class Database:
                     running.add_done_callback(functools.partial(_closed_after, conn))
                 else:
                     _close_quietly(conn)
+
+    def data_version(self) -> tuple[int, int]:
+        """A value that changes whenever anything is committed, here or by
+        another process (a CLI command): what a kept page is checked against
+        (web/front.py). SQLite's ``data_version`` as seen by a connection
+        that never writes, without a query's round trip; and this process's
+        own commits (an in-memory database shares no file to watch)."""
+        if self._watch is None:
+            raise RuntimeError("Database.open() was not called")
+        seen: int = self._watch.execute("pragma data_version").fetchone()[0]
+        return self._commits, seen
 
     @asynccontextmanager
     async def reader(self) -> AsyncIterator[Reader]:

@@ -39,7 +39,6 @@ worker back too.
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import re
 from typing import Any
@@ -48,6 +47,8 @@ from litestar.datastructures import Headers, MutableScopeHeaders
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, HTTPResponseStartEvent, Message, Receive, Scope, Send
 from litestar.utils.scope.state import ScopeState
+
+from outings.web import gzipped
 
 #: Smaller answers are sent as they are: gzip's own header would outweigh the gain.
 MINIMUM_GZIP = 512
@@ -58,8 +59,21 @@ _COMMENT_ID = re.compile(
     rb'[0-9a-f-]{36}"',
     re.DOTALL,
 )
+#: Where a handler says that its answer may be kept (:func:`keep`).
+KEEP = "front_keep"
+#: What kind of value a hole in a kept page takes, made anew for each request.
+CSRF = "csrf"
+NEW_ID = "new_id"
 #: What a 304 leaves out: it describes the kept copy's body, not a new one.
 _BODY_HEADERS = frozenset((b"content-type", b"content-length", b"content-encoding"))
+
+
+def keep(scope: Scope, holes: dict[str, str] | None = None) -> None:
+    """Say that this answer may be kept and sent again (web/front.py): it
+    depends only on the request's path, query, cookies and languages, and on
+    the data. ``holes`` maps each value in the body that must be new for each
+    request to its kind (:data:`CSRF`, :data:`NEW_ID`)."""
+    scope.setdefault("state", {})[KEEP] = dict(holes or {})
 
 
 def is_page(scope: Scope) -> bool:
@@ -131,7 +145,7 @@ def middleware(app: ASGIApp) -> ASGIApp:
             return
         headers = Headers.from_scope(scope)
         if headers.get("x-outings-prefetch") and save_data(headers):
-            await _send(send, 204, [(b"cache-control", b"no-store")], b"")
+            await send_answer(send, 204, [(b"cache-control", b"no-store")], b"")
             return
         # Litestar's compression passes on an answer marked cached: this one
         # compresses once the ETag is known (see the module's docstring).
@@ -167,26 +181,68 @@ def middleware(app: ASGIApp) -> ASGIApp:
 async def _finish(
     scope: Scope, request: Headers, start: HTTPResponseStartEvent, body: bytes, send: Send
 ) -> None:
-    status = start["status"]
     headers = MutableScopeHeaders(start)
-    etag = headers.get("etag")
-    encoded = "content-encoding" in headers
-    if etag is None and status == 200 and not encoded and _is_html(headers):
+    fresh = "etag" not in headers and "content-encoding" not in headers
+    if start["status"] == 200 and fresh and _is_html(headers):
         token = ScopeState.from_scope(scope).csrf_token
-        etag = tag(digest(body, token if isinstance(token, str) else None), who(scope))
-        headers["etag"] = etag
-    if etag is not None and status == 200 and matches(request.get("if-none-match", ""), etag):
-        kept = [(k, v) for k, v in start["headers"] if k.lower() not in _BODY_HEADERS]
-        await _send(send, 304, kept, b"")
+        digested = digest(body, token if isinstance(token, str) else None)
+        headers["etag"] = tag(digested, who(scope))
+    await finish(
+        dict(start),
+        list(start["headers"]),
+        body,
+        request.get("if-none-match", ""),
+        accepts_gzip(request.get("accept-encoding", "")),
+        send,
+        scope.get("state", {}).get(KEEP),
+    )
+
+
+async def finish(
+    start: dict[str, Any],
+    headers: list[tuple[bytes, bytes]],
+    body: bytes,
+    if_none_match: str,
+    gzip_ok: bool,
+    send: Send,
+    holes: dict[str, str] | None = None,
+) -> None:
+    """Send an answer whose ETag is known: a 304 when the asker holds it, else
+    the body, gzipped when the asker takes it (web/front.py sends pages so too)."""
+    status = start["status"]
+    names = {name.lower(): value for name, value in headers}
+    etag = names.get(b"etag")
+    if etag is not None and status == 200 and matches(if_none_match, etag.decode("latin-1")):
+        kept = [(k, v) for k, v in headers if k.lower() not in _BODY_HEADERS]
+        await send_answer(send, 304, kept, b"")
         return
-    gzip_it = len(body) >= MINIMUM_GZIP and accepts_gzip(request.get("accept-encoding", ""))
-    if gzip_it and not encoded:
-        body = gzip.compress(body, compresslevel=6, mtime=0)
-        headers["content-encoding"] = "gzip"
-        headers.extend_header_value("vary", "accept-encoding")
-    headers["content-length"] = str(len(body))
-    await send(start)
+    headers = [(k, v) for k, v in headers if k.lower() != b"content-length"]
+    if gzip_ok and len(body) >= MINIMUM_GZIP and b"content-encoding" not in names:
+        body = gzipped.compress(body, holes)
+        headers = vary_encoding([*headers, (b"content-encoding", b"gzip")])
+    headers.append((b"content-length", str(len(body)).encode()))
+    started: HTTPResponseStartEvent = {
+        "type": "http.response.start",
+        "status": status,
+        "headers": headers,
+    }
+    await send(started)
     await send({"type": "http.response.body", "body": body, "more_body": False})
+
+
+def vary_encoding(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """``headers`` with ``Vary`` naming Accept-Encoding (a cache must not mix the two)."""
+    out: list[tuple[bytes, bytes]] = []
+    varied = False
+    for name, value in headers:
+        if name.lower() == b"vary":
+            varied = True
+            if b"accept-encoding" not in value.lower():
+                value = value + b", accept-encoding"
+        out.append((name, value))
+    if not varied:
+        out.append((b"vary", b"accept-encoding"))
+    return out
 
 
 def _ready(start: HTTPResponseStartEvent, request: Headers) -> bool:
@@ -204,6 +260,6 @@ def _is_html(headers: MutableScopeHeaders) -> bool:
     return (headers.get("content-type") or "").startswith("text/html")
 
 
-async def _send(send: Send, status: int, headers: Any, body: bytes) -> None:
+async def send_answer(send: Send, status: int, headers: Any, body: bytes) -> None:
     await send({"type": "http.response.start", "status": status, "headers": list(headers)})
     await send({"type": "http.response.body", "body": body, "more_body": False})

@@ -27,7 +27,6 @@ for the marker, say) can neither name a marker nor be spliced into (issue 11).
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 from collections.abc import Callable, Hashable, Mapping
 from typing import Any
@@ -38,7 +37,7 @@ from litestar.datastructures import Cookie
 from litestar.utils.scope.state import ScopeState
 
 from outings import i18n
-from outings.web import cookies, flash, markers
+from outings.web import conditional, cookies, flash, gzipped, markers
 from outings.web.cache import LRU
 from outings.web.conditional import accepts_gzip, digest, tag, who
 from outings.web.templating import HEADERS, csrf_input, csrf_token, layout_context
@@ -64,7 +63,7 @@ class _Shared(msgspec.Struct, frozen=True):
         parts = tuple(_MARK.split(body))
         shown = digest(body)
         if len(parts) == 1 and gzip_it:
-            return cls(parts, gzip.compress(body, compresslevel=6, mtime=0), shown)
+            return cls(parts, gzipped.compress(body), shown)
         return cls(parts, None, shown)
 
     def filled(self, fill: Fill) -> bytes:
@@ -180,6 +179,12 @@ def member_page(
     body = copy.filled(_values(values, recorded))
     own_blocks.update(b"\x00".join(said))
     etag = tag(own_blocks.digest(), who(request.scope))
+    if not clear:  # no message shown: the same page again until the data changes
+        holes = {
+            token: conditional.CSRF,
+            **dict.fromkeys((fresh or {}).values(), conditional.NEW_ID),
+        }
+        conditional.keep(request.scope, holes)
     return _html(body, {**HEADERS, "etag": etag}, clear)
 
 
@@ -209,8 +214,10 @@ def _html(
 def _respond(request: Request[Any, Any, Any], shared: _Shared) -> Response[bytes]:
     headers = {**HEADERS, "etag": tag(shared.digest, "visitor")}
     if shared.gzipped is None:
-        token = csrf_token(request).encode()
-        return _html(shared.filled(_values({_TOKEN.encode(): token})), headers)
+        token = csrf_token(request)
+        conditional.keep(request.scope, {token: conditional.CSRF})
+        return _html(shared.filled(_values({_TOKEN.encode(): token.encode()})), headers)
+    conditional.keep(request.scope)
     if not accepts_gzip(request.headers.get("accept-encoding", "")):
         return _html(shared.parts[0] or b"", headers)
     # Already compressed: Litestar's compression passes on what a cache gave.
