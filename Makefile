@@ -49,7 +49,7 @@ unit: $(TEST_STAMP)
 browser-check:
 	@sh scripts/ensure-chromium.sh
 
-## bench: the benchmark table (wrk from Debian's packages; about five minutes)
+## bench: the benchmark table (wrk from Debian's packages; about nine minutes)
 bench: $(TEST_STAMP) browser-check
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } || { echo "bench needs Debian's package 'wrk'" >&2; exit 1; }
 	$(BIN)/python -m bench.run
