@@ -34,8 +34,9 @@ SHOWN = """async () => {
 
 def _shown(page: Page, count: int) -> list[dict[str, Any]]:
     """The notifications shown, once there are ``count`` (a promise is truthy, so
-    wait_for_function cannot wait for an async check: poll instead)."""
-    for _ in range(50):
+    wait_for_function cannot wait for an async check: poll instead). Up to 15 s:
+    a busy CI machine once took longer than 5 s to show one."""
+    for _ in range(150):
         shown: list[dict[str, Any]] = page.evaluate(SHOWN)
         if len(shown) == count:
             return shown
