@@ -171,3 +171,22 @@ def test_a_parent_s_kept_page_is_not_given_once_her_session_needs_a_look() -> No
     clock[0] += 61
     viewed()
     assert len(drawn) == 2
+
+
+def test_nothing_new_at_the_head_is_kept_for_everyone_until_a_write(
+    client: Client, other_client: Client, authenticator: SoftAuthenticator, family: Family
+) -> None:
+    propose(family("Hana"), title="Zoo morning")
+    head = client.get("/api/sync/pull?cursor=0").json()["cursor"]
+    nothing = {"cursor": head, "last_mutation_id": 0, "has_more": False, "changes": []}
+    for _ in range(2):  # a visitor's phone, then again (kept)
+        assert client.get(f"/api/sync/pull?cursor={head}").json() | nothing == nothing
+    sign_up(other_client, authenticator, "Ana")
+    propose(other_client, title="Puppet theatre")  # by another app: the head moved
+    changes = client.get(f"/api/sync/pull?cursor={head}").json()["changes"]
+    assert "Puppet theatre" in [change["data"]["title"] for change in changes]
+    moved = other_client.get(f"/api/sync/pull?cursor={head}").json()["cursor"]
+    assert moved > head
+    # her own answer at the new head is the one everyone gets
+    assert other_client.get(f"/api/sync/pull?cursor={moved}").json()["changes"] == []
+    assert client.get(f"/api/sync/pull?cursor={moved}").json()["changes"] == []

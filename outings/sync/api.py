@@ -21,6 +21,7 @@ from outings.sync.protocol import (
     PushResponse,
     decode_push,
 )
+from outings.web import conditional
 from outings.web.deps import DB
 from outings.web.errors import ApiError
 from outings.web.openapi import PUSH_ERRORS, SIGNED_IN, SIGNED_IN_OR_NOT, PushOperation, errors
@@ -73,6 +74,10 @@ async def pull(
             400, "invalid", _("cursor must be 0 or more, limit 1 to %(max)d.", max=PULL_PAGE)
         )
     result = await pulling.pull(db, current_user(request), cursor, client_id, limit)
+    if not client_id and result.cursor == cursor and not (result.changes or result.reset):
+        # "Nothing new" at the head of the log: the same for any phone, signed
+        # in or not, until the next write; the front desk answers it again.
+        conditional.keep(request.scope, everyone=True)
     return Response(result, headers={"cache-control": "private, no-store"})
 
 

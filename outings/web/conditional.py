@@ -61,6 +61,7 @@ _COMMENT_ID = re.compile(
 )
 #: Where a handler says that its answer may be kept (:func:`keep`).
 KEEP = "front_keep"
+KEEP_FOR_EVERYONE = "front_keep_for_everyone"
 #: What kind of value a hole in a kept page takes, made anew for each request.
 CSRF = "csrf"
 NEW_ID = "new_id"
@@ -68,12 +69,15 @@ NEW_ID = "new_id"
 _BODY_HEADERS = frozenset((b"content-type", b"content-length", b"content-encoding"))
 
 
-def keep(scope: Scope, holes: dict[str, str] | None = None) -> None:
+def keep(scope: Scope, holes: dict[str, str] | None = None, *, everyone: bool = False) -> None:
     """Say that this answer may be kept and sent again (web/front.py): it
     depends only on the request's path, query, cookies and languages, and on
-    the data. ``holes`` maps each value in the body that must be new for each
-    request to its kind (:data:`CSRF`, :data:`NEW_ID`)."""
-    scope.setdefault("state", {})[KEEP] = dict(holes or {})
+    the data; with ``everyone``, only on the path, query and data (whoever
+    asks, signed in or not). ``holes`` maps each value in the body that must
+    be new for each request to its kind (:data:`CSRF`, :data:`NEW_ID`)."""
+    state = scope.setdefault("state", {})
+    state[KEEP] = dict(holes or {})
+    state[KEEP_FOR_EVERYONE] = everyone
 
 
 def is_page(scope: Scope) -> bool:

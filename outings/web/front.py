@@ -43,6 +43,9 @@ from outings.web.cache import LRU
 
 _BODY_HEADERS = frozenset((b"content-type", b"content-length", b"content-encoding"))
 _STRIPPED = (b"accept-encoding", b"if-none-match")
+#: JSON answers a handler may mark keepable too (the same for everyone: a pull
+#: at the head of the change log, which says "nothing new" to any phone).
+_API_KEPT = frozenset(("/api/sync/pull",))
 
 
 class Kept:
@@ -108,7 +111,7 @@ def _header(headers: list[tuple[bytes, bytes]], name: bytes) -> bytes:
 class Request:
     """What of a page request decides its answer, read once."""
 
-    __slots__ = ("cookie", "gzip", "if_none_match", "key", "prefetch", "session")
+    __slots__ = ("cookie", "everyone_key", "gzip", "if_none_match", "key", "prefetch", "session")
 
     def __init__(self, scope: Scope, https: bool) -> None:
         cookie = accept = accept_language = encoding = match = b""
@@ -138,6 +141,8 @@ class Request:
             if self.cookie
             else None
         )
+        # an answer the same for everyone (conditional.keep(everyone=True))
+        self.everyone_key = ("everyone", scope["path"], scope.get("query_string", b""))
         self.key = (
             scope["path"],
             scope.get("query_string", b""),
@@ -170,7 +175,9 @@ class Front:
 
     @staticmethod
     def wants(scope: Scope) -> bool:
-        return scope.get("method") == "GET" and conditional.is_page(scope)
+        return scope.get("method") == "GET" and (
+            conditional.is_page(scope) or scope["path"] in _API_KEPT
+        )
 
     async def __call__(
         self, scope: Scope, receive: Receive, send: Send, app: Callable[..., Any]
@@ -180,7 +187,7 @@ class Front:
             await app(scope, receive, send)  # answered as it always was
             return
         version = self._version()
-        kept = self._kept.get(request.key)
+        kept = self._kept.get(request.everyone_key) or self._kept.get(request.key)
         if kept is not None and kept.version == version and self._clock() < kept.until:
             await self._answer(kept, request, send)
             return
@@ -215,7 +222,8 @@ class Front:
                 start, headers, body, request.if_none_match, request.gzip, send, holes
             )
             return
-        session_id = state.get("session_id")
+        everyone = state.get(conditional.KEEP_FOR_EVERYONE, False)
+        session_id = None if everyone else state.get("session_id")
         kept = Kept(
             headers,
             body,
@@ -224,7 +232,7 @@ class Front:
             session_id=session_id,
             until=state.get("session_until", float("inf")) if session_id else float("inf"),
         )
-        self._kept.put(request.key, kept)
+        self._kept.put(request.everyone_key if everyone else request.key, kept)
         await self._answer(kept, request, send)
 
     async def _answer(self, kept: Kept, request: Request, send: Send) -> None:
