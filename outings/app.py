@@ -39,6 +39,7 @@ from outings.push import sender as push_sender
 from outings.push import worker as push_worker
 from outings.settings import Settings
 from outings.sync import api as sync_api
+from outings.sync import pull as pulling
 from outings.venue import pages as venue_pages
 from outings.web import conditional, csrf, limits, middleware, openapi
 from outings.web.cache import LRU
@@ -209,6 +210,7 @@ def create_app(settings: Settings | None = None, *, push: bool = True) -> Litest
     app.state.list_cache = LRU(512)
     app.state.mine_cache = LRU(1024)  # each member's replies, per data version
     app.state.page_cache = LRU(128)  # whole pages for visitors not signed in
+    app.state.pulled = pulling.versions()  # entities as pulled, by version
 
     def version() -> tuple[object, int]:
         # pages say "today", "in 20 minutes": a kept one is good for its minute

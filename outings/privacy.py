@@ -31,16 +31,19 @@ NESTED: dict[tuple[str, str], tuple[str, ...]] = {("post", "replies"): ("author_
 def for_reader(
     found: dict[tuple[str, str], Any], reader: User | None
 ) -> dict[tuple[str, str], Any]:
-    """Pulled data as ``reader`` may see it: for a visitor, every name is ``None``."""
+    """Pulled data as ``reader`` may see it: for a visitor, every name is ``None``
+    (in copies: the data given may be shared with other pulls)."""
     if reader is not None:
         return found
-    for (kind, _id), data in found.items():
-        for name in NAMES.get(kind, ()):
-            if name in data:
-                data[name] = None
-        for (nested_kind, items), names in NESTED.items():
-            if nested_kind == kind:
-                for item in data.get(items) or ():
-                    for name in names:
-                        item[name] = None
-    return found
+    return {(kind, id_): _nameless(kind, data) for (kind, id_), data in found.items()}
+
+
+def _nameless(kind: str, data: Any) -> Any:
+    data = dict(data)
+    for name in NAMES.get(kind, ()):
+        if name in data:
+            data[name] = None
+    for (nested_kind, items), names in NESTED.items():
+        if nested_kind == kind and data.get(items):
+            data[items] = [{**item, **dict.fromkeys(names)} for item in data[items]]
+    return data

@@ -36,7 +36,7 @@ from outings.moderation import service as moderation
 from outings.outing import service
 from outings.outing.rules import OutingInput
 from outings.refusals import Invalid, Refused
-from outings.sync.pull import pull
+from outings.sync.pull import Versions, pull, versions
 from outings.venue import service as venue_service
 from outings.venue.models import VenueInput
 from tests.conftest import in_thread
@@ -81,11 +81,18 @@ operations = st.lists(
 
 
 async def pull_from(
-    db: Database, user: User | None, cursor: int, state: State, limit: int = 200
+    db: Database,
+    user: User | None,
+    cursor: int,
+    state: State,
+    limit: int = 200,
+    known: Versions | None = None,
 ) -> tuple[int, State]:
+    """Pull to the end from ``cursor``; ``known``: the versions the server has
+    read already (the phones' pulls share them; a fresh pull reads everything)."""
     pages = []
     while True:
-        page = msgspec.to_builtins(await pull(db, user, cursor, None, limit))
+        page = msgspec.to_builtins(await pull(db, user, cursor, None, limit, known))
         pages.append(page)
         cursor = page["cursor"]
         if not page["has_more"]:
@@ -140,6 +147,7 @@ async def run(db: Database, ops: list[tuple[Any, ...]]) -> None:
     readers: list[User | None] = [None, *families, host]
     # each reader's history of (cursor, state) it held
     held: list[list[tuple[int, State]]] = [[(0, {})] for _ in readers]
+    known = versions()  # what the server has read already, shared by every phone's pull
 
     for op in ops:
         try:
@@ -190,19 +198,19 @@ async def run(db: Database, ops: list[tuple[Any, ...]]) -> None:
                 case ("pull", reader, limit):
                     cursor, state = held[reader + 1][-1]
                     held[reader + 1].append(
-                        await pull_from(db, readers[reader + 1], cursor, state, limit)
+                        await pull_from(db, readers[reader + 1], cursor, state, limit, known)
                     )
         except (Refused, Invalid):
             pass  # refused things change nothing; the invariants still hold
         for reader, history in zip(readers, held, strict=True):
             # every phone catches up now and then, so phones hold states at many cursors
             if len(history) % 2 or op[0] == "reply":
-                history.append(await pull_from(db, reader, *history[-1]))
+                history.append(await pull_from(db, reader, *history[-1], known=known))
 
     for reader, history in zip(readers, held, strict=True):
         _cursor, fresh = await pull_from(db, reader, 0, {})
         for cursor, state in history:
-            _, caught_up = await pull_from(db, reader, cursor, state, limit=3)
+            _, caught_up = await pull_from(db, reader, cursor, state, limit=3, known=known)
             differ = {
                 k: (caught_up.get(k), fresh.get(k))
                 for k in caught_up.keys() | fresh.keys()

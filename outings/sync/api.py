@@ -73,7 +73,8 @@ async def pull(
         raise ApiError(
             400, "invalid", _("cursor must be 0 or more, limit 1 to %(max)d.", max=PULL_PAGE)
         )
-    result = await pulling.pull(db, current_user(request), cursor, client_id, limit)
+    known: pulling.Versions = request.app.state.pulled
+    result = await pulling.pull(db, current_user(request), cursor, client_id, limit, known)
     if not client_id and result.cursor == cursor and not (result.changes or result.reset):
         # "Nothing new" at the head of the log: the same for any phone, signed
         # in or not, until the next write; the front desk answers it again.

@@ -25,6 +25,7 @@ from outings.sync import store
 from outings.sync.protocol import PULL_PAGE, Change, PullResponse
 from outings.venue import store as venue_store
 from outings.venue.models import Venue
+from outings.web.cache import LRU
 
 
 def outing_data(o: Outing) -> dict[str, Any]:
@@ -118,12 +119,52 @@ def public_id(key: str) -> str:
     return key.partition(":")[0]
 
 
-async def _load(r: Reader, rows: list[Row], user_id: str | None) -> dict[tuple[str, str], Any]:
+#: Types whose pulled data is the same whoever pulls it (the change log's
+#: audience decides who gets it; a visitor's copy is made nameless after).
+SHARED_TYPES = frozenset(("outing", "venue", "comment", "circle"))
+
+Versions = LRU[dict[str, Any]]
+
+
+def versions(size: int = 4096) -> Versions:
+    """Pulled data by (type, id, cursor): one version of an entity, read once.
+
+    The change log holds one row per entity, moved to a new cursor in the
+    same transaction as every change of it (and of what it shows: its
+    counts, its venue's name), so the cursor names what the entity was, for
+    every reader. Phones pulling the same recent changes share one reading."""
+    return LRU(size)
+
+
+async def _load(
+    r: Reader, rows: list[Row], user_id: str | None, known: Versions | None = None
+) -> dict[tuple[str, str], Any]:
     """The current data of every entity on a page, a few queries in all, not
-    one per row; keyed by (type, id as pulled)."""
+    one per row; keyed by (type, id as pulled). Versions ``known`` already
+    are not read again, and those read are added to it."""
     ids: dict[str, list[str]] = {}
+    found: dict[tuple[str, str], Any] = {}
     for row in rows:
-        ids.setdefault(row["entity_type"], []).append(public_id(row["entity_id"]))
+        kind, entity_id = row["entity_type"], public_id(row["entity_id"])
+        if known is not None and kind in SHARED_TYPES:
+            data = known.get((kind, entity_id, row["cursor"]))
+            if data is not None:
+                found[kind, entity_id] = data
+                continue
+        ids.setdefault(kind, []).append(entity_id)
+    read = await _read(r, ids, user_id)
+    if known is not None:
+        for row in rows:
+            kind, entity_id = row["entity_type"], public_id(row["entity_id"])
+            if kind in SHARED_TYPES and (kind, entity_id) in read:
+                known.put((kind, entity_id, row["cursor"]), read[kind, entity_id])
+    found.update(read)
+    return found
+
+
+async def _read(
+    r: Reader, ids: dict[str, list[str]], user_id: str | None
+) -> dict[tuple[str, str], Any]:
     found: dict[tuple[str, str], Any] = {}
     for outing_id, outing in (await outing_store.get_many(r, ids.get("outing", []))).items():
         found["outing", outing_id] = outing_data(outing)
@@ -162,8 +203,15 @@ async def _load(r: Reader, rows: list[Row], user_id: str | None) -> dict[tuple[s
 
 
 async def pull(
-    db: Database, user: User | None, cursor: int, client_id: str | None, limit: int = PULL_PAGE
+    db: Database,
+    user: User | None,
+    cursor: int,
+    client_id: str | None,
+    limit: int = PULL_PAGE,
+    known: Versions | None = None,
 ) -> PullResponse:
+    """What changed after ``cursor`` as ``user`` may see it; ``known``: the
+    versions of entities already read (:func:`versions`), shared by pulls."""
     async with db.reader() as r:
         if not client_id:
             # A phone checking for news at the head of the log, the commonest
@@ -172,11 +220,16 @@ async def pull(
             if cursor == current and cursor >= oldest:
                 return PullResponse(cursor=current, last_mutation_id=0, has_more=False, changes=[])
         async with r.snapshot():
-            return await _pull(r, user, cursor, client_id, limit)
+            return await _pull(r, user, cursor, client_id, limit, known)
 
 
 async def _pull(
-    r: Reader, user: User | None, cursor: int, client_id: str | None, limit: int
+    r: Reader,
+    user: User | None,
+    cursor: int,
+    client_id: str | None,
+    limit: int,
+    known: Versions | None,
 ) -> PullResponse:
     current, oldest = await changelog.bounds(r)
     reset = cursor > current or (cursor != 0 and cursor < oldest)
@@ -192,7 +245,7 @@ async def _pull(
         more = await changelog.changes_after(r, rows[-1]["cursor"], user_id, limit + 1)
         has_more = len(more) > limit
         rows += more[:limit]
-    found = privacy.for_reader(await _load(r, rows, user_id), user)
+    found = privacy.for_reader(await _load(r, rows, user_id, known), user)
     page = []
     for row in rows:
         kind, entity_id = row["entity_type"], public_id(row["entity_id"])
