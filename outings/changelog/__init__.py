@@ -103,20 +103,21 @@ async def record_differences(
     before: Mapping[str, Any],
     after: Mapping[str, Any],
     *,
-    owners: Mapping[str, str] | None = None,
+    owned_by_key_of: str | None = None,
 ) -> None:
     """Record each entity whose pulled data differs: ``put`` when it is there
-    after, ``del`` when it is gone. Keys are entity ids; ``owners`` gives the
-    owner of entities only their owner pulls."""
-    owners = owners or {}
+    after, ``del`` when it is gone. Keys are entity ids; with
+    ``owned_by_key_of`` they are the ids of the people who alone pull them,
+    and each is recorded as that person's copy of the entity of that id (an
+    outing's RSVPs, by family): only the few that differ are named."""
     for key in sorted(before.keys() | after.keys()):
         if before.get(key) != after.get(key):
             await record(
                 w,
                 entity_type,
-                key,
+                key if owned_by_key_of is None else owned_key(owned_by_key_of, key),
                 op="put" if key in after else "del",
-                owner_id=owners.get(key),
+                owner_id=None if owned_by_key_of is None else key,
             )
 
 

@@ -118,12 +118,13 @@ async def _write_seats(
     for seat in changed:
         await rsvp_store.save(w, outing_id, seat, now)
     after = capacity.merge(before, changed)
-
-    def keyed(seats: list[Seat]) -> dict[str, tuple[object, ...]]:
-        return {changelog.rsvp_key(outing_id, k): v for k, v in capacity.as_pulled(seats).items()}
-
-    owners = {changelog.rsvp_key(outing_id, s.user_id): s.user_id for s in after}
-    await changelog.record_differences(w, "rsvp", keyed(before), keyed(after), owners=owners)
+    await changelog.record_differences(
+        w,
+        "rsvp",
+        capacity.as_pulled(before),
+        capacity.as_pulled(after),
+        owned_by_key_of=outing_id,  # each family's own copy of her reply to it
+    )
 
 
 async def _promote(w: Writer, outing: Outing, promoted: list[str], now: str) -> None:
