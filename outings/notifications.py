@@ -14,6 +14,7 @@ import msgspec
 from outings.db.database import Conn, Writer
 from outings.i18n import gettext as _
 from outings.ids import new_id
+from outings.outing import store as outing_store
 
 #: The page of a circle each kind of news about it opens.
 _CIRCLE_PAGES = {
@@ -133,14 +134,32 @@ class Notification(msgspec.Struct, frozen=True, kw_only=True):
         return title
 
 
+#: A notification about an outing goes only to those who may see it (a
+#: family who left the circle of a members-only outing she had replied to
+#: hears no more of it): an insert that adds nothing for anyone else. Its
+#: parameters: the row's six values, then the outing's id twice and the
+#: person's id twice.
+_INSERT = (
+    "insert into notifications (id, user_id, kind, outing_id, params, created_at)"
+    " select ?, ?, ?, ?, ?, ? where ? is null or exists (select 1 from outings o"
+    f" where o.id = ? and {outing_store.SEEN_BY})"
+)
+
+
+def _row(
+    note_id: str, user_id: str, kind: str, outing_id: str | None, params: str, now: str
+) -> tuple[str | None, ...]:
+    return (note_id, user_id, kind, outing_id, params, now, outing_id, outing_id, user_id, user_id)
+
+
 async def notify(
     w: Writer, user_ids: list[str], kind: str, outing_id: str | None, now: str, **params: Any
 ) -> None:
+    """Tell each of ``user_ids`` (about ``outing_id``, those of them who may see it)."""
     encoded = msgspec.json.encode(params).decode()
     await w.executemany(
-        "insert into notifications (id, user_id, kind, outing_id, params, created_at)"
-        " values (?, ?, ?, ?, ?, ?)",
-        [(new_id(), user_id, kind, outing_id, encoded, now) for user_id in user_ids],
+        _INSERT,
+        [_row(new_id(), user_id, kind, outing_id, encoded, now) for user_id in user_ids],
     )
 
 
@@ -149,17 +168,11 @@ async def notify_once(
 ) -> bool:
     """Like :func:`notify` for one parent, at most once per ``key`` (a reminder
     asked for again by another process, or a minute later, adds nothing)."""
+    note_id = str(uuid.uuid5(uuid.NAMESPACE_URL, key))
+    encoded = msgspec.json.encode(params).decode()
     changed = await w.execute(
-        "insert into notifications (id, user_id, kind, outing_id, params, created_at)"
-        " values (?, ?, ?, ?, ?, ?) on conflict (id) do nothing",
-        (
-            str(uuid.uuid5(uuid.NAMESPACE_URL, key)),
-            user_id,
-            kind,
-            outing_id,
-            msgspec.json.encode(params).decode(),
-            now,
-        ),
+        _INSERT + " on conflict (id) do nothing",
+        _row(note_id, user_id, kind, outing_id, encoded, now),
     )
     return changed > 0
 

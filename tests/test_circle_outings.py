@@ -10,9 +10,11 @@ for a member must never reach anyone else.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import uuid
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
@@ -21,7 +23,9 @@ from litestar import Litestar
 from litestar.testing import TestClient
 
 from outings.cli import main
+from outings.db import Database
 from outings.outing import browse
+from outings.push import enqueue
 from outings.settings import Settings
 from tests.circle_helpers import apply, join, post_form, pull_everything, start_circle, text
 from tests.conftest import ORIGIN, csrf_token, html, in_thread, sign_up
@@ -551,3 +555,48 @@ def test_moved_to_another_circle_it_leaves_the_first_circles_members(world: Worl
     db(world.settings, "update sync_changes set changed_at = '2000-01-01T00:00:00Z'")
     compact(world.settings)
     assert ("outing", world.secret) not in pulled(world.as_("Olu"))
+
+
+def test_a_family_who_left_the_circle_hears_no_more_of_its_members_only_outing(
+    world: World,
+) -> None:
+    """No reminder, change or cancellation of it reaches her: each says its title,
+    a reminder its meeting point."""
+    for name in ("Mel", "Olu"):
+        family = world.as_(name)
+        if name == "Olu":
+            assert join(family, world.circle).status_code in (302, 303)
+        reply(family, world.secret)
+    going = db(
+        world.settings,
+        "select u.display_name from rsvps r join users u on u.id = r.user_id"
+        " where r.outing_id = ? and r.status = 'going' order by 1",
+        world.secret,
+    )
+    assert going == [("Fatou",), ("Mel",), ("Olu",)]
+    olu = world.as_("Olu")
+    assert post_form(olu, f"/circles/{world.circle}/leave").status_code in (302, 303)
+    [(starts_at,)] = db(world.settings, "select starts_at from outings where id = ?", world.secret)
+    evening_before = datetime.fromisoformat(starts_at) - timedelta(hours=14)
+
+    async def remind() -> int:
+        database = Database(world.settings.db)
+        await database.open()
+        try:
+            return await enqueue.reminders(database, world.settings.tz, evening_before)
+        finally:
+            await database.close()
+
+    assert in_thread(asyncio.run, remind()) >= 1  # Mel's
+    fatou = world.as_("Fatou")
+    cancelled = post_form(fatou, f"/outings/{world.secret}/cancel", reason="Hall flooded")
+    assert cancelled.status_code in (302, 303)
+    told = db(
+        world.settings,
+        "select u.display_name, n.kind from notifications n join users u on u.id = n.user_id"
+        " where n.outing_id = ? order by n.kind",
+        world.secret,
+    )
+    assert ("Mel", "cancelled") in told
+    assert ("Mel", "reminder_evening") in told or ("Mel", "reminder_soon") in told
+    assert [kind for name, kind in told if name == "Olu"] == []

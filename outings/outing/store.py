@@ -28,7 +28,7 @@ left join circles ci on ci.id = o.circle_id and ci.hidden_at is null
 
 #: Whether the person ``?`` (given twice) sees an outing ``o``: a public one,
 #: or a members-only one she hosts or whose circle she belongs to (rules.may_see).
-_SEEN_BY = (
+SEEN_BY = (
     "(o.visibility = 'public' or o.host_id = ? or exists (select 1 from circle_members cm"
     " where cm.circle_id = o.circle_id and cm.user_id = ? and cm.role in ('member', 'moderator')))"
 )
@@ -287,7 +287,7 @@ async def areas(conn: Conn, now: datetime) -> list[str]:
 _MINE = (
     _SELECT + " left join rsvps mine on mine.outing_id = o.id and mine.user_id = ?"
     " where o.hidden_at is null and (o.host_id = ? or mine.status in ('going', 'maybe'))"
-    " and " + _SEEN_BY
+    " and " + SEEN_BY
 )
 
 
@@ -324,7 +324,7 @@ async def for_calendar(conn: Conn, user_id: str, since: datetime) -> list[Outing
     rows = await conn.fetchall(
         _SELECT + " where o.hidden_at is null and o.ends_at > ? and (o.host_id = ? or exists"
         " (select 1 from rsvps r where r.outing_id = o.id and r.user_id = ?"
-        "  and r.status in ('going', 'maybe'))) and " + _SEEN_BY + " order by o.starts_at",
+        "  and r.status in ('going', 'maybe'))) and " + SEEN_BY + " order by o.starts_at",
         (iso(since), user_id, user_id, user_id, user_id),
     )
     return [_outing(r) for r in rows]
