@@ -96,7 +96,7 @@ def start_bare() -> Server:
             "warning",
             # served as `outings serve` serves the app (outings/cli.py)
             "--loop",
-            "uvloop",
+            "asyncio",
             "--http",
             "httptools",
         ],

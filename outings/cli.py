@@ -117,7 +117,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             port=args.port,
             access_log=False,  # the app logs each request itself
             proxy_headers=True,
-            loop="uvloop",  # the fast loop and parser (bench/: three times a bare app's pace)
+            # httptools: three times h11's pace for a bare app; asyncio's own loop,
+            # not uvloop, which answered real pages slower, with longer tails
+            # (the README's Benchmarks)
+            loop="asyncio",
             http="httptools",
         )
         return 0
