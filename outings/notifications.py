@@ -11,6 +11,7 @@ from typing import Any
 
 import msgspec
 
+from outings.db import placeholders
 from outings.db.database import Conn, Writer
 from outings.i18n import gettext as _
 from outings.ids import new_id
@@ -163,12 +164,32 @@ async def notify(
     )
 
 
+def once_id(key: str) -> str:
+    """The id of the notification :func:`notify_once` makes for ``key``."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, key))
+
+
+async def already_made(conn: Conn, keys: list[str]) -> set[str]:
+    """Which of ``keys`` :func:`notify_once` was called for already: a read,
+    so a pass that finds nothing new writes nothing."""
+    ids = {once_id(key): key for key in keys}
+    found: set[str] = set()
+    listed = list(ids)
+    for at in range(0, len(listed), 500):
+        chunk = listed[at : at + 500]
+        rows = await conn.fetchall(
+            f"select id from notifications where id in ({placeholders(chunk)})", chunk
+        )
+        found.update(ids[row["id"]] for row in rows)
+    return found
+
+
 async def notify_once(
     w: Writer, key: str, user_id: str, kind: str, outing_id: str | None, now: str, **params: Any
 ) -> bool:
     """Like :func:`notify` for one parent, at most once per ``key`` (a reminder
     asked for again by another process, or a minute later, adds nothing)."""
-    note_id = str(uuid.uuid5(uuid.NAMESPACE_URL, key))
+    note_id = once_id(key)
     encoded = msgspec.json.encode(params).decode()
     changed = await w.execute(
         _INSERT + " on conflict (id) do nothing",

@@ -12,17 +12,19 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import ExitStack
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from litestar import Litestar
 from litestar.testing import TestClient
 
 from outings.app import create_app
 from outings.db import Database
-from outings.push import keys, subscription_store
+from outings.push import enqueue, keys, subscription_store
 from outings.push.sender import webpush_sender
 from outings.push.worker import run_once
 from outings.settings import Settings
@@ -524,3 +526,21 @@ def test_a_reply_to_her_ask_and_her_circle_s_news_reach_her_phone(
     # her own reply on her own post tells nobody
     post_form(mel, f"/circles/{circle}/posts/{post}/replies", id=str(uuid.uuid4()), body="Thanks")
     assert send_pass(push_settings, local(0, 12, 5)) == 0
+
+
+@given(
+    # naive bounds, as hypothesis asks; each moment is then taken as UTC
+    st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2027, 12, 31)),  # noqa: DTZ001
+    st.integers(min_value=0, max_value=3 * 24 * 60),
+    st.sampled_from(["Europe/Paris", "Africa/Nairobi", "Asia/Shanghai", "America/New_York"]),
+)
+def test_a_reminder_pass_reads_every_outing_a_reminder_is_due_for(
+    moment: datetime, minutes_ahead: int, zone: str
+) -> None:
+    tz = ZoneInfo(zone)
+    now = moment.replace(tzinfo=UTC)
+    starts_at = now + timedelta(minutes=minutes_ahead)
+    start, end = enqueue.due_window(now, tz)
+    if enqueue.reminder_due(starts_at, now, tz) is not None:
+        assert start <= starts_at < end
+    assert end - start <= timedelta(days=2)

@@ -90,13 +90,25 @@ def reminder_due(starts_at: datetime, now: datetime, tz: ZoneInfo) -> str | None
     return None
 
 
+def due_window(now: datetime, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    """Where the starts of outings lie that a reminder may be due for ``now``:
+    the next two hours (the "soon" one) and, from EVENING_FROM, the rest of
+    tomorrow too (the evening one). A pass reads no more replies than that:
+    it runs on the event loop every minute."""
+    end = now + SOON_BEFORE + timedelta(seconds=1)
+    local = now.astimezone(tz)
+    if local.time() >= EVENING_FROM:
+        after_tomorrow = datetime.combine(local.date() + timedelta(days=2), time(0), tzinfo=tz)
+        end = max(end, after_tomorrow)
+    return now + SOON_UNTIL, end
+
+
 async def reminders(db: Database, tz: ZoneInfo, now: datetime) -> int:
     """Make the in-app reminders now due (each once per family, outing, time and
     kind); the next pass of :func:`notifications_to_push` pushes them."""
+    start, end = due_window(now, tz)
     async with db.reader() as r:
-        rows = await rsvp_store.coming_between(
-            r, iso(now + SOON_UNTIL), iso(now + timedelta(days=2))
-        )
+        rows = await rsvp_store.coming_between(r, iso(start), iso(end))
     due = []
     for row in rows:
         starts_at = datetime.fromisoformat(row["starts_at"])
@@ -110,6 +122,10 @@ async def reminders(db: Database, tz: ZoneInfo, now: datetime) -> int:
             params["meeting_point"] = where
         key = f"{kind}:{row['outing_id']}:{row['user_id']}:{row['starts_at']}"
         due.append((key, row["user_id"], kind, row["outing_id"], params))
+    if due:  # each is made once: most passes find them all made already
+        async with db.reader() as r:
+            made = await notifications.already_made(r, [entry[0] for entry in due])
+        due = [entry for entry in due if entry[0] not in made]
     if not due:
         return 0
 
