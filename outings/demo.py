@@ -26,7 +26,7 @@ from outings.demo_circle_data import CIRCLES
 from outings.demo_circles import add_board, add_book, add_circle, add_news
 from outings.demo_data import COMMENTS, FAMILIES, OUTINGS, VENUES, Plan
 from outings.demo_data import stable_id as _stable_id
-from outings.outing import rsvp_store, rules, service
+from outings.outing import comments, rsvp_store, rules, service
 from outings.outing.models import Outing
 from outings.outing.rules import OutingInput
 from outings.settings import Settings
@@ -303,6 +303,6 @@ async def _comment(db: Database, users: dict[str, User], outing: Outing, plan: P
             continue
         comment_id = _stable_id("comment", f"{key}:{author}:{body}")
         if not await db.fetchval("select 1 from comments where id = ?", (comment_id,)):
-            await service.add_comment(db, users[author], outing.id, comment_id, body)
+            await comments.add_comment(db, users[author], outing.id, comment_id, body)
             added += 1
     return added

@@ -33,6 +33,7 @@ from outings.db import Database, now_iso
 from outings.db.database import Writer
 from outings.ids import new_id
 from outings.moderation import service as moderation
+from outings.outing import comments as comment_service
 from outings.outing import service
 from outings.outing.rules import OutingInput
 from outings.refusals import Invalid, Refused
@@ -162,11 +163,13 @@ async def run(db: Database, ops: list[tuple[Any, ...]]) -> None:
                     await service.cancel(db, host, outing_ids[j], "Rain")
                 case ("comment", i, j):
                     comment_id = new_id()
-                    await service.add_comment(db, families[i], outing_ids[j], comment_id, "Hi")
+                    await comment_service.add_comment(
+                        db, families[i], outing_ids[j], comment_id, "Hi"
+                    )
                     comments.append((comment_id, families[i]))
                 case ("uncomment", i) if comments:
                     comment_id, author = comments.pop(i % len(comments))
-                    await service.delete_comment(db, author, comment_id)
+                    await comment_service.delete_comment(db, author, comment_id)
                 case ("hide", "outing", j):
                     await moderation.hide(db, moderator, "outing", outing_ids[j], "Spam")
                 case ("hide", "comment", j) if comments:

@@ -16,6 +16,7 @@ from outings.db.database import Writer
 from outings.i18n import gettext as _
 from outings.moderation import store
 from outings.notifications import notify
+from outings.outing import comments
 from outings.outing import service as outing_service
 from outings.refusals import Invalid, Refused
 from outings.venue import rules as venue_rules
@@ -26,7 +27,7 @@ from outings.venue import store as venue_store
 HIDERS: dict[str, Callable[[Writer, str, str, str], Awaitable[None]]] = {
     "venue": venue_service.hide_in,
     "outing": outing_service.hide_in,
-    "comment": outing_service.hide_comment_in,
+    "comment": comments.hide_comment_in,
     "circle": circle_service.hide_in,
     "post": board.hide_post_in,
     "reply": board.hide_reply_in,

@@ -8,7 +8,7 @@ rule is enforced in one place whatever way a change arrives. A refusal is a
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import msgspec
 
@@ -16,12 +16,11 @@ from outings import changelog
 from outings.accounts.models import User
 from outings.circle import store as circle_store
 from outings.db import Database, now_iso
-from outings.db import stamp as stored_time
 from outings.db.database import Writer
 from outings.i18n import gettext as _
 from outings.notifications import notify
 from outings.outing import audience, capacity, comment_store, rsvp_store, rules, store
-from outings.outing.models import Comment, Outing, RsvpState, RsvpStatus, Seat
+from outings.outing.models import Outing, RsvpState, RsvpStatus, Seat
 from outings.outing.rules import OutingInput
 from outings.refusals import Invalid, Refused
 
@@ -83,7 +82,7 @@ async def _check_circle(w: Writer, user: User, data: OutingInput, before: Outing
         raise Invalid({"circle_id": why})
 
 
-async def _visible(w: Writer, user: User, outing_id: str) -> Outing:
+async def visible(w: Writer, user: User, outing_id: str) -> Outing:
     """The outing, if ``user`` may see it: to anyone else a members-only
     outing is not there at all, as a hidden one is not."""
     outing = await _load(w, outing_id)
@@ -299,7 +298,7 @@ async def set_rsvp_in(
     if errors:
         raise Invalid(errors)
     now = utcnow()
-    outing = await _visible(w, user, outing_id)
+    outing = await visible(w, user, outing_id)
     refusal = rules.why_no_rsvp(outing, now)
     if refusal:
         raise Refused("cancelled" if outing.cancelled else "past", refusal)
@@ -328,68 +327,6 @@ async def set_rsvp_in(
     )
 
 
-async def add_comment(
-    db: Database, user: User, outing_id: str, comment_id: str, body: str
-) -> Comment:
-    return await db.write(lambda w: add_comment_in(w, user, outing_id, comment_id, body))
-
-
-async def add_comment_in(
-    w: Writer, user: User, outing_id: str, comment_id: str, body: str
-) -> Comment:
-    text, error = rules.check_comment(body)
-    if error:
-        raise Invalid({"body": error})
-    outing = await _visible(w, user, outing_id)
-    replied = await rsvp_store.seat(w, outing_id, user.id) is not None
-    if not rules.may_comment(user, outing, replied):
-        raise Refused(
-            "forbidden", _("Reply to the outing first, then you can join the conversation.")
-        )
-    stamp = now_iso()
-    if not await comment_store.exists(w, comment_id):  # a re-sent comment is no new one
-        hour_ago = stored_time(utcnow() - timedelta(hours=1))
-        refusal = rules.why_no_more_comments(
-            await comment_store.written_since(w, user.id, hour_ago)
-        )
-        if refusal:
-            raise Invalid({"body": refusal})
-    if await comment_store.insert(
-        w,
-        comment_id=comment_id,
-        outing_id=outing_id,
-        author_id=user.id,
-        body=text,
-        now=stamp,
-    ):
-        await changelog.record(w, "comment", comment_id)
-    return Comment(
-        id=comment_id,
-        outing_id=outing_id,
-        author_id=user.id,
-        author_name=user.display_name,
-        body=text,
-        created_at=stamp,
-    )
-
-
-async def delete_comment(db: Database, user: User, comment_id: str) -> str:
-    """Delete your own comment; returns the outing it was on."""
-
-    async def run(w: Writer) -> str:
-        found = await comment_store.author_of(w, comment_id)
-        if found is None:
-            raise Refused("not_found", _("That comment is already gone."))
-        author_id, outing_id = found
-        if author_id != user.id:
-            raise Refused("forbidden", _("You can only delete your own comments."))
-        await comment_store.delete(w, comment_id, now_iso())
-        await changelog.record(w, "comment", comment_id, op="del")
-        return outing_id
-
-    return await db.write(run)
-
-
 async def hide_in(w: Writer, outing_id: str, reason: str, now: str) -> None:
     """A moderator hides an outing: it, its replies and its comments leave every phone."""
     await store.hide(w, outing_id, reason, now)
@@ -399,8 +336,3 @@ async def hide_in(w: Writer, outing_id: str, reason: str, now: str) -> None:
         await changelog.record(w, "rsvp", key, op="del", owner_id=seat.user_id)
     for comment_id in await comment_store.ids_on(w, outing_id):
         await changelog.record(w, "comment", comment_id, op="del")
-
-
-async def hide_comment_in(w: Writer, comment_id: str, reason: str, now: str) -> None:
-    await comment_store.hide(w, comment_id, reason, now)
-    await changelog.record(w, "comment", comment_id, op="del")

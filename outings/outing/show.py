@@ -15,7 +15,16 @@ from outings.accounts.models import User
 from outings.accounts.pages import signed_in
 from outings.accounts.sessions import current_user
 from outings.ids import is_uuid, new_id
-from outings.outing import audience, comment_store, jsonld, rsvp_store, rules, service, store
+from outings.outing import (
+    audience,
+    comment_store,
+    comments,
+    jsonld,
+    rsvp_store,
+    rules,
+    service,
+    store,
+)
 from outings.outing.feeds import ics_response
 from outings.outing.models import Outing
 from outings.settings import Settings
@@ -237,7 +246,7 @@ async def add_comment(
         settings,
         outing,
         data,
-        service.add_comment(
+        comments.add_comment(
             db,
             user,
             outing.id,
@@ -284,7 +293,7 @@ async def delete_comment(
 ) -> Redirect:
     user = signed_in(request)
     try:
-        outing_id = await service.delete_comment(db, user, comment_id)
+        outing_id = await comments.delete_comment(db, user, comment_id)
     except service.Refused as exc:
         if exc.code == "not_found":
             raise NotFoundException() from exc

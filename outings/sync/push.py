@@ -21,7 +21,7 @@ from outings.db import Database, now_iso
 from outings.db.database import Writer
 from outings.i18n import gettext as _
 from outings.ids import is_uuid
-from outings.outing import service
+from outings.outing import comments, service
 from outings.sync import store
 from outings.sync.protocol import (
     ARGS,
@@ -130,7 +130,7 @@ async def _apply(w: Writer, user: User, name: str, args: Any) -> dict[str, Any]:
         case CommentAddArgs():
             if not is_uuid(args.id):
                 raise service.Invalid({"id": _("The comment needs a UUID made by the app.")})
-            await service.add_comment_in(w, user, args.outing_id, args.id, args.body)
+            await comments.add_comment_in(w, user, args.outing_id, args.id, args.body)
             return {"id": args.id}
         case CircleJoinArgs():
             member = await circle_service.join_in(w, user, args.circle_id, args.message)
