@@ -66,7 +66,7 @@ KEEP_FOR_EVERYONE = "front_keep_for_everyone"
 CSRF = "csrf"
 NEW_ID = "new_id"
 #: What a 304 leaves out: it describes the kept copy's body, not a new one.
-_BODY_HEADERS = frozenset((b"content-type", b"content-length", b"content-encoding"))
+BODY_HEADERS = frozenset((b"content-type", b"content-length", b"content-encoding"))
 
 
 def keep(scope: Scope, holes: dict[str, str] | None = None, *, everyone: bool = False) -> None:
@@ -217,7 +217,7 @@ async def finish(
     names = {name.lower(): value for name, value in headers}
     etag = names.get(b"etag")
     if etag is not None and status == 200 and matches(if_none_match, etag.decode("latin-1")):
-        kept = [(k, v) for k, v in headers if k.lower() not in _BODY_HEADERS]
+        kept = [(k, v) for k, v in headers if k.lower() not in BODY_HEADERS]
         await send_answer(send, 304, kept, b"")
         return
     headers = [(k, v) for k, v in headers if k.lower() != b"content-length"]

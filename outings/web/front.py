@@ -41,7 +41,6 @@ from outings.ids import new_id
 from outings.web import conditional, cookies, csrf, gzipped
 from outings.web.cache import LRU
 
-_BODY_HEADERS = frozenset((b"content-type", b"content-length", b"content-encoding"))
 _STRIPPED = (b"accept-encoding", b"if-none-match")
 #: JSON answers a handler may mark keepable too (the same for everyone: a pull
 #: at the head of the change log, which says "nothing new" to any phone).
@@ -73,7 +72,7 @@ class Kept:
         session_id: str | None,
         until: float,
     ) -> None:
-        self.headers = [(k, v) for k, v in headers if k.lower() not in _BODY_HEADERS]
+        self.headers = [(k, v) for k, v in headers if k.lower() not in conditional.BODY_HEADERS]
         self.no_body_headers = list(self.headers)
         self.headers.append((b"content-type", _header(headers, b"content-type")))
         etag = _header(headers, b"etag")

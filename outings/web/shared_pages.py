@@ -2,8 +2,8 @@
 
 Most visits of the list and of outing pages come from people who are not
 signed in (a link a host shared): they all see the same page for the same
-address, language and data. Such a page is rendered once and kept with its
-gzip until the data changes (the caller's key says when).
+address, language and data. Such a page is rendered once and kept until the
+data changes (the caller's key says when); it is gzipped where it is sent.
 
 A signed-in parent's list differs from another's only in the header's
 account link and the messages for them (the "me" and "news" blocks of
@@ -34,12 +34,11 @@ from typing import Any
 import msgspec
 from litestar import MediaType, Request, Response
 from litestar.datastructures import Cookie
-from litestar.utils.scope.state import ScopeState
 
 from outings import i18n
-from outings.web import conditional, cookies, flash, gzipped, markers
+from outings.web import conditional, cookies, flash, markers
 from outings.web.cache import LRU
-from outings.web.conditional import accepts_gzip, digest, tag, who
+from outings.web.conditional import digest, tag, who
 from outings.web.templating import HEADERS, csrf_input, csrf_token, layout_context
 
 _MARK = markers.MARK
@@ -54,17 +53,12 @@ Fill = Callable[[bytes, bytes | None], bytes]
 class _Shared(msgspec.Struct, frozen=True):
     #: the page cut at its markers: text, a marker's name, its default, text, … text
     parts: tuple[bytes | None, ...]
-    gzipped: bytes | None  # None when the page holds a marker: it is filled per visitor
     #: what the page shows, markers and all (an ETag is made from it)
     digest: bytes
 
     @classmethod
-    def cut(cls, body: bytes, *, gzip_it: bool) -> _Shared:
-        parts = tuple(_MARK.split(body))
-        shown = digest(body)
-        if len(parts) == 1 and gzip_it:
-            return cls(parts, gzipped.compress(body), shown)
-        return cls(parts, None, shown)
+    def cut(cls, body: bytes) -> _Shared:
+        return cls(tuple(_MARK.split(body)), digest(body))
 
     def filled(self, fill: Fill) -> bytes:
         """The page with each marker's value put in, where rendering left it."""
@@ -127,7 +121,7 @@ def shared_page(
     shared = _cache(request).get(full_key)
     if shared is None:
         layout = {**layout_context(request, None), "full_path": address}
-        shared = _Shared.cut(_render(request, template, {**layout, **context}), gzip_it=True)
+        shared = _Shared.cut(_render(request, template, {**layout, **context}))
         _cache(request).put(full_key, shared)
     return _respond(request, shared)
 
@@ -158,7 +152,7 @@ def member_page(
     copy = _cache(request).get(full_key)
     if copy is None:
         body = _render(request, template, {**layout, **context, "user": _Member(), "holes": _HOLES})
-        copy = _Shared.cut(body, gzip_it=False)
+        copy = _Shared.cut(body)
         _cache(request).put(full_key, copy)
     token = csrf_token(request)
     env = request.app.template_engine.engine  # type: ignore[union-attr]
@@ -212,15 +206,12 @@ def _html(
 
 
 def _respond(request: Request[Any, Any, Any], shared: _Shared) -> Response[bytes]:
+    # Compressed where it is sent (web/front.py, web/conditional.py): in parts,
+    # so a page holding a token is gzipped once, not once per visitor.
     headers = {**HEADERS, "etag": tag(shared.digest, "visitor")}
-    if shared.gzipped is None:
-        token = csrf_token(request)
-        conditional.keep(request.scope, {token: conditional.CSRF})
-        return _html(shared.filled(_values({_TOKEN.encode(): token.encode()})), headers)
-    conditional.keep(request.scope)
-    if not accepts_gzip(request.headers.get("accept-encoding", "")):
+    if len(shared.parts) == 1:  # no form: the same bytes for every visitor
+        conditional.keep(request.scope)
         return _html(shared.parts[0] or b"", headers)
-    # Already compressed: Litestar's compression passes on what a cache gave.
-    ScopeState.from_scope(request.scope).is_cached = True
-    vary = f"{HEADERS['vary']}, accept-encoding"
-    return _html(shared.gzipped, {**headers, "content-encoding": "gzip", "vary": vary})
+    token = csrf_token(request)
+    conditional.keep(request.scope, {token: conditional.CSRF})
+    return _html(shared.filled(_values({_TOKEN.encode(): token.encode()})), headers)
