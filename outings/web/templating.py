@@ -6,14 +6,17 @@ signed-in user, a flash message, the language) to the template's context.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from babel.dates import format_date, format_datetime, format_time
 from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from jinja2.bccache import Bucket
+from jinja2.bccache import Bucket, FileSystemBytecodeCache
 from litestar import Request
 from litestar.datastructures import Cookie
 from litestar.response import Template
@@ -42,27 +45,50 @@ def templates_dir() -> Path:
     raise RuntimeError(f"no templates/ next to {PACKAGE_DIR}")
 
 
-class _SharedBytecode(BytecodeCache):
-    """Compiled templates kept for every environment the process makes.
+class _CompiledTemplates(BytecodeCache):
+    """Compiled templates kept in memory for every environment the process
+    makes (the tests make hundreds of apps), and on disk for the next process:
+    a start-up compiles only what changed since the last one (all templates:
+    0.55 s compiled, 0.03 s read back; every restart, every server a test
+    starts).
 
-    Each app compiles all templates at start-up (see warmup); the tests make
-    hundreds of apps. The key holds a checksum of the source, so an edited
-    template compiles again.
+    The key holds a checksum of the template's source and the file name a
+    fingerprint of what else shapes the compiled code (Jinja's version and
+    this module, where the environment's options are), so neither an edited
+    template nor a changed option is read back stale. The disk helps and is
+    never needed: where it cannot be written, templates compile as before.
     """
 
-    def __init__(self) -> None:
-        self._store: dict[str, bytes] = {}
+    def __init__(self, directory: str | None = None) -> None:
+        self._memory: dict[str, bytes] = {}
+        shaped_by = hashlib.sha256(jinja2.__version__.encode() + Path(__file__).read_bytes())
+        try:
+            self._disk: FileSystemBytecodeCache | None = FileSystemBytecodeCache(
+                directory, pattern=f"outings-{shaped_by.hexdigest()[:16]}-%s.cache"
+            )
+        except (OSError, RuntimeError):  # no safe directory of our own to write
+            self._disk = None
 
     def load_bytecode(self, bucket: Bucket) -> None:
-        code = self._store.get(bucket.key)
+        code = self._memory.get(bucket.key)
         if code is not None:
             bucket.bytecode_from_string(code)
+        elif self._disk is not None:
+            try:
+                self._disk.load_bytecode(bucket)
+            except Exception:  # whatever a damaged file raises: compile it again
+                bucket.reset()
+            if bucket.code is not None:
+                self._memory[bucket.key] = bucket.bytecode_to_string()
 
     def dump_bytecode(self, bucket: Bucket) -> None:
-        self._store[bucket.key] = bucket.bytecode_to_string()
+        self._memory[bucket.key] = bucket.bytecode_to_string()
+        if self._disk is not None:
+            with contextlib.suppress(OSError):  # a full disk costs the next start time only
+                self._disk.dump_bytecode(bucket)
 
 
-_BYTECODE = _SharedBytecode()
+_BYTECODE = _CompiledTemplates()
 
 
 def make_environment(settings: Settings, assets: StaticAssets) -> Environment:
