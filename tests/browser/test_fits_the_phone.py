@@ -65,8 +65,8 @@ _TOO_WIDE = """
   const name = (el) => `<${el.tagName.toLowerCase()}${id(el)}${classes(el)}>${text(el)}`;
   const wide = [...document.body.querySelectorAll("*")].filter((el) => {
     const box = el.getBoundingClientRect();
-    if (!box.width || !box.height || el.closest("[hidden]") || clipped(el)) return false;
-    return box.right > width + 0.5 || box.left < -0.5;
+    if (!box.width || !box.height || (box.right <= width + 0.5 && box.left >= -0.5)) return false;
+    return !el.closest("[hidden]") && !clipped(el);
   });
   // name the element at fault, not each box around it
   for (const el of wide.filter((el) => !wide.some((other) => other !== el && el.contains(other)))) {
@@ -269,11 +269,14 @@ def _speak(page: Page, url: str, lang: str) -> None:
 
 
 def _measure(page: Page, problems: list[str], label: str) -> None:
-    """The page as it is, at each width in turn: laid out again, not loaded again."""
-    for width in WIDTHS:
-        page.set_viewport_size({"width": width, "height": 844})
+    """The page as it is, at each width in turn: laid out again, not loaded again
+    (the width it came at first, so the page after comes at the other)."""
+    viewport = page.viewport_size
+    now = viewport["width"] if viewport else WIDTHS[0]
+    for width in sorted(WIDTHS, key=lambda w: w != now):
+        if width != now:
+            page.set_viewport_size({"width": width, "height": 844})
         problems.extend(f"{label} at {width}px: {found}" for found in page.evaluate(_TOO_WIDE))
-    page.set_viewport_size({"width": WIDTHS[0], "height": 844})
 
 
 def _check(page: Page, address: str, problems: list[str], label: str) -> None:
