@@ -16,8 +16,6 @@ from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
 
 import msgspec
-import requests
-from pywebpush import WebPushException, webpush
 
 from outings.db import Database
 from outings.db.database import Writer, stamp
@@ -56,6 +54,11 @@ def webpush_sender(key: VapidKey, subject: str) -> Send:
     """Send with pywebpush (aes128gcm, RFC 8291; VAPID, RFC 8292), off the event loop."""
 
     def post(subscription: Subscription, payload: str) -> Answer:
+        # Loaded by the first push, on this thread: pywebpush brings aiohttp and
+        # requests, a fifth of the app's start-up (every restart, every test server).
+        import requests
+        from pywebpush import WebPushException, webpush
+
         try:
             response = webpush(
                 subscription.info,
