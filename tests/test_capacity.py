@@ -63,6 +63,19 @@ def test_any_sequence_keeps_capacity_and_first_come_first_served(
                 children=children,
                 seq=seq,
             )
+            # what a reply reads (her seat, the waitlist, a count of the
+            # other confirmed families) gives the outcome every seat gives
+            partial = [s for s in seats.values() if s.user_id == user or s.state == "waitlisted"]
+            assert outcome == capacity.set_rsvp(
+                partial,
+                cap,
+                user_id=user,
+                status=status,  # type: ignore[arg-type]
+                adults=adults,
+                children=children,
+                seq=seq,
+                held=confirmed_before - capacity.confirmed(partial),
+            )
             rejoined = status == "going" and (before is None or before.state == "none")
             if rejoined:
                 arrivals = [u for u in arrivals if u != user] + [user]

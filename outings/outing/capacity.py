@@ -42,16 +42,17 @@ def position(seats: list[Seat], user_id: str) -> int | None:
     return None
 
 
-def free_places(seats: list[Seat], capacity: int | None) -> int | None:
+def free_places(seats: list[Seat], capacity: int | None, held: int = 0) -> int | None:
+    """Places left; ``held``: places confirmed to families not in ``seats``."""
     if capacity is None:
         return None
-    return max(capacity - confirmed(seats), 0)
+    return max(capacity - held - confirmed(seats), 0)
 
 
-def settle(seats: list[Seat], capacity: int | None) -> list[Seat]:
+def settle(seats: list[Seat], capacity: int | None, held: int = 0) -> list[Seat]:
     """The waitlisted seats to confirm now that places may have freed up."""
     queue = waitlist(seats)
-    free = free_places(seats, capacity)
+    free = free_places(seats, capacity, held)
     take = len(queue) if free is None else min(free, len(queue))
     return [msgspec.structs.replace(s, state="confirmed") for s in queue[:take]]
 
@@ -81,8 +82,16 @@ def set_rsvp(
     adults: int,
     children: int,
     seq: int,
+    held: int = 0,
 ) -> Outcome:
-    """A family replies (or changes its reply); ``seq`` is the server's processing order."""
+    """A family replies (or changes its reply); ``seq`` is the server's processing order.
+
+    ``seats`` need not be all of them: a reply moves only the family's own
+    seat and waitlisted ones (promoted, or a place further up), never another
+    confirmed family's. Given the family's seat, every waitlisted seat and
+    ``held``, the number of other confirmed families, the outcome is the same
+    as with every seat (tests/test_capacity.py): what a reply reads stays
+    small however many families an outing has."""
     before = next((s for s in seats if s.user_id == user_id), None)
     if status == "going":
         if before is not None and before.status == "going" and before.state != "none":
@@ -107,7 +116,7 @@ def set_rsvp(
             queued_seq=None,
         )
     after = merge(seats, [mine])
-    promoted = settle(after, capacity)
+    promoted = settle(after, capacity, held)
     after = merge(after, promoted)
     mine = next(s for s in after if s.user_id == user_id)
     others = [s for s in promoted if s.user_id != user_id]

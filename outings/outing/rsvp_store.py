@@ -8,6 +8,9 @@ from outings.db import Row, placeholders
 from outings.db.database import Conn, Writer
 from outings.outing.models import Attendee, Seat
 
+#: What the capacity rules read of an RSVP (a reply reads many: only these).
+_SEAT = "user_id, status, adults, children, state, queued_seq"
+
 
 def _seat(row: Row) -> Seat:
     return Seat(
@@ -21,7 +24,18 @@ def _seat(row: Row) -> Seat:
 
 
 async def seats(conn: Conn, outing_id: str) -> list[Seat]:
-    rows = await conn.fetchall("select * from rsvps where outing_id = ?", (outing_id,))
+    rows = await conn.fetchall(f"select {_SEAT} from rsvps where outing_id = ?", (outing_id,))
+    return [_seat(r) for r in rows]
+
+
+async def queue(conn: Conn, outing_id: str, user_id: str) -> list[Seat]:
+    """What a reply by ``user_id`` can move: her own seat and the waitlist
+    (capacity.set_rsvp; the confirmed others are counted, not read)."""
+    rows = await conn.fetchall(
+        f"select {_SEAT} from rsvps where outing_id = ? and state = 'waitlisted' and user_id != ?"
+        f" union all select {_SEAT} from rsvps where outing_id = ? and user_id = ?",
+        (outing_id, user_id, outing_id, user_id),
+    )
     return [_seat(r) for r in rows]
 
 

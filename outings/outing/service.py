@@ -303,7 +303,7 @@ async def set_rsvp_in(
     if refusal:
         raise Refused("cancelled" if outing.cancelled else "past", refusal)
     stamp = now_iso()
-    seats = await rsvp_store.seats(w, outing_id)
+    seats = await rsvp_store.queue(w, outing_id, user.id)
     outcome = capacity.set_rsvp(
         seats,
         outing.capacity,
@@ -312,6 +312,7 @@ async def set_rsvp_in(
         adults=adults,
         children=children,
         seq=await changelog.next_seq(w),
+        held=outing.confirmed_count - capacity.confirmed(seats),
     )
     await _write_seats(w, outing_id, seats, outcome.changed, stamp)
     await _promote(w, outing, outcome.promoted, stamp)
