@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
+import contextlib
+import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -10,6 +14,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import httpx
 import pytest
@@ -25,11 +30,78 @@ def _free_port() -> int:
         return port
 
 
+class Process(Protocol):
+    """What a test does with a server's process (a Popen, or one the zygote forked)."""
+
+    def poll(self) -> int | None: ...
+    def terminate(self) -> None: ...
+    def kill(self) -> None: ...
+    def wait(self, timeout: float | None = None) -> int: ...
+
+
+class _Forked:
+    """A server the zygote forked: not this process's child, so known by its pid
+    alone (the kernel reaps it; once it has ended, the pid is gone)."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+
+    def poll(self) -> int | None:
+        try:
+            os.kill(self.pid, 0)
+        except ProcessLookupError:
+            return -1  # ended; its status went to the zygote, which ignores it
+        return None
+
+    def terminate(self) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGTERM)
+
+    def kill(self) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGKILL)
+
+    def wait(self, timeout: float | None = None) -> int:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while (code := self.poll()) is None:
+            if deadline is not None and time.monotonic() > deadline:
+                raise subprocess.TimeoutExpired(f"server {self.pid}", timeout or 0)
+            time.sleep(0.02)
+        return code
+
+
+class _Zygote:
+    """tests/zygote.py, started once per test process, forking servers on demand."""
+
+    def __init__(self) -> None:
+        self._process: subprocess.Popen[str] | None = None
+
+    def fork(self, argv: list[str], env: dict[str, str], log: Path) -> _Forked:
+        if self._process is None or self._process.poll() is not None:
+            self._process = subprocess.Popen(
+                [sys.executable, "-m", "tests.zygote"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                text=True,
+                cwd=Path(__file__).resolve().parents[1],
+            )
+            atexit.register(self._process.kill)
+        assert self._process.stdin is not None
+        assert self._process.stdout is not None
+        order = {"argv": argv, "env": env, "log": str(log)}
+        self._process.stdin.write(json.dumps(order) + "\n")
+        self._process.stdin.flush()
+        return _Forked(int(self._process.stdout.readline()))
+
+
+_ZYGOTE = _Zygote()
+
+
 @dataclass
 class LiveServer:
     url: str
     db: Path
-    process: subprocess.Popen[bytes]
+    process: Process
     log: Path
 
     def stop(self) -> None:
@@ -57,14 +129,20 @@ def start_server(
     db = tmp_path / "live.db"
     log = tmp_path / f"server-{port}.log"
     settings = {"OUTINGS_DB": str(db), "OUTINGS_ORIGIN": url, "OUTINGS_SECRET": "browser"}
-    with log.open("ab") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "outings", "serve", "--host", "127.0.0.1", "--port", str(port)],
-            env={**os.environ, **settings, **(env or {})},
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            cwd=code,  # python -m puts the working directory first on sys.path
-        )
+    argv = ["serve", "--host", "127.0.0.1", "--port", str(port)]
+    environment = {**os.environ, **settings, **(env or {})}
+    process: Process
+    if code is None:  # this checkout's code: forked ready-loaded (tests/zygote.py)
+        process = _ZYGOTE.fork(argv, environment, log)
+    else:
+        with log.open("ab") as out:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "outings", *argv],
+                env=environment,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                cwd=code,  # python -m puts the working directory first on sys.path
+            )
     server = LiveServer(url, db, process, log)
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
