@@ -25,20 +25,21 @@ from bench.dataset import Dataset, build
 from outings.accounts import store as account_store
 from outings.accounts.models import User
 from outings.accounts.service import session_id
-from outings.db import Database, now_iso
+from outings.db import now_iso
+from outings.db.sqlite import SQLiteDatabase
 from outings.sync.pull import pull
 
 RUNS = 31
 
 
 class Target(NamedTuple):
-    db: Database
+    db: SQLiteDatabase
     user: User
     cursors: dict[str, int]
 
 
 async def _open(data: Dataset, pages: list[int]) -> Target:
-    db = Database(data.db)
+    db = SQLiteDatabase(data.db)
     await db.open()
     async with db.reader() as r:
         found = await account_store.live_session_user(r, session_id(data.tokens[0]), now_iso())

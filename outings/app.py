@@ -29,7 +29,7 @@ from outings.circle import board_pages, book_pages, news_pages, suggestion_pages
 from outings.circle import member_pages as circle_member_pages
 from outings.circle import moderation_pages as circle_moderation_pages
 from outings.circle import pages as circle_pages
-from outings.db import Database
+from outings.db import Database, database_at
 from outings.db.database import Writer
 from outings.moderation import pages as moderation_pages
 from outings.outing import pages as outing_pages
@@ -121,7 +121,7 @@ def create_app(settings: Settings | None = None, *, push: bool = True) -> Litest
     ``push=False`` leaves the push queue to someone else: tests that drive the
     sender themselves, with a clock of their own."""
     settings = settings or Settings.from_env()
-    db = Database(settings.db_path)
+    db = database_at(settings.db)
     assets = StaticAssets()
     # replaced at start-up by the kept secret when OUTINGS_SECRET is unset
     csrf_secret = csrf.Secret(settings.secret or secrets.token_urlsafe(48))

@@ -54,18 +54,18 @@ def _parser() -> argparse.ArgumentParser:
 
 
 async def _migrate(settings: Settings) -> None:
-    from outings.db import Database
+    from outings.db import database_at
 
-    db = Database(settings.db_path)
+    db = database_at(settings.db)
     await db.open()
     await db.close()
 
 
 async def _compact(settings: Settings, days: int) -> int:
     from outings import changelog
-    from outings.db import Database
+    from outings.db import database_at
 
-    db = Database(settings.db_path)
+    db = database_at(settings.db)
     await db.open()
     try:
         return await changelog.compact_now(db, days)
@@ -75,10 +75,10 @@ async def _compact(settings: Settings, days: int) -> int:
 
 async def _grant(settings: Settings, role: str, who: str) -> int:
     from outings.accounts import store
-    from outings.db import Database, now_iso
+    from outings.db import database_at, now_iso
     from outings.db.database import Writer
 
-    db = Database(settings.db_path)
+    db = database_at(settings.db)
     await db.open()
     try:
         async with db.reader() as r:

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from outings import changelog
 from outings.accounts import store
 from outings.accounts.models import User
-from outings.db import Database, now_iso
+from outings.db import Database, database_at, now_iso
 from outings.db.database import Writer
 from outings.demo_circle_data import CIRCLES
 from outings.demo_circles import add_board, add_book, add_circle, add_news
@@ -82,7 +82,7 @@ async def load_demo(
 ) -> str:
     """Add the sample data; ``reset``: delete everything first (refused while
     the database holds accounts made with a passkey, unless ``force``)."""
-    db = Database(settings.db_path)
+    db = database_at(settings.db)
     await db.open()
     try:
         if if_empty and await db.fetchval("select count(*) from users") > 0:

@@ -17,6 +17,7 @@ from outings.settings import Settings
 from outings.web.cookies import SESSION as SESSION_COOKIE
 from outings.web.csrf import make_token
 from tests.live import live_server
+from tests.pg import fresh_database
 from tests.softauthn import SoftAuthenticator
 
 __all__ = ["live_server"]
@@ -27,7 +28,7 @@ ORIGIN = "http://outings.local:8000"
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(db=str(tmp_path / "outings.db"), origin=ORIGIN, secret="test-secret")
+    return Settings(db=fresh_database(tmp_path), origin=ORIGIN, secret="test-secret")
 
 
 @pytest.fixture

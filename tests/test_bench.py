@@ -9,7 +9,7 @@ from pathlib import Path
 from bench import pull_scaling
 from bench.dataset import build
 from outings import changelog
-from outings.db.database import Reader
+from outings.db.connection import SQLiteReader
 from tests.conftest import in_thread
 
 
@@ -42,7 +42,7 @@ def test_a_pull_reads_its_page_not_the_whole_change_log(tmp_path: Path) -> None:
             return 0
 
         conn.set_progress_handler(step, 10)
-        rows = in_thread(asyncio.run, changelog.changes_after(Reader(conn), 0, user_id, 20))
+        rows = in_thread(asyncio.run, changelog.changes_after(SQLiteReader(conn), 0, user_id, 20))
         conn.close()
         assert len(rows) == 20
         steps[scale] = count[0]

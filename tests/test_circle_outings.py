@@ -23,7 +23,7 @@ from litestar import Litestar
 from litestar.testing import TestClient
 
 from outings.cli import main
-from outings.db import Database
+from outings.db import database_at
 from outings.outing import browse
 from outings.push import enqueue
 from outings.settings import Settings
@@ -580,7 +580,7 @@ def test_a_family_who_left_the_circle_hears_no_more_of_its_members_only_outing(
     evening_before = datetime.fromisoformat(starts_at) - timedelta(hours=14)
 
     async def remind() -> int:
-        database = Database(world.settings.db)
+        database = database_at(world.settings.db)
         await database.open()
         try:
             return await enqueue.reminders(database, world.settings.tz, evening_before)

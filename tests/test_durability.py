@@ -13,8 +13,8 @@ from typing import Any
 import httpx
 import pytest
 
-from outings.db import Database
 from outings.db.database import Writer
+from outings.db.sqlite import SQLiteDatabase
 from tests.conftest import in_thread
 from tests.live import LiveServer, csrf, rows, signed_up, start_server
 from tests.outing_helpers import outing_form
@@ -24,7 +24,7 @@ PHONES = 6
 
 def test_writes_share_a_commit_but_never_each_others_fate(tmp_path: Path) -> None:
     async def scenario() -> tuple[tuple[Any, ...], list[tuple[str]]]:
-        db = Database(tmp_path / "group.db")
+        db = SQLiteDatabase(tmp_path / "group.db")
         await db.open()
         try:
             await db.write(lambda w: w.execute("create table notes (body text not null)"))

@@ -23,7 +23,7 @@ from litestar import Litestar
 from litestar.testing import TestClient
 
 from outings.app import create_app
-from outings.db import Database
+from outings.db import Database, database_at
 from outings.push import enqueue, keys, subscription_store
 from outings.push.sender import webpush_sender
 from outings.push.worker import run_once
@@ -67,7 +67,7 @@ def run(fn: Callable[[Database], Awaitable[T]], settings: Settings) -> T:
     """``fn`` with the database open, as another app process would have it."""
 
     async def main() -> T:
-        database = Database(settings.db_path)
+        database = database_at(settings.db)
         await database.open()
         try:
             return await fn(database)
@@ -260,7 +260,7 @@ def test_two_app_processes_send_each_push_once(
 
     async def both() -> list[int]:
         async def one(worker: str) -> int:
-            database = Database(push_settings.db_path)
+            database = database_at(push_settings.db)
             await database.open()
             try:
                 key = await keys.load(database, push_settings)

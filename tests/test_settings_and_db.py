@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from outings.cli import COMMANDS, main
-from outings.db import Database
 from outings.db.database import Writer
 from outings.db.migrations import migrations
+from outings.db.sqlite import SQLiteDatabase
 from outings.settings import Settings, SettingsError, env_names
 from tests.conftest import in_thread
 
@@ -63,7 +63,7 @@ def test_migrations_are_numbered_without_gaps() -> None:
 
 def test_database_is_wal_migrated_and_writes_are_all_or_nothing(tmp_path: Path) -> None:
     async def scenario() -> None:
-        db = Database(tmp_path / "t.db")
+        db = SQLiteDatabase(tmp_path / "t.db")
         await db.open()
         try:
             assert await db.fetchval("pragma journal_mode") == "wal"
@@ -99,7 +99,7 @@ def test_database_is_wal_migrated_and_writes_are_all_or_nothing(tmp_path: Path) 
         finally:
             await db.close()
         # opening again applies nothing twice
-        again = Database(tmp_path / "t.db")
+        again = SQLiteDatabase(tmp_path / "t.db")
         await again.open()
         assert await again.fetchval("select count(*) from schema_migrations") == len(migrations())
         await again.close()
@@ -112,12 +112,12 @@ def test_a_write_waits_for_another_process_without_blocking_the_server(
 ) -> None:
     """Another process holding SQLite's write lock (a CLI command) delays a write;
     meanwhile the event loop keeps serving; past the wait, the caller is told to retry."""
-    from outings.db import TransientDatabaseError, database
+    from outings.db import TransientDatabaseError, sqlite
 
-    monkeypatch.setattr(database, "WRITE_WAIT_S", 0.5)
+    monkeypatch.setattr(sqlite, "WRITE_WAIT_S", 0.5)
 
     async def scenario() -> None:
-        db = Database(tmp_path / "t.db")
+        db = SQLiteDatabase(tmp_path / "t.db")
         await db.open()
         other = sqlite3.connect(tmp_path / "t.db", isolation_level=None)
         try:
@@ -157,12 +157,12 @@ def test_writes_reach_the_database_file_not_only_the_wal(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The checkpointer copies the WAL into the database file in the background."""
-    from outings.db import database
+    from outings.db import sqlite
 
-    monkeypatch.setattr(database, "CHECKPOINT_COMMITS", 3)
+    monkeypatch.setattr(sqlite, "CHECKPOINT_COMMITS", 3)
 
     async def scenario() -> None:
-        db = Database(tmp_path / "t.db")
+        db = SQLiteDatabase(tmp_path / "t.db")
         await db.open()
         try:
             for i in range(3):

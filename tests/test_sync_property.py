@@ -29,7 +29,7 @@ from outings.accounts import store as account_store
 from outings.accounts.models import User
 from outings.circle import service as circle_service
 from outings.circle.models import CircleInput
-from outings.db import Database, now_iso
+from outings.db import Database, database_at, now_iso
 from outings.db.database import Writer
 from outings.ids import new_id
 from outings.moderation import service as moderation
@@ -107,7 +107,7 @@ async def _user(w: Writer, name: str) -> User:
 
 
 async def scenario(path: Path, ops: list[tuple[Any, ...]]) -> None:
-    db = Database(path)
+    db = database_at(path)
     await db.open()
     try:
         await run(db, ops)

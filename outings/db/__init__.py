@@ -1,12 +1,21 @@
-"""Storage: one SQLite file, one writer, many readers, numbered migrations."""
+"""Storage: one interface (``database``), SQLite by default, numbered migrations."""
 
 from outings.db.database import (
     Database,
     Row,
     TransientDatabaseError,
+    database_at,
     now_iso,
     placeholders,
     stamp,
 )
 
-__all__ = ["Database", "Row", "TransientDatabaseError", "now_iso", "placeholders", "stamp"]
+__all__ = [
+    "Database",
+    "Row",
+    "TransientDatabaseError",
+    "database_at",
+    "now_iso",
+    "placeholders",
+    "stamp",
+]

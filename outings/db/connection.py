@@ -9,12 +9,21 @@ query (see :mod:`outings.db.database`, which owns the connections).
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
-Row = sqlite3.Row
+
+class Row(Protocol):
+    """A result row, by column name or position (``sqlite3.Row``, asyncpg's ``Record``)."""
+
+    def __getitem__(self, key: int | str, /) -> Any: ...
+    def __iter__(self) -> Iterator[Any]: ...
+    def __len__(self) -> int: ...
+    def keys(self) -> Iterable[str]: ...
+
+
 Params = Sequence[Any] | dict[str, Any]
 
 
@@ -69,8 +78,33 @@ def connect(path: str, *, readonly: bool) -> sqlite3.Connection:
     return conn
 
 
+class Reader(Protocol):
+    """A read-only connection borrowed from the pool (either engine)."""
+
+    async def fetchone(self, sql: str, params: Params = ()) -> Row | None: ...
+    async def fetchall(self, sql: str, params: Params = ()) -> list[Row]: ...
+    async def fetchval(self, sql: str, params: Params = ()) -> Any: ...
+    async def execute(self, sql: str, params: Params = ()) -> None:
+        """Run a statement for its effect (a reader refuses any that would write)."""
+
+    def snapshot(self) -> AbstractAsyncContextManager[Reader]:
+        """Several reads that must agree with each other: one read transaction."""
+
+
+class Writer(Protocol):
+    """The connection inside one write transaction (either engine)."""
+
+    async def fetchone(self, sql: str, params: Params = ()) -> Row | None: ...
+    async def fetchall(self, sql: str, params: Params = ()) -> list[Row]: ...
+    async def fetchval(self, sql: str, params: Params = ()) -> Any: ...
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        """Run a statement; returns the number of rows it changed."""
+
+    async def executemany(self, sql: str, rows: Iterable[Params]) -> None: ...
+
+
 class _Queries:
-    """Read helpers shared by the writer and the readers."""
+    """Read helpers shared by SQLite's writer and readers."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self._conn = conn
@@ -80,30 +114,29 @@ class _Queries:
         return row
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
-        return self._conn.execute(sql, params).fetchall()
+        rows: list[Row] = self._conn.execute(sql, params).fetchall()
+        return rows
 
     async def fetchval(self, sql: str, params: Params = ()) -> Any:
         row = self._conn.execute(sql, params).fetchone()
         return None if row is None else row[0]
 
 
-class Writer(_Queries):
-    """The writer connection inside one ``BEGIN IMMEDIATE`` transaction."""
+class SQLiteWriter(_Queries):
+    """SQLite's writer connection inside one ``BEGIN IMMEDIATE`` transaction."""
 
     async def execute(self, sql: str, params: Params = ()) -> int:
-        """Run a statement; returns the number of rows it changed."""
         return self._conn.execute(sql, params).rowcount
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
         self._conn.executemany(sql, rows)
 
 
-class Reader(_Queries):
-    """A read-only connection borrowed from the pool."""
+class SQLiteReader(_Queries):
+    """A read-only SQLite connection borrowed from the pool."""
 
     @asynccontextmanager
     async def snapshot(self) -> AsyncIterator[Reader]:
-        """Several reads that must agree with each other: one read transaction."""
         self._conn.execute("begin")
         try:
             yield self
@@ -111,7 +144,6 @@ class Reader(_Queries):
             self._conn.execute("commit")
 
     async def execute(self, sql: str, params: Params = ()) -> None:
-        """Run a statement for its effect (a reader refuses any that would write)."""
         self._conn.execute(sql, params)
 
 

@@ -1,44 +1,21 @@
-"""The one object that owns SQLite.
+"""The one interface to the database, whichever engine holds it.
 
-SQLite has one writer at a time, so every write in the app goes through
-:meth:`Database.write`, which serialises callers on one connection and wraps
-each call in ``BEGIN IMMEDIATE``; a failure rolls the whole call back, so a
-change is never half-applied. Reads use a small pool of ``query_only``
-connections that in WAL mode never wait for the writer.
-
-Statements run on the event loop's own thread. A request's queries are
-short (indexed lookups, bounded pages) and take microseconds; handing each
-one to a connection thread and back, as aiosqlite does, cost more than the
-query itself: measured on the benchmark database, it halved the pages and
-pushes served per second (see bench/README and issue 6). What can take long
-is kept off the loop: waiting for another process's write lock is an
-``asyncio.sleep`` between tries, never a blocking busy timeout, and the fsync
-of each commit and the WAL checkpoints run in worker threads. The methods stay
-``async`` so a server-backed database (PostgreSQL) can take this one's place.
-
-Commits are durable (``synchronous = full``): a phone removes a change from
-its outbox once the server has answered, so an answered write must survive a
-power cut, not only a crash of the app. What that costs is paid once for many
-writers: *group commit*. Writes queue up; one task runs every write waiting
-at that moment inside one ``BEGIN IMMEDIATE`` transaction, each in a
-savepoint of its own (a write that fails is rolled back alone and its caller
-gets the error), then commits once, one fsync for all of them, and only then
-answers each caller. While that fsync runs, the next group gathers.
+Handlers, services and stores know only this: :class:`Database` runs writes
+(each in a transaction of its own, all of it or none of it) and lends
+readers; a :class:`Writer` or a :class:`Reader` runs the statements. SQLite
+is the embedded default (``outings/db/sqlite.py``); PostgreSQL takes its
+place when ``OUTINGS_DB`` is a ``postgresql://`` URL (``outings/db/postgres.py``,
+issue 15). Statements are written once, with ``?`` or ``:name`` placeholders;
+what differs between the engines is kept in those two modules.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import contextvars
-import functools
-import logging
-import sqlite3
-import time
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from abc import ABC, abstractmethod
+from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 from outings.db.connection import (
     Conn,
@@ -47,13 +24,10 @@ from outings.db.connection import (
     Row,
     TransientDatabaseError,
     Writer,
-    connect,
-    is_transient,
     now_iso,
     placeholders,
     stamp,
 )
-from outings.db.migrations import apply_migrations
 
 __all__ = [
     "Conn",
@@ -62,6 +36,8 @@ __all__ = [
     "Row",
     "TransientDatabaseError",
     "Writer",
+    "database_at",
+    "is_postgres",
     "now_iso",
     "placeholders",
     "stamp",
@@ -69,299 +45,27 @@ __all__ = [
 
 T = TypeVar("T")
 
-READERS = 3
-#: How long a write waits for another process (a CLI command) to finish its own.
-WRITE_WAIT_S = 5.0
-#: Checkpoint the WAL into the database after this many commits, or every
-#: CHECKPOINT_EVERY_S seconds when anything was written.
-CHECKPOINT_COMMITS = 500
-CHECKPOINT_EVERY_S = 5.0
-#: At most this many writes share one transaction and its fsync.
-GROUP_MAX = 64
 
-log = logging.getLogger("outings.db")
+class Database(ABC):
+    """Where everything is kept: SQLite's file or a PostgreSQL server. (A base
+    class, not a Protocol: handlers are given it by Litestar, which checks
+    what it gives with isinstance on every request.)"""
 
-
-def _closed_after(conn: sqlite3.Connection, _done: asyncio.Future[Any]) -> None:
-    _close_quietly(conn)
-
-
-def _close_quietly(conn: sqlite3.Connection) -> None:
-    with contextlib.suppress(sqlite3.Error):
-        conn.close()
-
-
-class _Pending(Generic[T]):
-    """A write waiting for its group: what to run and where its answer goes."""
-
-    __slots__ = ("answer", "context", "fn")
-
-    def __init__(self, fn: Callable[[Writer], Awaitable[T]], answer: asyncio.Future[T]) -> None:
-        self.fn = fn
-        self.answer = answer
-        # The caller's context (its language, above all): a refusal worded
-        # inside the write is worded for the parent who asked, not for
-        # whoever started the commit loop.
-        self.context = contextvars.copy_context()
-
-    async def run(self, w: Writer) -> T:
-        return await asyncio.create_task(self.fn(w), context=self.context)  # type: ignore[arg-type]
-
-    def succeed(self, result: T) -> None:
-        if not self.answer.done():
-            self.answer.set_result(result)
-
-    def fail(self, exc: BaseException) -> None:
-        if isinstance(exc, sqlite3.OperationalError) and is_transient(exc):
-            exc = TransientDatabaseError(str(exc))
-        if not self.answer.done():
-            self.answer.set_exception(exc)
-
-
-class Database:
-    """SQLite: one serialised writer, a pool of readers, checkpoints off the loop."""
-
-    def __init__(self, path: str | Path) -> None:
-        self.path = str(path)
-        self._writer: sqlite3.Connection | None = None
-        self._write_lock = asyncio.Lock()
-        self._readers: list[sqlite3.Connection] = []
-        self._all_readers: list[sqlite3.Connection] = []
-        self._commits_since_checkpoint = 0
-        self._checkpointer: asyncio.Task[None] | None = None
-        # Made in open(): an asyncio primitive belongs to the loop that first waits on it.
-        self._reader_freed = asyncio.Event()
-        self._checkpoint_wanted = asyncio.Event()
-        self._queue: list[_Pending[Any]] = []
-        self._queued = asyncio.Event()
-        self._idle = asyncio.Event()
-        self._committer: asyncio.Task[None] | None = None
-        self._watch: sqlite3.Connection | None = None
-        self._commits = 0
-
+    @abstractmethod
     async def open(self) -> None:
-        """Connect, apply pending migrations, then open the readers and the checkpointer."""
-        if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        self._write_lock = asyncio.Lock()
-        self._reader_freed = asyncio.Event()
-        self._checkpoint_wanted = asyncio.Event()
-        self._queued = asyncio.Event()
-        self._idle = asyncio.Event()
-        self._idle.set()
-        self._writer = connect(self.path, readonly=False)
-        async with self._write_lock:
-            await self._migrate(self._writer)
-        self._committer = asyncio.create_task(self._commit_loop())
-        self._watch = connect(self.path, readonly=True)
-        for _ in range(READERS):
-            conn = connect(self.path, readonly=True)
-            self._all_readers.append(conn)
-            self._readers.append(conn)
-        if self.path != ":memory:":
-            self._checkpointer = asyncio.create_task(self._checkpoint_loop())
+        """Connect and apply pending migrations."""
 
-    async def _migrate(self, conn: sqlite3.Connection) -> None:
-        deadline = time.monotonic() + WRITE_WAIT_S
-        while True:
-            try:
-                apply_migrations(conn)
-                return
-            except sqlite3.OperationalError as exc:
-                if not is_transient(exc) or time.monotonic() > deadline:
-                    raise
-                await asyncio.sleep(0.05)
-
+    @abstractmethod
     async def close(self) -> None:
-        try:
-            if self._committer is not None:
-                # Writes already queued are finished and answered first.
-                await self._idle.wait()
-                self._committer.cancel()
-                await asyncio.wait([self._committer])
-                self._committer = None
-            if self._checkpointer is not None:
-                self._checkpointer.cancel()
-                await asyncio.wait([self._checkpointer])
-                self._checkpointer = None
-        finally:
-            if self._watch is not None:
-                self._watch.close()
-                self._watch = None
-            for conn in self._all_readers:
-                conn.close()
-            self._all_readers.clear()
-            self._readers.clear()
-            if self._writer is not None:
-                async with self._write_lock:
-                    # The last connection to close checkpoints and removes the WAL.
-                    self._writer.close()
-                self._writer = None
+        """Finish the writes already asked for, then let go of every connection."""
 
-    async def _begin(self, conn: sqlite3.Connection) -> None:
-        """``BEGIN IMMEDIATE``, waiting without blocking while another process writes."""
-        deadline = time.monotonic() + WRITE_WAIT_S
-        pause = 0.002
-        while True:
-            try:
-                conn.execute("begin immediate")
-                return
-            except sqlite3.OperationalError as exc:
-                if not is_transient(exc):
-                    raise
-                if time.monotonic() + pause > deadline:
-                    raise TransientDatabaseError(str(exc)) from exc
-            await asyncio.sleep(pause)
-            pause = min(pause * 2, 0.1)
-
+    @abstractmethod
     async def write(self, fn: Callable[[Writer], Awaitable[T]]) -> T:
-        """Run ``fn`` in a write transaction; answer once it is on disk.
+        """Run ``fn`` in a write transaction; answer once it is durable."""
 
-        Everything ``fn`` does commits together or not at all (it may share the
-        transaction with other writes, never their fate: see the module's
-        docstring). Busy or locked databases raise :class:`TransientDatabaseError`.
-        """
-        if self._writer is None or self._committer is None:
-            raise RuntimeError("Database.open() was not called")
-        pending: _Pending[T] = _Pending(fn, asyncio.get_running_loop().create_future())
-        self._queue.append(pending)
-        self._idle.clear()
-        self._queued.set()
-        return await pending.answer
-
-    async def _commit_loop(self) -> None:
-        while True:
-            await self._queued.wait()
-            self._queued.clear()
-            while self._queue:
-                group, self._queue = self._queue[:GROUP_MAX], self._queue[GROUP_MAX:]
-                # A caller gone before its write began (a closed connection)
-                # is not written for, as when each write had its own transaction.
-                group = [p for p in group if not p.answer.cancelled()]
-                try:
-                    async with self._write_lock:
-                        await self._commit_group(group)
-                finally:
-                    for pending in group:  # never leave a caller waiting for ever
-                        pending.fail(RuntimeError("the write was interrupted"))
-            self._idle.set()
-
-    async def _commit_group(self, group: list[_Pending[Any]]) -> None:
-        conn = self._writer
-        assert conn is not None
-        if not group:
-            return
-        try:
-            await self._begin(conn)
-        except Exception as exc:
-            for pending in group:
-                pending.fail(exc)
-            return
-        done: list[tuple[_Pending[Any], Any]] = []
-        try:
-            for pending in group:
-                conn.execute("savepoint write")
-                try:
-                    result = await pending.run(Writer(conn))
-                except Exception as exc:
-                    conn.execute("rollback to write")
-                    conn.execute("release write")
-                    pending.fail(exc)
-                    continue
-                conn.execute("release write")
-                done.append((pending, result))
-            # The fsync: off the loop, which serves pages meanwhile while the next
-            # group queues up. Nobody else touches the writer until it returns.
-            await asyncio.to_thread(conn.execute, "commit")
-        except BaseException as exc:
-            # CancelledError included: the writer must never stay inside an
-            # open transaction, and nobody is told "done" for a lost commit.
-            if conn.in_transaction:
-                conn.execute("rollback")
-            for pending in group:
-                pending.fail(exc)
-            if not isinstance(exc, Exception):
-                raise
-            return
-        self._commits += 1
-        for pending, result in done:
-            pending.succeed(result)
-        self._commits_since_checkpoint += 1
-        if self._commits_since_checkpoint >= CHECKPOINT_COMMITS:
-            self._checkpoint_wanted.set()
-
-    async def _checkpoint_loop(self) -> None:
-        """Copy the WAL into the database in a thread of its own, now and then.
-
-        ``PASSIVE`` never waits for readers or the writer; the WAL starts over
-        from the top once a checkpoint has caught up with it.
-        """
-        while True:
-            # Its own connection, used only from a worker thread: a checkpoint
-            # copies pages and fsyncs the database file, too slow for the loop.
-            # (asyncio.to_thread, unlike a connection thread of aiosqlite's,
-            # never calls back into a loop that has closed meanwhile.)
-            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-            running: asyncio.Future[Any] | None = None
-            try:
-                while True:
-                    with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(self._checkpoint_wanted.wait(), CHECKPOINT_EVERY_S)
-                    self._checkpoint_wanted.clear()
-                    if self._commits_since_checkpoint == 0:
-                        continue
-                    self._commits_since_checkpoint = 0
-                    running = asyncio.ensure_future(
-                        asyncio.to_thread(conn.execute, "pragma wal_checkpoint(passive)")
-                    )
-                    await asyncio.shield(running)
-            except Exception:
-                # Never let it die quietly: say so, wait, start again on a new connection.
-                log.warning("WAL checkpoint failed; trying again shortly", exc_info=True)
-                await asyncio.sleep(CHECKPOINT_EVERY_S)
-            finally:
-                # A checkpoint still running in its thread when cancelled keeps
-                # the connection busy: closing it under that thread crashes the
-                # process (seen in CI), so it is closed once the thread is done.
-                if running is not None and not running.done():
-                    running.add_done_callback(functools.partial(_closed_after, conn))
-                else:
-                    _close_quietly(conn)
-
-    def data_version(self) -> tuple[int, int]:
-        """A value that changes whenever anything is committed, here or by
-        another process (a CLI command): what a kept page is checked against
-        (web/front.py). SQLite's ``data_version`` as seen by a connection
-        that never writes, without a query's round trip; and this process's
-        own commits (an in-memory database shares no file to watch)."""
-        if self._watch is None:
-            raise RuntimeError("Database.open() was not called")
-        seen: int = self._watch.execute("pragma data_version").fetchone()[0]
-        return self._commits, seen
-
-    @asynccontextmanager
-    async def reader(self) -> AsyncIterator[Reader]:
-        """Borrow a read-only connection; it sees the last committed state."""
-        deadline = time.monotonic() + WRITE_WAIT_S
-        while not self._readers:
-            # Only a borrower that awaits something real while holding a
-            # reader can leave the pool empty: wait for one to come back.
-            self._reader_freed.clear()
-            left = deadline - time.monotonic()
-            try:
-                await asyncio.wait_for(self._reader_freed.wait(), max(left, 0))
-            except TimeoutError as exc:
-                raise TransientDatabaseError("no database reader came free") from exc
-        conn = self._readers.pop()
-        try:
-            yield Reader(conn)
-        finally:
-            try:
-                if conn.in_transaction:
-                    conn.execute("rollback")
-            finally:
-                self._readers.append(conn)
-                self._reader_freed.set()
+    @abstractmethod
+    def reader(self) -> AbstractAsyncContextManager[Reader]:
+        """Borrow a connection that reads the last committed state."""
 
     async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
         async with self.reader() as r:
@@ -374,3 +78,22 @@ class Database:
     async def fetchval(self, sql: str, params: Params = ()) -> Any:
         async with self.reader() as r:
             return await r.fetchval(sql, params)
+
+    @abstractmethod
+    def data_version(self) -> tuple[int, int]:
+        """A value that changes whenever anything is committed, by any process."""
+
+
+def is_postgres(location: str | Path) -> bool:
+    return str(location).startswith(("postgresql://", "postgres://"))
+
+
+def database_at(location: str | Path) -> Database:
+    """The database ``OUTINGS_DB`` names: a ``postgresql://`` URL, or a SQLite path."""
+    if is_postgres(location):
+        from outings.db.postgres import PostgresDatabase
+
+        return PostgresDatabase(str(location))
+    from outings.db.sqlite import SQLiteDatabase
+
+    return SQLiteDatabase(location)

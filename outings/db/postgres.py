@@ -1,0 +1,244 @@
+"""PostgreSQL behind the same interface as SQLite (issue 15), with asyncpg.
+
+Statements are the stores' own, written once with ``?`` or ``:name``
+placeholders; :func:`translate` numbers them as PostgreSQL wants (``$1``…)
+and renames SQLite's ``group_concat``, the one function spelt differently.
+Everything else that differs between the engines is here too: the column
+types of the migrations (:func:`migration_sql`), how a write is made one at
+a time and durable, and how a kept page learns that anything was written.
+
+**One writer at a time, across every process.** Each write transaction
+starts by locking the change log's counter row (``sync_state``) until it
+commits. Every write records a change, so it would take that lock anyway;
+taken first, it makes writes follow one another as SQLite's single writer
+does: a change's cursor follows commit order (a pull never skips a change
+committed later under a smaller number), a reply reads the places left
+after the last reply committed (never overbooked, the waitlist first come
+first served), and a push replayed by two processes at once finds the
+first one's result. Reads never wait for it. Deadlocks and serialization
+failures are retried.
+
+**Knowing something changed.** Each write transaction notifies
+``outings_changed`` as it commits; each process listens, and counts what it
+hears: :meth:`PostgresDatabase.data_version`, what kept pages are checked
+against (``outings/web/front.py``), moves for writes by any process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from contextlib import asynccontextmanager
+from functools import lru_cache
+from typing import Any, TypeVar
+
+import asyncpg
+
+from outings.db.connection import Params, Reader, Row, TransientDatabaseError, Writer
+from outings.db.database import Database
+from outings.db.migrations import migrations
+
+T = TypeVar("T")
+
+log = logging.getLogger("outings.db")
+
+#: Connections per app process (readers and the writer share them).
+POOL_SIZE = 10
+#: A write that meets a deadlock or a serialization failure is tried again this often.
+RETRIES = 8
+CHANNEL = "outings_changed"
+#: Held while migrations run, so that processes starting together apply them once.
+MIGRATION_LOCK = 0x6F7574696E6773  # "outings"
+
+_TOKEN = re.compile(r"'(?:[^']|'')*'|::|\?|:([A-Za-z_][A-Za-z0-9_]*)|\bgroup_concat\(")
+
+
+@lru_cache(maxsize=4096)
+def translate(sql: str) -> tuple[str, tuple[str, ...]]:
+    """``sql`` as PostgreSQL takes it, and the names of its ``:name`` parameters
+    in the order of their numbers (none when it uses ``?``)."""
+    names: list[str] = []
+    count = 0
+
+    def swap(match: re.Match[str]) -> str:
+        nonlocal count
+        text = match[0]
+        if text.startswith("'") or text == "::":
+            return text  # a literal, or a cast
+        if text == "?":
+            count += 1
+            return f"${count}"
+        if text.startswith("group_concat"):
+            return "string_agg("
+        name = match[1]
+        if name not in names:
+            names.append(name)
+        return f"${names.index(name) + 1}"
+
+    return _TOKEN.sub(swap, sql), tuple(names)
+
+
+def _bind(sql: str, params: Params) -> tuple[str, list[Any]]:
+    text, names = translate(sql)
+    if isinstance(params, dict):
+        return text, [params[name] for name in names]
+    return text, list(params)
+
+
+def _changed_rows(status: str) -> int:
+    """How many rows a command changed, from its tag ("UPDATE 3", "INSERT 0 1")."""
+    last = status.rsplit(" ", 1)[-1]
+    return int(last) if last.isdigit() else 0
+
+
+class _Queries:
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self._conn = conn
+
+    async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
+        text, args = _bind(sql, params)
+        row: Row | None = await self._conn.fetchrow(text, *args)
+        return row
+
+    async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
+        text, args = _bind(sql, params)
+        rows: list[Row] = await self._conn.fetch(text, *args)
+        return rows
+
+    async def fetchval(self, sql: str, params: Params = ()) -> Any:
+        row = await self.fetchone(sql, params)
+        return None if row is None else row[0]
+
+
+class PostgresWriter(_Queries):
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        text, args = _bind(sql, params)
+        return _changed_rows(await self._conn.execute(text, *args))
+
+    async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
+        text, _names = translate(sql)
+        await self._conn.executemany(text, [_bind(sql, row)[1] for row in rows])
+
+
+class PostgresReader(_Queries):
+    @asynccontextmanager
+    async def snapshot(self) -> AsyncIterator[Reader]:
+        async with self._conn.transaction(isolation="repeatable_read", readonly=True):
+            yield self
+
+    async def execute(self, sql: str, params: Params = ()) -> None:
+        text, args = _bind(sql, params)
+        await self._conn.execute(text, *args)
+
+
+_TYPES = (
+    (re.compile(r"\bblob\b"), "bytea"),
+    (re.compile(r"\breal\b"), "double precision"),
+    # counters that may pass 2^31 over the years (SQLite's integer is 64-bit)
+    (
+        re.compile(r"\b(cursor|min_cursor|queued_seq|mutation_id|last_mutation_id)\s+integer\b"),
+        r"\1 bigint",
+    ),
+)
+
+
+def migration_sql(version: int, name: str, sql: str) -> str:
+    """A migration as PostgreSQL runs it: its own file when one is shipped
+    (``NNNN_name.postgresql.sql``), else the shared one with PostgreSQL's types."""
+    from importlib import resources
+
+    own = resources.files("outings.db.migrations") / f"{version:04d}_{name}.postgresql.sql"
+    if own.is_file():
+        return own.read_text("utf-8")
+    for pattern, replacement in _TYPES:
+        sql = pattern.sub(replacement, sql)
+    return sql
+
+
+async def apply_migrations(conn: asyncpg.Connection) -> list[int]:
+    applied: list[int] = []
+    async with conn.transaction():
+        await conn.execute("select pg_advisory_xact_lock($1)", MIGRATION_LOCK)
+        await conn.execute(
+            "create table if not exists schema_migrations ("
+            " version integer primary key, name text not null, applied_at text not null)"
+        )
+        done = {r[0] for r in await conn.fetch("select version from schema_migrations")}
+        for migration in migrations():
+            if migration.version in done:
+                continue
+            await conn.execute(migration_sql(migration.version, migration.name, migration.sql))
+            await conn.execute(
+                "insert into schema_migrations (version, name, applied_at) values ($1, $2,"
+                " to_char(now() at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'))",
+                migration.version,
+                migration.name,
+            )
+            applied.append(migration.version)
+    return applied
+
+
+_RETRY = (asyncpg.SerializationError, asyncpg.DeadlockDetectedError)
+
+
+class PostgresDatabase(Database):
+    """A pool of connections to one PostgreSQL database."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._pool: asyncpg.Pool | None = None
+        self._listener: asyncpg.Connection | None = None
+        self._commits = 0
+        self._heard = 0
+
+    async def open(self) -> None:
+        self._pool = await asyncpg.create_pool(self.url, min_size=1, max_size=POOL_SIZE)
+        async with self._pool.acquire() as conn:
+            await apply_migrations(conn)
+        self._listener = await asyncpg.connect(self.url)
+        await self._listener.add_listener(CHANNEL, self._heard_of_a_write)
+
+    def _heard_of_a_write(self, *_args: object) -> None:
+        self._heard += 1
+
+    async def close(self) -> None:
+        if self._listener is not None:
+            await self._listener.close()
+            self._listener = None
+        if self._pool is not None:
+            await self._pool.close()
+            self._pool = None
+
+    def _ready(self) -> asyncpg.Pool:
+        if self._pool is None:
+            raise RuntimeError("PostgresDatabase.open() was not called")
+        return self._pool
+
+    async def write(self, fn: Callable[[Writer], Awaitable[T]]) -> T:
+        pool = self._ready()
+        pause = 0.005
+        for attempt in range(RETRIES):
+            try:
+                async with pool.acquire() as conn, conn.transaction():
+                    await conn.execute("select cursor from sync_state where id = 1 for update")
+                    result = await fn(PostgresWriter(conn))
+                    await conn.execute("select pg_notify($1, '')", CHANNEL)
+            except _RETRY as exc:
+                if attempt == RETRIES - 1:
+                    raise TransientDatabaseError(str(exc)) from exc
+                await asyncio.sleep(pause)
+                pause = min(pause * 2, 0.2)
+                continue
+            self._commits += 1
+            return result
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    @asynccontextmanager
+    async def reader(self) -> AsyncIterator[Reader]:
+        async with self._ready().acquire() as conn:
+            yield PostgresReader(conn)
+
+    def data_version(self) -> tuple[int, int]:
+        return self._commits, self._heard

@@ -1,0 +1,60 @@
+"""Every test on PostgreSQL when asked (issue 15): ``OUTINGS_TEST_POSTGRES`` is
+the URL of a server the tests may create databases on (``make test-pg``
+starts a throwaway one). Each test gets a database of its own, copied from a
+template this test process migrated once."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+SERVER = os.environ.get("OUTINGS_TEST_POSTGRES", "")
+_template: str | None = None
+
+
+def _on(database: str) -> str:
+    parts = urlsplit(SERVER)
+    return urlunsplit(parts._replace(path=f"/{database}"))
+
+
+async def _create(name: str, template: str | None) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(SERVER)
+    try:
+        copy = f" template {template}" if template else ""
+        await conn.execute(f"create database {name}{copy}")
+    finally:
+        await conn.close()
+
+
+async def _migrate(url: str) -> None:
+    from outings.db.postgres import PostgresDatabase
+
+    db = PostgresDatabase(url)
+    await db.open()
+    await db.close()
+
+
+def _run(coro: object) -> None:
+    with ThreadPoolExecutor(max_workers=1) as pool:  # Playwright may hold this thread's loop
+        pool.submit(asyncio.run, coro).result()  # type: ignore[arg-type]
+
+
+def fresh_database(tmp_path: Path, name: str = "outings.db") -> str:
+    """Where a test keeps its data: a new PostgreSQL database when asked, else a SQLite file."""
+    global _template
+    if not SERVER:
+        return str(tmp_path / name)
+    if _template is None:
+        template = f"template_{uuid.uuid4().hex[:12]}"
+        _run(_create(template, None))
+        _run(_migrate(_on(template)))
+        _template = template
+    database = f"t_{uuid.uuid4().hex}"
+    _run(_create(database, _template))
+    return _on(database)
