@@ -142,7 +142,7 @@ class Notification(msgspec.Struct, frozen=True, kw_only=True):
 #: person's id twice.
 _INSERT = (
     "insert into notifications (id, user_id, kind, outing_id, params, created_at)"
-    " select ?, ?, ?, ?, ?, ? where ? is null or exists (select 1 from outings o"
+    " select ?, ?, ?, ?, ?, ? where cast(? as text) is null or exists (select 1 from outings o"
     f" where o.id = ? and {outing_store.SEEN_BY})"
 )
 

@@ -130,16 +130,16 @@ async def after(conn: Conn, cursor: int, user_id: str | None, limit: int) -> lis
     # A members-only outing's row names its host and its circle: a host who
     # is a member finds it twice, and ``union`` sends it once.
     return await conn.fetchall(
-        f"select * from ({public}) union select * from ("
+        f"select * from ({public}) as p union select * from ("
         f"select {columns} from sync_changes"
         " where owner_id = ? and cursor > ? order by cursor limit ?"
-        ") union select * from ("
+        ") as o union select * from ("
         f"select {columns} from sync_changes"
         " where circle_id in (select m.circle_id from circle_members m"
         " join circles c on c.id = m.circle_id and c.hidden_at is null"
         " where m.user_id = ? and m.role in ('member', 'moderator'))"
         " and cursor > ? order by cursor limit ?"
-        ") order by cursor limit ?",
+        ") as c order by cursor limit ?",
         (cursor, limit, user_id, cursor, limit, user_id, cursor, limit, limit),
     )
 
