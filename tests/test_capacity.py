@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -54,28 +56,20 @@ def test_any_sequence_keeps_capacity_and_first_come_first_served(
             assert isinstance(children, int)
             before = seats.get(user)
             confirmed_before = capacity.confirmed(list(seats.values()))
-            outcome = capacity.set_rsvp(
-                list(seats.values()),
-                cap,
+            reply = partial(
+                capacity.set_rsvp,
+                capacity=cap,
                 user_id=user,
                 status=status,  # type: ignore[arg-type]
                 adults=adults,
                 children=children,
                 seq=seq,
             )
+            outcome = reply(list(seats.values()))
             # what a reply reads (her seat, the waitlist, a count of the
             # other confirmed families) gives the outcome every seat gives
-            partial = [s for s in seats.values() if s.user_id == user or s.state == "waitlisted"]
-            assert outcome == capacity.set_rsvp(
-                partial,
-                cap,
-                user_id=user,
-                status=status,  # type: ignore[arg-type]
-                adults=adults,
-                children=children,
-                seq=seq,
-                held=confirmed_before - capacity.confirmed(partial),
-            )
+            some = [s for s in seats.values() if s.user_id == user or s.state == "waitlisted"]
+            assert outcome == reply(some, held=confirmed_before - capacity.confirmed(some))
             rejoined = status == "going" and (before is None or before.state == "none")
             if rejoined:
                 arrivals = [u for u in arrivals if u != user] + [user]
