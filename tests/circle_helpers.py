@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 import uuid
 from typing import Any
 
@@ -11,6 +10,7 @@ from litestar.testing import TestClient
 
 from outings.ids import new_id
 from outings.settings import Settings
+from tests import data
 from tests.conftest import csrf_token, html
 
 Client = TestClient[Litestar]
@@ -53,10 +53,7 @@ def join(client: Client, circle_id: str, message: str = "") -> Any:
 
 
 def user_id(settings: Settings, name: str) -> str:
-    with sqlite3.connect(settings.db) as conn:
-        found: str = conn.execute(
-            "select id from users where display_name = ?", (name,)
-        ).fetchone()[0]
+    found: str = data.rows(settings.db, "select id from users where display_name = ?", name)[0][0]
     return found
 
 

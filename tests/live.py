@@ -199,7 +199,6 @@ def host_outing(server: LiveServer, **overrides: str) -> str:
 
 
 def rows(server: LiveServer, sql: str, *params: object) -> list[tuple[object, ...]]:
-    import sqlite3
+    from tests import data
 
-    with sqlite3.connect(server.db) as conn:
-        return list(conn.execute(sql, params))
+    return data.rows(server.db, sql, *params)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -12,6 +11,7 @@ from litestar.testing import TestClient
 
 from outings.ids import new_id
 from outings.settings import Settings
+from tests import data
 from tests.conftest import csrf_token
 
 TZ = ZoneInfo("Europe/Paris")
@@ -76,8 +76,7 @@ def reply(
 
 
 def db(settings: Settings, sql: str, *params: object) -> list[tuple[Any, ...]]:
-    with sqlite3.connect(settings.db) as conn:
-        return list(conn.execute(sql, params))
+    return data.rows(settings.db, sql, *params)
 
 
 def make_moderator(settings: Settings, name: str) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -12,6 +11,7 @@ from litestar.testing import TestClient
 from outings.settings import Settings
 from outings.web.cookies import CHALLENGE as CHALLENGE_COOKIE
 from outings.web.cookies import SESSION as COOKIE
+from tests import data
 from tests.conftest import ORIGIN, sign_in, sign_up
 from tests.softauthn import SoftAuthenticator, b64url, b64url_decode
 
@@ -21,8 +21,7 @@ Client = TestClient[Litestar]
 def db_rows(
     settings: Settings, sql: str, params: tuple[object, ...] = ()
 ) -> list[tuple[object, ...]]:
-    with sqlite3.connect(settings.db) as conn:
-        return list(conn.execute(sql, params))
+    return data.rows(settings.db, sql, *params)
 
 
 def assert_error(response: object, status: int, code: str) -> dict[str, object]:
@@ -92,8 +91,7 @@ def test_an_expired_challenge_is_refused(
 ) -> None:
     options = client.post("/api/auth/register/options", json={"display_name": "Ana"}).json()
     past = (datetime.now(UTC) - timedelta(seconds=1)).isoformat().replace("+00:00", "Z")
-    with sqlite3.connect(settings.db) as conn:
-        conn.execute("update auth_challenges set expires_at = ?", (past,))
+    data.rows(settings.db, "update auth_challenges set expires_at = ?", past)
     answer = authenticator.create(options)
     assert_error(client.post("/api/auth/register/verify", json=answer), 400, "challenge_expired")
     assert db_rows(settings, "select count(*) from users") == [(0,)]

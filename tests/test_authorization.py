@@ -16,7 +16,6 @@ know of), ``invalid`` (400: a ceremony with no challenge).
 from __future__ import annotations
 
 import re
-import sqlite3
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from litestar.testing import TestClient
 
 from outings.app import create_app
 from outings.settings import Settings
+from tests import data
 from tests.conftest import csrf_token, html, sign_up
 from tests.outing_helpers import make_moderator, outing_form, propose, reply
 from tests.softauthn import SoftAuthenticator
@@ -56,8 +56,7 @@ class World:
 
 
 def _one(settings: Settings, sql: str) -> str:
-    with sqlite3.connect(settings.db) as conn:
-        value: str = conn.execute(sql).fetchone()[0]
+    value: str = data.rows(settings.db, sql)[0][0]
     return value
 
 

@@ -15,7 +15,6 @@ that every route of the app has a row in one of the two matrices.
 
 from __future__ import annotations
 
-import sqlite3
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from litestar.testing import TestClient
 
 from outings.ids import new_id
 from outings.settings import Settings
+from tests import data
 from tests.circle_helpers import circle_form, join, post_form, start_circle, user_id
 from tests.conftest import csrf_token, html
 from tests.outing_helpers import make_moderator, propose
@@ -77,10 +77,10 @@ def world(other_client: Client, family: Any, settings: Settings) -> CircleWorld:
     make_moderator(settings, "Mo")
     # an outing in the circle, reported: its moderators act on it first
     outing = propose(member, title="Swap morning")
-    with sqlite3.connect(settings.db) as conn:
+    with data.connect(settings.db) as conn:
         conn.execute("update outings set circle_id = ? where id = ?", (circle, outing))
     post_form(asked, "/reports", target_type="outing", target_id=outing, reason="Odd", next="/")
-    with sqlite3.connect(settings.db) as conn:
+    with data.connect(settings.db) as conn:
         report = conn.execute("select id from reports").fetchone()[0]
     # the board: an ask by the member, with a reply of hers
     board_post, board_reply = str(uuid.uuid4()), str(uuid.uuid4())

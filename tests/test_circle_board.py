@@ -4,7 +4,6 @@ by moderators; the same through the sync mutations, applied once."""
 
 from __future__ import annotations
 
-import sqlite3
 import uuid
 from datetime import timedelta
 from typing import Any
@@ -13,6 +12,7 @@ import pytest
 
 from outings.circle import board
 from outings.settings import Settings
+from tests import data
 from tests.circle_helpers import (
     Client,
     apply,
@@ -63,8 +63,7 @@ def push(client: Client, *mutations: dict[str, Any], client_id: str | None = Non
 
 
 def rows(settings: Settings, sql: str, *params: object) -> list[tuple[Any, ...]]:
-    with sqlite3.connect(settings.db) as conn:
-        return list(conn.execute(sql, params))
+    return data.rows(settings.db, sql, *params)
 
 
 @pytest.fixture

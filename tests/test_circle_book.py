@@ -4,11 +4,11 @@ members only, on the page and in pulls."""
 
 from __future__ import annotations
 
-import sqlite3
 import uuid
 from typing import Any
 
 from outings.settings import Settings
+from tests import data
 from tests.circle_helpers import (
     Client,
     apply,
@@ -45,7 +45,7 @@ def add_entry(client: Client, circle: str, **overrides: Any) -> tuple[Any, str]:
 
 
 def entry_id_of(settings: Settings, name: str) -> str:
-    with sqlite3.connect(settings.db) as conn:
+    with data.connect(settings.db) as conn:
         found: str = conn.execute(
             "select id from circle_entries where name = ?", (name,)
         ).fetchone()[0]
@@ -106,7 +106,7 @@ def test_an_entry_waits_for_a_moderator_then_reaches_every_member(
     again = post_form(founder, f"/circles/{circle}/entries/{entry}/decline")
     assert again.status_code in (302, 303)
     assert html(olu.get(f"/circles/{circle}/book")).select_one(f"#entry-{entry}") is not None
-    with sqlite3.connect(settings.db) as conn:
+    with data.connect(settings.db) as conn:
         logged = conn.execute(
             "select action, circle_id from moderation_log where target_id = ?", (entry,)
         ).fetchall()
@@ -258,7 +258,7 @@ def test_hiding_takes_it_out_of_the_book_and_off_phones(family: Any, settings: S
     apply(held, olu, cursor)
     assert ("entry", entry) not in held
     assert "The practice has closed" in mel.get("/me").text
-    with sqlite3.connect(settings.db) as conn:
+    with data.connect(settings.db) as conn:
         logged = conn.execute(
             "select action, reason, circle_id from moderation_log where action = 'hide'"
         ).fetchall()

@@ -4,20 +4,21 @@ hours; every action is in the log with who, what and why."""
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
 from outings.settings import Settings
+from tests import data
 from tests.circle_helpers import Client, join, post_form, pull_everything, section, start_circle
 from tests.outing_helpers import make_moderator, propose
 
 
 def _sql(settings: Settings, sql: str, *params: Any) -> list[Any]:
-    with sqlite3.connect(settings.db) as conn:
-        return conn.execute(sql, params).fetchall()
+    with data.connect(settings.db) as conn:
+        found: list[Any] = conn.execute(sql, params).fetchall()
+    return found
 
 
 def _in_circle(settings: Settings, outing: str, circle: str) -> None:

@@ -3,12 +3,12 @@ moderator's note on top, sent to every member's notifications once."""
 
 from __future__ import annotations
 
-import sqlite3
 import uuid
 from typing import Any
 
 from outings.db import now_iso
 from outings.settings import Settings
+from tests import data
 from tests.circle_helpers import Client, join, post_form, start_circle, text
 from tests.conftest import html
 from tests.outing_helpers import in_days, propose
@@ -17,7 +17,7 @@ NOTE = "Welcome to our new members! Don't miss Saturday's clothes swap."
 
 
 def in_circle(settings: Settings, outing: str, circle: str, visibility: str) -> None:
-    with sqlite3.connect(settings.db) as conn:
+    with data.connect(settings.db) as conn:
         conn.execute(
             "update outings set circle_id = ?, visibility = ? where id = ?",
             (circle, visibility, outing),
@@ -25,7 +25,7 @@ def in_circle(settings: Settings, outing: str, circle: str, visibility: str) -> 
 
 
 def board_post(settings: Settings, circle: str, author: str, body: str) -> None:
-    with sqlite3.connect(settings.db) as conn:
+    with data.connect(settings.db) as conn:
         author_id = conn.execute(
             "select id from users where display_name = ?", (author,)
         ).fetchone()[0]

@@ -3,11 +3,11 @@ moderators only; moderators read, answer and close; the author sees the answer."
 
 from __future__ import annotations
 
-import sqlite3
 import uuid
 from typing import Any
 
 from outings.settings import Settings
+from tests import data
 from tests.circle_helpers import Client, join, post_form, start_circle, text
 from tests.conftest import html
 
@@ -34,7 +34,7 @@ def test_only_the_moderators_read_a_suggestion(
     join(olu, circle)
     co_moderator = family("Cleo")
     join(co_moderator, circle)
-    with sqlite3.connect(settings.db) as conn:
+    with data.connect(settings.db) as conn:
         conn.execute(
             "update circle_members set role = 'moderator' where user_id ="
             " (select id from users where display_name = 'Cleo')"

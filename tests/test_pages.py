@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-import sqlite3
 
 import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
 from outings.settings import Settings
+from tests import data
 from tests.conftest import ORIGIN, csrf_token, html, sign_in, sign_up
 from tests.softauthn import SoftAuthenticator
 
@@ -17,7 +17,7 @@ Client = TestClient[Litestar]
 
 
 def count(settings: Settings, sql: str, *params: object) -> int:
-    with sqlite3.connect(settings.db) as conn:
+    with data.connect(settings.db) as conn:
         value: int = conn.execute(sql, params).fetchone()[0]
         return value
 
@@ -116,7 +116,7 @@ def test_renaming_a_passkey_and_its_error(
     assert doc.select_one("#passkeys .field-error")
     good = client.post(str(form["action"]), data={"_csrf_token": token, "name": "Grandma's iPad"})
     assert "Passkey renamed." in good.text
-    with sqlite3.connect(settings.db) as conn:
+    with data.connect(settings.db) as conn:
         assert conn.execute("select name from passkeys").fetchone() == ("Grandma's iPad",)
 
 

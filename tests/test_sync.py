@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -14,6 +13,7 @@ from litestar.testing import TestClient
 
 from outings.cli import main as cli
 from outings.settings import Settings
+from tests import data
 from tests.conftest import csrf_token, in_thread, sign_up
 from tests.outing_helpers import db, propose, reply
 from tests.softauthn import SoftAuthenticator
@@ -348,7 +348,7 @@ def test_a_phone_away_longer_than_the_log_keeps_gets_a_fresh_copy_and_sends_once
     host.post(f"/comments/{comment_id}/delete", data={"_csrf_token": token})  # a tombstone
     assert db(settings, "select count(*) from sync_changes where op = 'del'") == [(1,)]
     # ... then a month and a day go by, and the log is compacted
-    with sqlite3.connect(settings.db) as conn:
+    with data.connect(settings.db) as conn:
         old = (datetime.now(UTC) - timedelta(days=31)).isoformat().replace("+00:00", "Z")
         conn.execute("update sync_changes set changed_at = ? where op = 'del'", (old,))
     monkeypatch.setenv("OUTINGS_DB", settings.db)

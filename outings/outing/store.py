@@ -347,7 +347,7 @@ async def next_in_circles(
         + _SELECT
         + f" where o.circle_id in ({placeholders(circle_ids)}) and o.hidden_at is null"
         f" and o.status = 'scheduled' and o.ends_at > ? and {seen}"
-        ") x) where n = 1",
+        ") x) as firsts where n = 1",
         [*circle_ids, iso(now), *circles],
     )
     return {r["circle_id"]: _outing(r) for r in rows}
