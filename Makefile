@@ -11,7 +11,7 @@ TEST_STAMP := $(VENV)/.installed-test
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: run test lint typecheck unit browser-check messages bench clean
+.PHONY: run test test-pg lint typecheck unit browser-check messages bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,14 @@ unit: $(TEST_STAMP)
 
 browser-check:
 	@sh scripts/ensure-chromium.sh
+
+## test-pg: every non-browser test on a throwaway PostgreSQL cluster (issue 15; not yet in `make test`)
+test-pg: $(TEST_STAMP)
+	@dir=$$(mktemp -d) && chmod 755 "$$dir" && \
+	port=$$($(BIN)/python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])') && \
+	url=$$(sh scripts/postgres-cluster.sh start "$$dir/cluster" "$$port") && \
+	trap 'sh scripts/postgres-cluster.sh stop "'"$$dir"'/cluster"; rm -rf "'"$$dir"'"' EXIT && \
+	OUTINGS_TEST_POSTGRES="$$url" $(BIN)/pytest -n 2 --dist loadfile --ignore=tests/browser --ignore=tests/test_api_schema.py
 
 ## bench: the benchmark table (wrk from Debian's packages; about nine minutes)
 bench: $(TEST_STAMP) browser-check

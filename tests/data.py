@@ -70,3 +70,19 @@ def connect(location: str | Path) -> Any:
     if is_postgres(location):
         return _PostgresConnection(str(location))
     return sqlite3.connect(location)
+
+
+def dump(location: str | Path) -> str:
+    """Everything the database holds, as text (to check what is never kept)."""
+    if not is_postgres(location):
+        with sqlite3.connect(location) as conn:
+            return "\n".join(conn.iterdump())
+    tables = rows(
+        location,
+        "select table_name from information_schema.tables"
+        " where table_schema = 'public' and table_type = 'BASE TABLE'",
+    )
+    # names from the catalogue, not from input
+    return "\n".join(
+        str(row) for (table,) in tables for row in rows(location, f'select * from "{table}"')
+    )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 import uuid
 from typing import Any
 
@@ -14,6 +13,7 @@ from litestar.testing import TestClient
 
 from outings.app import create_app
 from outings.settings import Settings
+from tests import data
 from tests.conftest import ORIGIN, csrf_token, html, sign_up
 from tests.outing_helpers import db, propose, reply
 from tests.softauthn import SoftAuthenticator
@@ -115,9 +115,7 @@ def test_the_calendar_secret_is_kept_hashed_logged_never_and_can_be_turned_off(
     # only its hash is kept
     stored = db(settings, "select calendar_token, calendar_key from users")
     assert stored == [(None, hashlib.sha256(secret.encode()).hexdigest())]
-    with sqlite3.connect(settings.db) as conn:
-        dump = "\n".join(conn.iterdump())
-    assert secret not in dump
+    assert secret not in data.dump(settings.db)
     # /me says it is on, and can turn it off
     me = html(client.get("/me"))
     stop = me.select_one("form[action='/me/calendar/stop']")

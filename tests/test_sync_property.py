@@ -41,6 +41,7 @@ from outings.sync.pull import Versions, pull, versions
 from outings.venue import service as venue_service
 from outings.venue.models import VenueInput
 from tests.conftest import in_thread
+from tests.pg import fresh_database
 from tests.test_sync import materialize
 
 FAMILIES = 6
@@ -106,7 +107,7 @@ async def _user(w: Writer, name: str) -> User:
     )
 
 
-async def scenario(path: Path, ops: list[tuple[Any, ...]]) -> None:
+async def scenario(path: str, ops: list[tuple[Any, ...]]) -> None:
     db = database_at(path)
     await db.open()
     try:
@@ -251,4 +252,4 @@ async def run(db: Database, ops: list[tuple[Any, ...]]) -> None:
 @given(ops=operations)
 def test_every_phone_converges_on_a_fresh_pull(ops: list[tuple[Any, ...]]) -> None:
     with tempfile.TemporaryDirectory() as folder:
-        in_thread(asyncio.run, scenario(Path(folder) / "outings.db", ops))
+        in_thread(asyncio.run, scenario(fresh_database(Path(folder)), ops))

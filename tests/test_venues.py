@@ -352,8 +352,7 @@ def test_confirming_amenities_refreshes_their_date(
 ) -> None:
     sign_up(client, SoftAuthenticator(origin=str(client.base_url)), "Manon")
     venue_id = list_venue(client, manage="on")
-    with __import__("sqlite3").connect(settings.db) as conn:
-        conn.execute("update venue_amenities set confirmed_at = '2025-01-01T00:00:00Z'")
+    db(settings, "update venue_amenities set confirmed_at = '2025-01-01T00:00:00Z'")
     pia = family("Pia")
     post(pia, f"/venues/{venue_id}/confirm")
     dates = {d for (d,) in db(settings, "select confirmed_at from venue_amenities")}
