@@ -1,0 +1,202 @@
+"""Four app processes on one PostgreSQL database, one truth (issue 15).
+
+Each is the real ``outings serve`` on a port of its own; parents are spread
+over them as a proxy would spread them. On PostgreSQL only (``make test-pg``):
+SQLite is the one-machine, one-process default.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests import data, pg
+from tests.live import LiveServer, csrf, signed_up, start_server
+from tests.outing_helpers import outing_form
+from tests.test_sync import materialize
+
+pytestmark = pytest.mark.skipif(not pg.SERVER, reason="several processes: PostgreSQL only")
+
+PROCESSES = 4
+PARENTS = 200
+PLACES = 5
+
+
+class Deployment:
+    def __init__(self, database: str, servers: list[LiveServer]) -> None:
+        self.database = database
+        self.servers = servers
+
+
+@pytest.fixture
+def deployment(tmp_path: Path) -> Iterator[Deployment]:
+    database = pg.fresh_database(tmp_path)
+    servers: list[LiveServer] = []
+    try:
+        for i in range(PROCESSES):
+            folder = tmp_path / f"process-{i}"
+            folder.mkdir()
+            # 200 sign-ups from one address: the test, not a flood
+            settings = {"OUTINGS_DB": database, "OUTINGS_LIMIT_SIGN_IN": "1000"}
+            servers.append(start_server(folder, env=settings))
+        yield Deployment(database, servers)
+    finally:
+        for server in servers:
+            server.stop()
+    for server in servers:
+        assert "Traceback" not in server.log.read_text(), server.log.read_text()
+
+
+def _rsvp(outing_id: str, client_id: str | None = None) -> dict[str, Any]:
+    return {
+        "client_id": client_id or str(uuid.uuid4()),
+        "mutations": [
+            {
+                "id": 1,
+                "name": "rsvp.set",
+                "args": {"outing_id": outing_id, "status": "going", "adults": 1, "children": 1},
+            }
+        ],
+    }
+
+
+def _on(client: httpx.Client, server: LiveServer) -> httpx.Client:
+    """The same parent (her cookies) asking another process."""
+    return httpx.Client(base_url=server.url, cookies=client.cookies, timeout=30)
+
+
+def _outing(server: LiveServer, capacity: int) -> str:
+    host = signed_up(server, "Host")
+    form = outing_form(capacity=str(capacity))
+    form["_csrf_token"] = csrf(host, "/outings/new")
+    assert host.post("/outings", data=form).status_code in (302, 303)
+    host.close()
+    return str(form["id"])
+
+
+def test_two_hundred_parents_race_for_the_last_five_places(deployment: Deployment) -> None:
+    servers = deployment.servers
+    outing_id = _outing(servers[0], capacity=PLACES + 1)  # the host's family holds one
+    parents = [signed_up(servers[i % PROCESSES], f"Parent {i}") for i in range(PARENTS)]
+    start = threading.Barrier(PARENTS)
+
+    def race(i: int) -> dict[str, Any]:
+        body = _rsvp(outing_id)
+        start.wait()
+        answer = parents[i].post("/api/sync/push", json=body)
+        assert answer.status_code == 200, answer.text
+        outcome: dict[str, Any] = answer.json()["results"][0]["outcome"]
+        return outcome
+
+    with ThreadPoolExecutor(PARENTS) as pool:
+        outcomes = list(pool.map(race, range(PARENTS)))
+
+    assert [o["state"] for o in outcomes].count("confirmed") == PLACES
+    told = sorted(o["position"] for o in outcomes if o["state"] == "waitlisted")
+    assert told == list(range(1, PARENTS - PLACES + 1))
+    stored = data.rows(
+        deployment.database,
+        "select r.state, r.queued_seq, u.display_name from rsvps r join users u"
+        " on u.id = r.user_id where r.outing_id = ? and u.display_name != 'Host'"
+        " order by r.queued_seq",
+        outing_id,
+    )
+    assert [state for state, _seq, _name in stored].count("confirmed") == PLACES
+    # first come first served: the confirmed ones came first, each told where she stands
+    assert [state for state, _seq, _name in stored] == ["confirmed"] * PLACES + ["waitlisted"] * (
+        PARENTS - PLACES
+    )
+    place = {o["position"]: o for o in outcomes if o["state"] == "waitlisted"}
+    assert len(place) == PARENTS - PLACES
+    for client in parents:
+        client.close()
+
+
+def test_the_same_push_sent_to_two_processes_at_once_applies_once(
+    deployment: Deployment,
+) -> None:
+    first, second = deployment.servers[:2]
+    outing_id = _outing(first, capacity=3)
+    for attempt in range(5):
+        ana = signed_up(first, f"Ana {attempt}")
+        body = _rsvp(outing_id)
+        both = [ana, _on(ana, second)]
+        start = threading.Barrier(2)
+
+        def send(
+            client: httpx.Client,
+            body: dict[str, Any] = body,
+            start: threading.Barrier = start,
+        ) -> dict[str, Any]:
+            start.wait()
+            answer = client.post("/api/sync/push", json=body)
+            assert answer.status_code == 200, answer.text
+            result: dict[str, Any] = answer.json()
+            return result
+
+        with ThreadPoolExecutor(2) as pool:
+            answers = list(pool.map(send, both))
+        assert answers[0] == answers[1]
+        assert answers[0]["results"][0]["status"] == "applied"
+        assert data.rows(
+            deployment.database,
+            "select count(*) from sync_mutations where client_id = ?",
+            body["client_id"],
+        ) == [(1,)]
+        for client in both:
+            client.close()
+        data.rows(deployment.database, "delete from rsvps where outing_id = ?", outing_id)
+
+
+def test_pulls_taken_while_writes_commit_elsewhere_end_equal_to_a_fresh_pull(
+    deployment: Deployment,
+) -> None:
+    servers = deployment.servers
+    outing_id = _outing(servers[0], capacity=4)
+    reader = signed_up(servers[0], "Reader")
+    writers = [signed_up(servers[1 + i % 3], f"Writer {i}") for i in range(30)]
+    done = threading.Event()
+    held: list[tuple[int, dict[tuple[str, str], Any]]] = [(0, {})]
+
+    def keep_pulling() -> None:
+        cursor, state = held[-1]
+        while not done.is_set():
+            page = reader.get(f"/api/sync/pull?cursor={cursor}&limit=2").json()
+            state = materialize([page], state)
+            cursor = page["cursor"]
+            held.append((cursor, state))
+
+    puller = threading.Thread(target=keep_pulling)
+    puller.start()
+    try:
+        with ThreadPoolExecutor(10) as pool:
+            answers = list(
+                pool.map(lambda w: w.post("/api/sync/push", json=_rsvp(outing_id)), writers)
+            )
+    finally:
+        done.set()
+        puller.join()
+    assert all(a.status_code == 200 for a in answers)
+
+    def to_the_end(cursor: int, state: dict[tuple[str, str], Any]) -> dict[tuple[str, str], Any]:
+        while True:
+            page = reader.get(f"/api/sync/pull?cursor={cursor}&limit=3").json()
+            state = materialize([page], state)
+            cursor = page["cursor"]
+            if not page["has_more"]:
+                return state
+
+    fresh = to_the_end(0, {})
+    assert ("outing", outing_id) in fresh
+    assert len(held) > 2  # pulls really happened while the writes committed
+    for cursor, state in held:
+        assert to_the_end(cursor, state) == fresh, cursor
+    for client in [reader, *writers]:
+        client.close()
