@@ -212,9 +212,9 @@ def create_app(settings: Settings | None = None, *, push: bool = True) -> Litest
     app.state.page_cache = LRU(128)  # whole pages for visitors not signed in
     app.state.pulled = pulling.versions()  # entities as pulled, by version
 
-    def version() -> tuple[object, int]:
+    async def version() -> tuple[object, int]:
         # pages say "today", "in 20 minutes": a kept one is good for its minute
-        return db.data_version(), int(time.time() // 60)
+        return await db.data_version(), int(time.time() // 60)
 
     app.front = Front(version, csrf_secret, settings.secure_cookies)
     app.entry = middleware.request_log(app.answer)

@@ -144,8 +144,11 @@ def test_a_parent_s_kept_page_is_not_given_once_her_session_needs_a_look() -> No
         scope["state"].update(session_id="s1", session_until=clock[0] + 60)
         await conditional.send_answer(send, 200, [(b"content-type", b"text/html")], b"<p>hers")
 
+    async def version() -> int:
+        return 1
+
     clock = [1000.0]
-    front = Front(lambda: 1, csrf.Secret("x"), https=False, clock=lambda: clock[0])
+    front = Front(version, csrf.Secret("x"), https=False, clock=lambda: clock[0])
     scope: dict[str, Any] = {"type": "http", "method": "GET", "path": "/", "query_string": b""}
     scope["headers"] = [(b"cookie", b"outings_session=abc")]
 

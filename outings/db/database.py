@@ -80,8 +80,9 @@ class Database(ABC):
             return await r.fetchval(sql, params)
 
     @abstractmethod
-    def data_version(self) -> tuple[int, int]:
-        """A value that changes whenever anything is committed, by any process."""
+    async def data_version(self) -> object:
+        """A value that changes whenever anything is committed, by any process:
+        what a kept page is checked against (web/front.py)."""
 
 
 def is_postgres(location: str | Path) -> bool:

@@ -18,10 +18,10 @@ first served), and a push replayed by two processes at once finds the
 first one's result. Reads never wait for it. Deadlocks and serialization
 failures are retried.
 
-**Knowing something changed.** Each write transaction notifies
-``outings_changed`` as it commits; each process listens, and counts what it
-hears: :meth:`PostgresDatabase.data_version`, what kept pages are checked
-against (``outings/web/front.py``), moves for writes by any process.
+**Knowing something changed.** A kept page (``outings/web/front.py``) is
+checked against the server's WAL position (``pg_current_wal_lsn()``), which
+any commit by any process moves: read on each request, one short round trip,
+never a page kept past a write made a moment ago by another process.
 """
 
 from __future__ import annotations
@@ -48,7 +48,6 @@ log = logging.getLogger("outings.db")
 POOL_SIZE = 10
 #: A write that meets a deadlock or a serialization failure is tried again this often.
 RETRIES = 8
-CHANNEL = "outings_changed"
 #: Held while migrations run, so that processes starting together apply them once.
 MIGRATION_LOCK = 0x6F7574696E6773  # "outings"
 
@@ -189,24 +188,13 @@ class PostgresDatabase(Database):
     def __init__(self, url: str) -> None:
         self.url = url
         self._pool: asyncpg.Pool | None = None
-        self._listener: asyncpg.Connection | None = None
-        self._commits = 0
-        self._heard = 0
 
     async def open(self) -> None:
         self._pool = await asyncpg.create_pool(self.url, min_size=1, max_size=POOL_SIZE)
         async with self._pool.acquire() as conn:
             await apply_migrations(conn)
-        self._listener = await asyncpg.connect(self.url)
-        await self._listener.add_listener(CHANNEL, self._heard_of_a_write)
-
-    def _heard_of_a_write(self, *_args: object) -> None:
-        self._heard += 1
 
     async def close(self) -> None:
-        if self._listener is not None:
-            await self._listener.close()
-            self._listener = None
         if self._pool is not None:
             await self._pool.close()
             self._pool = None
@@ -224,14 +212,12 @@ class PostgresDatabase(Database):
                 async with pool.acquire() as conn, conn.transaction():
                     await conn.execute("select cursor from sync_state where id = 1 for update")
                     result = await fn(PostgresWriter(conn))
-                    await conn.execute("select pg_notify($1, '')", CHANNEL)
             except _RETRY as exc:
                 if attempt == RETRIES - 1:
                     raise TransientDatabaseError(str(exc)) from exc
                 await asyncio.sleep(pause)
                 pause = min(pause * 2, 0.2)
                 continue
-            self._commits += 1
             return result
         raise AssertionError("unreachable")  # pragma: no cover
 
@@ -240,5 +226,5 @@ class PostgresDatabase(Database):
         async with self._ready().acquire() as conn:
             yield PostgresReader(conn)
 
-    def data_version(self) -> tuple[int, int]:
-        return self._commits, self._heard
+    async def data_version(self) -> object:
+        return await self.fetchval("select pg_current_wal_lsn()")

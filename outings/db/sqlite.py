@@ -313,7 +313,7 @@ class SQLiteDatabase(Database):
                 else:
                     _close_quietly(conn)
 
-    def data_version(self) -> tuple[int, int]:
+    async def data_version(self) -> tuple[int, int]:
         """A value that changes whenever anything is committed, here or by
         another process (a CLI command): what a kept page is checked against
         (web/front.py). SQLite's ``data_version`` as seen by a connection

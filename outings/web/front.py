@@ -32,7 +32,7 @@ Conditional requests (``If-None-Match``) get their 304 here too.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from litestar.types import Message, Receive, Scope, Send
@@ -161,7 +161,7 @@ class Front:
 
     def __init__(
         self,
-        version: Callable[[], object],
+        version: Callable[[], Awaitable[object]],
         secret: csrf.Secret,
         https: bool,
         clock: Callable[[], float] = time.time,
@@ -185,7 +185,7 @@ class Front:
         if request.prefetch or request.has_flash(self._https):
             await app(scope, receive, send)  # answered as it always was
             return
-        version = self._version()
+        version = await self._version()
         kept = self._kept.get(request.everyone_key) or self._kept.get(request.key)
         if kept is not None and kept.version == version and self._clock() < kept.until:
             await self._answer(kept, request, send)
