@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import msgspec
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -244,6 +245,9 @@ async def run(db: Database, ops: list[tuple[Any, ...]]) -> None:
     assert seen == {k: v for k, v in expected.items() if k[0] not in hidden}
 
 
+# A database per example: on PostgreSQL each is a copy of a template, and
+# 150 of them outlast the suite's 120 s on a loaded machine.
+@pytest.mark.timeout(600)
 @settings(
     max_examples=150,
     deadline=None,
