@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -19,8 +18,9 @@ from outings.web.csrf import make_token
 from tests.live import live_server
 from tests.pg import fresh_database
 from tests.softauthn import SoftAuthenticator
+from tests.threads import in_thread
 
-__all__ = ["live_server"]
+__all__ = ["in_thread", "live_server"]
 
 T = TypeVar("T")
 ORIGIN = "http://outings.local:8000"
@@ -72,16 +72,6 @@ def family(client: TestClient[Litestar]) -> Callable[[str], TestClient[Litestar]
 @pytest.fixture
 def authenticator() -> SoftAuthenticator:
     return SoftAuthenticator(origin=ORIGIN)
-
-
-def in_thread(fn: Callable[..., T], *args: Any) -> T:
-    """Run ``fn`` on a thread of its own.
-
-    Playwright's sync API keeps an event loop running on the main thread once
-    a browser test has run, so code that calls ``asyncio.run`` goes elsewhere.
-    """
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(fn, *args).result()
 
 
 def html(response: Any) -> BeautifulSoup:

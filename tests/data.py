@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from outings.db.database import is_postgres
+from tests.threads import in_thread
 
 
 async def _on_postgres(url: str, sql: str, params: tuple[object, ...]) -> list[tuple[Any, ...]]:
@@ -28,8 +28,7 @@ async def _on_postgres(url: str, sql: str, params: tuple[object, ...]) -> list[t
 def rows(location: str | Path, sql: str, *params: object) -> list[tuple[Any, ...]]:
     """Run ``sql`` (``?`` placeholders) and commit; the rows it gave, as tuples."""
     if is_postgres(location):
-        with ThreadPoolExecutor(max_workers=1) as pool:  # Playwright may hold this loop
-            return pool.submit(asyncio.run, _on_postgres(str(location), sql, params)).result()
+        return in_thread(asyncio.run, _on_postgres(str(location), sql, params))
     with sqlite3.connect(location) as conn:
         return list(conn.execute(sql, params))
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 import asyncio
 import os
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
+
+from tests.threads import in_thread
 
 SERVER = os.environ.get("OUTINGS_TEST_POSTGRES", "")
 _template: str | None = None
@@ -40,11 +41,6 @@ async def _migrate(url: str) -> None:
     await db.close()
 
 
-def _run(coro: object) -> None:
-    with ThreadPoolExecutor(max_workers=1) as pool:  # Playwright may hold this thread's loop
-        pool.submit(asyncio.run, coro).result()  # type: ignore[arg-type]
-
-
 def fresh_database(tmp_path: Path, name: str = "outings.db") -> str:
     """Where a test keeps its data: a new PostgreSQL database when asked, else a SQLite file."""
     global _template
@@ -52,9 +48,9 @@ def fresh_database(tmp_path: Path, name: str = "outings.db") -> str:
         return str(tmp_path / name)
     if _template is None:
         template = f"template_{uuid.uuid4().hex[:12]}"
-        _run(_create(template, None))
-        _run(_migrate(_on(template)))
+        in_thread(asyncio.run, _create(template, None))
+        in_thread(asyncio.run, _migrate(_on(template)))
         _template = template
     database = f"t_{uuid.uuid4().hex}"
-    _run(_create(database, _template))
+    in_thread(asyncio.run, _create(database, _template))
     return _on(database)

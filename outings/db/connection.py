@@ -1,9 +1,10 @@
-"""One SQLite connection as the app uses it: how it is opened, and the thin
-wrappers the stores read and write through (:class:`Writer`, :class:`Reader`).
+"""What the stores read and write through, on either engine (:class:`Writer`,
+:class:`Reader`, :class:`Row`), and SQLite's connections: how one is opened,
+and the thin wrappers around it.
 
-Statements run on the event loop's thread: a request's queries take
+SQLite's statements run on the event loop's thread: a request's queries take
 microseconds, and handing each to a thread and back cost more than the
-query (see :mod:`outings.db.database`, which owns the connections).
+query (see :mod:`outings.db.sqlite`, which owns the connections).
 """
 
 from __future__ import annotations

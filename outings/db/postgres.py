@@ -27,11 +27,11 @@ never a page kept past a write made a moment ago by another process.
 from __future__ import annotations
 
 import asyncio
-import logging
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
 from functools import lru_cache
+from importlib import resources
 from typing import Any, TypeVar
 
 import asyncpg
@@ -41,8 +41,6 @@ from outings.db.database import Database
 from outings.db.migrations import migrations
 
 T = TypeVar("T")
-
-log = logging.getLogger("outings.db")
 
 #: Connections per app process (readers and the writer share them).
 POOL_SIZE = 10
@@ -146,8 +144,6 @@ _TYPES = (
 def migration_sql(version: int, name: str, sql: str) -> str:
     """A migration as PostgreSQL runs it: its own file when one is shipped
     (``NNNN_name.postgresql.sql``), else the shared one with PostgreSQL's types."""
-    from importlib import resources
-
     own = resources.files("outings.db.migrations") / f"{version:04d}_{name}.postgresql.sql"
     if own.is_file():
         return own.read_text("utf-8")

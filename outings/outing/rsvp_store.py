@@ -41,7 +41,7 @@ async def queue(conn: Conn, outing_id: str, user_id: str) -> list[Seat]:
 
 async def seat(conn: Conn, outing_id: str, user_id: str) -> Seat | None:
     row = await conn.fetchone(
-        "select * from rsvps where outing_id = ? and user_id = ?", (outing_id, user_id)
+        f"select {_SEAT} from rsvps where outing_id = ? and user_id = ?", (outing_id, user_id)
     )
     return None if row is None else _seat(row)
 
