@@ -122,6 +122,7 @@ def create_app(settings: Settings | None = None, *, push: bool = True) -> Litest
     sender themselves, with a clock of their own."""
     settings = settings or Settings.from_env()
     db = database_at(settings.db)
+    hits = limits.hits_for(db)
     assets = StaticAssets()
     # replaced at start-up by the kept secret when OUTINGS_SECRET is unset
     csrf_secret = csrf.Secret(settings.secret or secrets.token_urlsafe(48))
@@ -137,7 +138,7 @@ def create_app(settings: Settings | None = None, *, push: bool = True) -> Litest
         warm_up(environment)
         freeze_heap()
         compaction = asyncio.create_task(changelog.compact_forever(db, settings.sync_days))
-        forgetting = asyncio.create_task(limits.forget_expired(app.stores))
+        forgetting = asyncio.create_task(limits.forget_expired(hits))
         app.state.vapid = await push_keys.load(db, settings)
         send = push_sender.webpush_sender(app.state.vapid, settings.push_subject)
         pushing = asyncio.create_task(
@@ -179,7 +180,7 @@ def create_app(settings: Settings | None = None, *, push: bool = True) -> Litest
             middleware.locale,
             middleware.json_api_guard(settings.origin),
             load_user,
-            *limits.middleware(settings),
+            limits.middleware(settings, hits),
             csrf.middleware(csrf_secret),
         ],
         before_send=[security_headers(settings, assets), middleware.head_without_body],

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import msgspec
@@ -13,11 +15,15 @@ from litestar import Litestar
 from litestar.testing import TestClient
 
 from outings.app import create_app
+from outings.db import database_at
 from outings.outing.rules import COMMENTS_PER_HOUR, OUTINGS_PER_DAY
 from outings.settings import Settings
+from outings.web.limits import DatabaseHits, Hits, MemoryHits
 from tests.conftest import ORIGIN, csrf_token, html, sign_in, sign_up
 from tests.outing_helpers import db, outing_form, propose
+from tests.pg import fresh_database
 from tests.softauthn import SoftAuthenticator
+from tests.threads import in_thread
 
 Client = TestClient[Litestar]
 
@@ -221,3 +227,48 @@ def test_a_flood_of_comments_is_held_back_and_the_text_kept(
     assert "in the last hour" in page.get_text()
     assert "One more" in page.select_one("textarea[name=body]").get_text()  # type: ignore[union-attr]
     assert db(settings, "select count(*) from comments") == [(COMMENTS_PER_HOUR,)]
+
+
+async def _windows(
+    hits: Hits, forgotten: Callable[[], Awaitable[None]] | None = None
+) -> list[tuple[int, float]]:
+    seen = [await hits.hit("push:user:ana", 1000.0 + n, 60) for n in range(3)]
+    seen.append(await hits.hit("push:user:bo", 1002.0, 60))  # someone else counts alone
+    seen.append(await hits.hit("push:user:ana", 1060.0, 60))  # the window is over: a new one
+    seen.append(await hits.hit("push:user:ana", 1061.0, 60))
+    await hits.forget(1062.5)  # Bo's window ended at 1062: forgotten; Ana's runs on
+    if forgotten:
+        await forgotten()
+    seen.append(await hits.hit("push:user:bo", 1063.0, 60))
+    seen.append(await hits.hit("push:user:ana", 1063.0, 60))
+    return seen
+
+
+@pytest.mark.parametrize("kept", ["in memory", "in the database"])
+def test_a_window_counts_from_its_first_request_until_it_ends(kept: str, tmp_path: Path) -> None:
+    async def run() -> list[tuple[int, float]]:
+        if kept == "in memory":
+            return await _windows(MemoryHits())
+        db = database_at(fresh_database(tmp_path))
+        await db.open()
+
+        async def forgotten() -> None:
+            # what is forgotten leaves the table: Bo's first window, not Ana's
+            left = await db.fetchall("select key, hits from rate_hits")
+            assert [tuple(r) for r in left] == [("push:user:ana", 2)]
+
+        try:
+            return await _windows(DatabaseHits(db), forgotten)
+        finally:
+            await db.close()
+
+    assert in_thread(asyncio.run, run()) == [
+        (1, 1060.0),
+        (2, 1060.0),
+        (3, 1060.0),
+        (1, 1062.0),
+        (1, 1120.0),
+        (2, 1120.0),
+        (1, 1123.0),
+        (3, 1120.0),
+    ]

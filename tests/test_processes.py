@@ -28,6 +28,8 @@ pytestmark = pytest.mark.skipif(not pg.SERVER, reason="several processes: Postgr
 PROCESSES = 4
 PARENTS = 200
 PLACES = 5
+#: Pushes one parent may send a minute, whichever processes she reaches.
+PUSHES = 8
 
 
 class Deployment:
@@ -45,7 +47,11 @@ def deployment(tmp_path: Path) -> Iterator[Deployment]:
             folder = tmp_path / f"process-{i}"
             folder.mkdir()
             # 200 sign-ups from one address: the test, not a flood
-            settings = {"OUTINGS_DB": database, "OUTINGS_LIMIT_SIGN_IN": "1000"}
+            settings = {
+                "OUTINGS_DB": database,
+                "OUTINGS_LIMIT_SIGN_IN": "1000",
+                "OUTINGS_LIMIT_PUSH": str(PUSHES),
+            }
             servers.append(start_server(folder, env=settings))
         yield Deployment(database, servers)
     finally:
@@ -229,3 +235,27 @@ def test_a_page_kept_by_one_process_shows_a_reply_made_on_another_at_once(
         assert "1 place left" in _places(there, outing_id), attempt
         for client in (ana, there):
             client.close()
+
+
+def test_a_limit_counts_a_parent_once_whichever_processes_she_reaches(
+    deployment: Deployment,
+) -> None:
+    servers = deployment.servers
+    outing_id = _outing(servers[0], capacity=3)
+    ana = signed_up(servers[0], "Ana")
+    phones = [_on(ana, server) for server in servers]
+    start = threading.Barrier(3 * PUSHES)
+
+    def send(i: int) -> int:
+        start.wait()
+        return phones[i % PROCESSES].post("/api/sync/push", json=_rsvp(outing_id)).status_code
+
+    with ThreadPoolExecutor(3 * PUSHES) as pool:
+        statuses = list(pool.map(send, range(3 * PUSHES)))
+    # each process counting alone would have let 4 × 8 through
+    assert sorted(statuses) == [200] * PUSHES + [429] * (2 * PUSHES)
+    refused = phones[1].post("/api/sync/push", json=_rsvp(outing_id))
+    assert refused.json()["error"]["code"] == "rate_limited"
+    assert 1 <= int(refused.headers["retry-after"]) <= 60
+    for client in [ana, *phones]:
+        client.close()

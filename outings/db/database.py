@@ -79,6 +79,17 @@ class Database(ABC):
         async with self.reader() as r:
             return await r.fetchval(sql, params)
 
+    #: Whether several app processes may serve it at once. SQLite's file is
+    #: served by one (its writer lives there); a PostgreSQL server by any
+    #: number, so what one process would count in memory (the rate limits)
+    #: is then counted in the database.
+    shared_by_processes: bool = False
+
+    async def apply_alone(self, sql: str, params: Params = ()) -> Row | None:
+        """One statement that records no change (a counter), committed at once;
+        its row returned. Out of the order of writes where the engine allows."""
+        return await self.write(lambda w: w.fetchone(sql, params))
+
     @abstractmethod
     async def data_version(self) -> object:
         """A value that changes whenever anything is committed, by any process:

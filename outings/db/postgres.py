@@ -181,6 +181,8 @@ _RETRY = (asyncpg.SerializationError, asyncpg.DeadlockDetectedError)
 class PostgresDatabase(Database):
     """A pool of connections to one PostgreSQL database."""
 
+    shared_by_processes = True
+
     def __init__(self, url: str) -> None:
         self.url = url
         self._pool: asyncpg.Pool | None = None
@@ -221,6 +223,14 @@ class PostgresDatabase(Database):
     async def reader(self) -> AsyncIterator[Reader]:
         async with self._ready().acquire() as conn:
             yield PostgresReader(conn)
+
+    async def apply_alone(self, sql: str, params: Params = ()) -> Row | None:
+        # no change recorded, so no place in the writers' line: the statement's
+        # own row lock is all it needs (an upsert is atomic on its own)
+        text, args = _bind(sql, params)
+        async with self._ready().acquire() as conn:
+            row: Row | None = await conn.fetchrow(text, *args)
+            return row
 
     async def data_version(self) -> object:
         return await self.fetchval("select pg_current_wal_lsn()")
