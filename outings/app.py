@@ -134,7 +134,7 @@ def create_app(settings: Settings | None = None, *, push: bool = True) -> Litest
         if not settings.secret:
             csrf_secret.value = await _instance_secret(db)
         await accounts_service.hash_calendar_secrets(db)
-        logging.getLogger("outings").info("database ready at %s", settings.db_path)
+        logging.getLogger("outings").info("database ready at %s", settings.db_shown)
         warm_up(environment)
         freeze_heap()
         compaction = asyncio.create_task(changelog.compact_forever(db, settings.sync_days))

@@ -26,6 +26,12 @@ def _parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help=COMMANDS["serve"])
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="app processes sharing the port (PostgreSQL only: one process serves a SQLite file)",
+    )
     sub.add_parser("migrate", help=COMMANDS["migrate"])
     demo = sub.add_parser("demo", help=COMMANDS["demo"])
     which = demo.add_mutually_exclusive_group()
@@ -109,6 +115,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "serve":
         import uvicorn
 
+        from outings.db.database import is_postgres
+
+        if args.workers < 1 or (args.workers > 1 and not is_postgres(settings.db)):
+            print(
+                "outings: --workers above 1 needs PostgreSQL (OUTINGS_DB=postgresql://…):"
+                " one process serves a SQLite file, and its one writer is fast enough for a town",
+                file=sys.stderr,
+            )
+            return 2
         print(f"Outings on {settings.origin} (listening on {args.host}:{args.port})", flush=True)
         uvicorn.run(
             "outings.app:create_app",
@@ -122,11 +137,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             # (the README's Benchmarks)
             loop="asyncio",
             http="httptools",
+            # several: uvicorn's supervisor starts them on one socket and restarts one that dies
+            workers=args.workers,
         )
         return 0
     if args.command == "migrate":
         asyncio.run(_migrate(settings))
-        print(f"database {settings.db_path} is up to date")
+        print(f"database {settings.db_shown} is up to date")
         return 0
     if args.command == "demo":
         from outings.demo import DemoRefused, load_demo

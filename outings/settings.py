@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import msgspec
@@ -115,6 +115,16 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     @property
     def db_path(self) -> Path:
         return Path(self.db)
+
+    @property
+    def db_shown(self) -> str:
+        """Where the data is, as a log or a message may show it: a PostgreSQL
+        URL without its password."""
+        parts = urlsplit(self.db)
+        if not parts.password:
+            return self.db
+        host = parts.netloc.rpartition("@")[2]
+        return urlunsplit(parts._replace(netloc=f"{parts.username}:***@{host}"))
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:

@@ -33,6 +33,9 @@ def _free_port() -> int:
 class Process(Protocol):
     """What a test does with a server's process (a Popen, or one the zygote forked)."""
 
+    @property
+    def pid(self) -> int: ...
+
     def poll(self) -> int | None: ...
     def terminate(self) -> None: ...
     def kill(self) -> None: ...
@@ -119,17 +122,18 @@ def start_server(
     port: int | None = None,
     code: Path | None = None,
     env: dict[str, str] | None = None,
+    args: tuple[str, ...] = (),
 ) -> LiveServer:
     """``outings serve`` on loopback; ``code``: a directory holding a copy of the
     package and templates to run instead of the checkout (a "new release");
-    ``env``: more settings (``OUTINGS_…``) for it."""
+    ``env``: more settings (``OUTINGS_…``) for it; ``args``: more arguments."""
     port = port or _free_port()
     # localhost, not 127.0.0.1: Chromium refuses an IP address as a passkey RP id.
     url = f"http://localhost:{port}"
     db = tmp_path / "live.db"
     log = tmp_path / f"server-{port}.log"
     settings = {"OUTINGS_DB": str(db), "OUTINGS_ORIGIN": url, "OUTINGS_SECRET": "browser"}
-    argv = ["serve", "--host", "127.0.0.1", "--port", str(port)]
+    argv = ["serve", "--host", "127.0.0.1", "--port", str(port), *args]
     environment = {**os.environ, **settings, **(env or {})}
     process: Process
     if code is None:  # this checkout's code: forked ready-loaded (tests/zygote.py)

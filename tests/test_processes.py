@@ -259,3 +259,76 @@ def test_a_limit_counts_a_parent_once_whichever_processes_she_reaches(
     assert 1 <= int(refused.headers["retry-after"]) <= 60
     for client in [ana, *phones]:
         client.close()
+
+
+def _children(pid: int) -> list[int]:
+    """The processes ``pid`` started, read from /proc."""
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # gone meanwhile
+        if int(fields[1]) == pid:
+            children.append(int(stat.parent.name))
+    return children
+
+
+def test_outings_serve_workers_runs_several_processes_on_one_port(tmp_path: Path) -> None:
+    database = pg.fresh_database(tmp_path)
+    server = start_server(tmp_path, env={"OUTINGS_DB": database}, args=("--workers", "2"))
+    try:
+        # uvicorn's supervisor started two workers (multiprocessing's own tracker aside)
+        started = [
+            Path(f"/proc/{pid}/cmdline").read_bytes() for pid in _children(server.process.pid)
+        ]
+        workers = [c for c in started if b"spawn_main" in c and b"resource_tracker" not in c]
+        assert len(workers) == 2, started
+        outing_id = _outing(server, capacity=3)
+        parents = [signed_up(server, f"Parent {i}") for i in range(6)]
+        answers = [p.post("/api/sync/push", json=_rsvp(outing_id)) for p in parents]
+        states = [a.json()["results"][0]["outcome"]["state"] for a in answers]
+        assert states == ["confirmed"] * 2 + ["waitlisted"] * 4
+        # each page shows the truth whichever worker drew it
+        for parent in parents:
+            assert "Full" in _places(parent, outing_id)
+            parent.close()
+    finally:
+        server.stop()
+    assert "Traceback" not in server.log.read_text(), server.log.read_text()
+
+
+def test_healthz_says_when_the_database_is_unreachable_and_when_it_is_back(
+    tmp_path: Path,
+) -> None:
+    database = pg.fresh_database(tmp_path)
+    name = database.rsplit("/", 1)[1]
+    server = start_server(tmp_path, env={"OUTINGS_DB": database})
+    try:
+        assert httpx.get(f"{server.url}/healthz").json()["ok"] is True
+        # the database goes away under the app: every connection it holds is cut
+        data.rows(pg.SERVER, f"alter database {name} allow_connections false")
+        data.rows(
+            pg.SERVER,
+            "select pg_terminate_backend(pid) from pg_stat_activity where datname = ?",
+            name,
+        )
+        down = httpx.get(f"{server.url}/healthz", timeout=10)
+        assert (down.status_code, down.json()["ok"]) == (503, False)
+        # a page, and a phone's push, are told to try again: no 500, no stack trace
+        page = httpx.get(f"{server.url}/", timeout=10)
+        assert page.status_code == 503
+        assert "Please try again in a moment" in page.text
+        push = httpx.post(
+            f"{server.url}/api/sync/push",
+            json=_rsvp("none"),
+            headers={"origin": server.url},
+            timeout=10,
+        )
+        assert push.status_code == 503
+        assert push.json()["error"]["code"] == "busy"
+        data.rows(pg.SERVER, f"alter database {name} allow_connections true")
+        up = httpx.get(f"{server.url}/healthz", timeout=10)
+        assert (up.status_code, up.json()["ok"]) == (200, True)
+    finally:
+        server.stop()

@@ -32,6 +32,9 @@ def test_settings_come_from_the_environment() -> None:
     assert settings.rp_id == "outings.example.org"
     assert settings.session_days == 7
     assert settings.secure_cookies
+    assert settings.db_shown == "data/x.db"
+    pg = Settings.from_env({"OUTINGS_DB": "postgresql://app:s3cret@db.example:5432/outings"})
+    assert pg.db_shown == "postgresql://app:***@db.example:5432/outings"  # never the password
 
 
 @pytest.mark.parametrize(
@@ -208,3 +211,13 @@ def test_cli_refuses_bad_settings_with_a_message(
     monkeypatch.setenv("OUTINGS_ORIGIN", "nonsense")
     assert in_thread(main, ["migrate"]) == 2
     assert "OUTINGS_ORIGIN" in capsys.readouterr().err
+
+
+def test_several_workers_are_refused_on_sqlite_with_a_reason(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("OUTINGS_DB", str(tmp_path / "one.db"))
+    assert in_thread(main, ["serve", "--workers", "2"]) == 2
+    assert "--workers above 1 needs PostgreSQL" in capsys.readouterr().err
+    assert in_thread(main, ["serve", "--workers", "0"]) == 2
+    assert not (tmp_path / "one.db").exists()  # refused before anything was made

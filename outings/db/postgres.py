@@ -176,6 +176,34 @@ async def apply_migrations(conn: asyncpg.Connection) -> list[int]:
 
 
 _RETRY = (asyncpg.SerializationError, asyncpg.DeadlockDetectedError)
+#: The server out of reach, or a connection cut under a statement (a restart,
+#: a failover, an administrator): a 503 and "try again", never a 500.
+_LOST = (
+    OSError,
+    asyncio.TimeoutError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,
+    asyncpg.CannotConnectNowError,
+    asyncpg.AdminShutdownError,
+    asyncpg.CrashShutdownError,
+)
+
+
+@asynccontextmanager
+async def _connection(pool: asyncpg.Pool) -> AsyncIterator[asyncpg.Connection]:
+    """A connection from the pool; the database being out of reach, while
+    connecting or while using it, is :class:`TransientDatabaseError`."""
+    try:
+        async with pool.acquire() as conn:
+            yield conn
+    except asyncpg.ObjectNotInPrerequisiteStateError as exc:
+        # "database … is not currently accepting connections" (a restart, an
+        # administrator): only while connecting, else it is a mistake of ours
+        if "accepting connections" not in str(exc):
+            raise
+        raise TransientDatabaseError("the database is not accepting connections") from exc
+    except _LOST as exc:
+        raise TransientDatabaseError(f"the database is out of reach: {exc!r}") from exc
 
 
 class PostgresDatabase(Database):
@@ -207,7 +235,7 @@ class PostgresDatabase(Database):
         pause = 0.005
         for attempt in range(RETRIES):
             try:
-                async with pool.acquire() as conn, conn.transaction():
+                async with _connection(pool) as conn, conn.transaction():
                     await conn.execute("select cursor from sync_state where id = 1 for update")
                     result = await fn(PostgresWriter(conn))
             except _RETRY as exc:
@@ -221,14 +249,14 @@ class PostgresDatabase(Database):
 
     @asynccontextmanager
     async def reader(self) -> AsyncIterator[Reader]:
-        async with self._ready().acquire() as conn:
+        async with _connection(self._ready()) as conn:
             yield PostgresReader(conn)
 
     async def apply_alone(self, sql: str, params: Params = ()) -> Row | None:
         # no change recorded, so no place in the writers' line: the statement's
         # own row lock is all it needs (an upsert is atomic on its own)
         text, args = _bind(sql, params)
-        async with self._ready().acquire() as conn:
+        async with _connection(self._ready()) as conn:
             row: Row | None = await conn.fetchrow(text, *args)
             return row
 

@@ -37,6 +37,7 @@ from typing import Any
 
 from litestar.types import Message, Receive, Scope, Send
 
+from outings.db import TransientDatabaseError
 from outings.ids import new_id
 from outings.web import conditional, cookies, csrf, gzipped
 from outings.web.cache import LRU
@@ -185,7 +186,13 @@ class Front:
         if request.prefetch or request.has_flash(self._https):
             await app(scope, receive, send)  # answered as it always was
             return
-        version = await self._version()
+        try:
+            version = await self._version()
+        except TransientDatabaseError:
+            # the database is out of reach: nothing can be said to be current,
+            # so the app answers (a 503 a parent understands), and nothing is kept
+            await app(scope, receive, send)
+            return
         kept = self._kept.get(request.everyone_key) or self._kept.get(request.key)
         if kept is not None and kept.version == version and self._clock() < kept.until:
             await self._answer(kept, request, send)
