@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from collections.abc import Sequence
+from typing import IO
 
 from outings.settings import Settings, SettingsError
 
@@ -15,6 +17,8 @@ COMMANDS = {
     "demo": "fill the database with believable sample families, venues and outings"
     " (--reset: delete everything first)",
     "grant": "give a user a role, e.g. `outings grant moderator Ana`",
+    "export": "write the whole instance (every table) to a file, to move it to another database",
+    "import": "fill an empty database (OUTINGS_DB) from a file `outings export` wrote",
     "compact": "forget deletions older than OUTINGS_SYNC_DAYS in the change log (the app does"
     " it every 6 hours)",
 }
@@ -53,6 +57,12 @@ def _parser() -> argparse.ArgumentParser:
     compact.add_argument(
         "--days", type=int, default=None, help="keep this many days (default: OUTINGS_SYNC_DAYS)"
     )
+    export = sub.add_parser("export", help=COMMANDS["export"])
+    export.add_argument(
+        "file", help="where to write it (it holds sessions and secrets: keep it safe)"
+    )
+    load = sub.add_parser("import", help=COMMANDS["import"])
+    load.add_argument("file", help="a file `outings export` wrote")
     grant = sub.add_parser("grant", help=COMMANDS["grant"])
     grant.add_argument("role", choices=["moderator", "admin"])
     grant.add_argument("user", help="the user's display name or id")
@@ -77,6 +87,43 @@ async def _compact(settings: Settings, days: int) -> int:
         return await changelog.compact_now(db, days)
     finally:
         await db.close()
+
+
+async def _transfer(settings: Settings, command: str, file: IO[bytes]) -> dict[str, int]:
+    from outings.db import database_at
+    from outings.db.transfer import export, import_
+
+    db = database_at(settings.db)
+    await db.open()
+    try:
+        return await (export(db, file) if command == "export" else import_(db, file))
+    finally:
+        await db.close()
+
+
+def _move(settings: Settings, command: str, path: str) -> int:
+    """``outings export FILE`` / ``outings import FILE``."""
+    from outings.db.transfer import TransferError
+
+    try:
+        if command == "export":
+            # sessions, passkeys and the instance's secrets: for its owner's eyes only
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "wb") as out:
+                counts = asyncio.run(_transfer(settings, command, out))
+            where = f"written to {path}"
+        else:
+            with open(path, "rb") as source:
+                counts = asyncio.run(_transfer(settings, command, source))
+            where = f"imported into {settings.db_shown}"
+    except TransferError as exc:
+        print(f"outings: nothing imported: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"outings: {exc}", file=sys.stderr)
+        return 1
+    print(f"{sum(counts.values())} rows of {len(counts)} tables {where}")
+    return 0
 
 
 async def _grant(settings: Settings, role: str, who: str) -> int:
@@ -170,6 +217,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.command == "grant":
         return asyncio.run(_grant(settings, args.role, args.user))
+    if args.command in ("export", "import"):
+        return _move(settings, args.command, args.file)
     return 2  # pragma: no cover - argparse refuses unknown commands
 
 

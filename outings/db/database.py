@@ -15,7 +15,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from outings.db.connection import (
     Conn,
@@ -34,6 +34,7 @@ __all__ = [
     "Database",
     "Reader",
     "Row",
+    "Table",
     "TransientDatabaseError",
     "Writer",
     "database_at",
@@ -44,6 +45,15 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+
+
+class Table(NamedTuple):
+    """A table as the engine's catalogue describes it (to move a whole instance)."""
+
+    name: str
+    columns: tuple[str, ...]
+    #: the tables its foreign keys point at
+    references: frozenset[str]
 
 
 class Database(ABC):
@@ -89,6 +99,10 @@ class Database(ABC):
         """One statement that records no change (a counter), committed at once;
         its row returned. Out of the order of writes where the engine allows."""
         return await self.write(lambda w: w.fetchone(sql, params))
+
+    @abstractmethod
+    async def tables(self) -> list[Table]:
+        """Every table of the schema, from the engine's own catalogue."""
 
     @abstractmethod
     async def data_version(self) -> object:

@@ -37,7 +37,7 @@ from typing import Any, TypeVar
 import asyncpg
 
 from outings.db.connection import Params, Reader, Row, TransientDatabaseError, Writer
-from outings.db.database import Database
+from outings.db.database import Database, Table
 from outings.db.migrations import migrations
 
 T = TypeVar("T")
@@ -259,6 +259,26 @@ class PostgresDatabase(Database):
         async with _connection(self._ready()) as conn:
             row: Row | None = await conn.fetchrow(text, *args)
             return row
+
+    async def tables(self) -> list[Table]:
+        columns: dict[str, list[str]] = {}
+        references: dict[str, set[str]] = {}
+        async with self.reader() as r:
+            for row in await r.fetchall(
+                "select table_name, column_name from information_schema.columns"
+                " where table_schema = current_schema() order by table_name, ordinal_position"
+            ):
+                columns.setdefault(row[0], []).append(row[1])
+            for row in await r.fetchall(
+                "select c.conrelid::regclass::text, c.confrelid::regclass::text"
+                " from pg_constraint c join pg_namespace n on n.oid = c.connamespace"
+                " where c.contype = 'f' and n.nspname = current_schema()"
+            ):
+                references.setdefault(row[0], set()).add(row[1])
+        return [
+            Table(name, tuple(names), frozenset(references.get(name, ())))
+            for name, names in columns.items()
+        ]
 
     async def data_version(self) -> object:
         return await self.fetchval("select pg_current_wal_lsn()")

@@ -49,7 +49,7 @@ from outings.db.connection import (
     connect,
     is_transient,
 )
-from outings.db.database import Database
+from outings.db.database import Database, Table
 from outings.db.migrations import apply_migrations
 
 T = TypeVar("T")
@@ -323,6 +323,25 @@ class SQLiteDatabase(Database):
             raise RuntimeError("SQLiteDatabase.open() was not called")
         seen: int = self._watch.execute("pragma data_version").fetchone()[0]
         return self._commits, seen
+
+    async def tables(self) -> list[Table]:
+        found = []
+        async with self.reader() as r:
+            names = await r.fetchall(
+                "select name from sqlite_master where type = 'table'"
+                " and name not like 'sqlite%' order by name"
+            )
+            for (name,) in names:  # names from the catalogue itself
+                columns = await r.fetchall(f'pragma table_info("{name}")')
+                keys = await r.fetchall(f'pragma foreign_key_list("{name}")')
+                found.append(
+                    Table(
+                        name,
+                        tuple(c["name"] for c in columns),
+                        frozenset(k["table"] for k in keys),
+                    )
+                )
+        return found
 
     @asynccontextmanager
     async def reader(self) -> AsyncIterator[Reader]:
