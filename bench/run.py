@@ -22,7 +22,6 @@ import os
 import re
 import shutil
 import socket
-import sqlite3
 import statistics
 import subprocess
 import sys
@@ -68,7 +67,7 @@ class Server:
         self.process.wait(timeout=10)
 
 
-def start_app(db: Path) -> Server:
+def start_app(db: Path | str, workers: int = 1) -> Server:
     port = free_port()
     url = f"http://localhost:{port}"
     env = {
@@ -78,7 +77,8 @@ def start_app(db: Path) -> Server:
         "OUTINGS_LOG_LEVEL": "WARNING",
         "OUTINGS_SECRET": "bench",
     }
-    return Server([sys.executable, "-m", "outings", "serve", "--port", str(port)], env, url)
+    command = ["serve", "--port", str(port), "--workers", str(workers)]
+    return Server([sys.executable, "-m", "outings", *command], env, url)
 
 
 def start_bare() -> Server:
@@ -255,11 +255,136 @@ def transfer(url: str) -> dict[str, Any]:
     }
 
 
-def head(db: Path) -> int:
-    """The change log's newest cursor, now."""
-    with sqlite3.connect(db) as conn:
-        cursor: int = conn.execute("select cursor from sync_state").fetchone()[0]
-    return cursor
+def head(url: str) -> int:
+    """The change log's newest cursor, now (what /healthz says: either engine)."""
+    version: int = httpx.get(url + "/healthz", timeout=10).json()["version"]
+    return version
+
+
+async def _create_database(server: str, name: str) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(server)
+    try:
+        await conn.execute(f"create database {name}")
+    finally:
+        await conn.close()
+
+
+class Postgres:
+    """A throwaway PostgreSQL cluster holding a copy of the bench's database
+    (moved by ``outings export`` / ``outings import``, as a town would move)."""
+
+    def __init__(self, exported: Path) -> None:
+        self.dir = Path(tempfile.mkdtemp(prefix="outings-bench-pg-"))
+        self.dir.chmod(0o755)  # the cluster belongs to the postgres user when we are root
+        script = str(ROOT.parent / "scripts" / "postgres-cluster.sh")
+        self._script = script
+        server = subprocess.run(
+            ["sh", script, "start", str(self.dir / "cluster"), str(free_port())],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        self.db = server.rsplit("/", 1)[0] + "/bench"
+        asyncio.run(_create_database(server, "bench"))
+        env = {**os.environ, "OUTINGS_DB": self.db}
+        for command in (["migrate"], ["import", str(exported)]):
+            subprocess.run(
+                [sys.executable, "-m", "outings", *command],
+                env=env,
+                check=True,
+                capture_output=True,
+            )
+
+    def stop(self) -> None:
+        subprocess.run(["sh", self._script, "stop", str(self.dir / "cluster")], check=False)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+Target = dict[str, Any]
+
+
+def measure(
+    targets: dict[str, Target],
+    runs: dict[str, list[dict[str, float]]],
+    bare: Server,
+    args: argparse.Namespace,
+) -> None:
+    """One wrk run of each target, each right after one of the bare app (A/B:
+    drift hits both)."""
+    for name, target in targets.items():
+        if name == BARE:
+            continue
+        runs.setdefault(BARE, []).append(
+            wrk(bare.url + "/", connections=args.connections, duration=args.duration)
+        )
+        url = target["url"]
+        runs.setdefault(name, []).append(
+            wrk(
+                url() if callable(url) else url,
+                connections=args.connections,
+                duration=args.duration,
+                script=target.get("script"),
+                headers=target.get("headers"),
+            )
+        )
+
+
+def postgres_targets(
+    app: Server, processes: int, cookie: str, scripts: dict[int | str, Path]
+) -> dict[str, Target]:
+    """What is compared between the engines: the list, pushes of 1 and 50, a pull."""
+    label = f"PostgreSQL, {processes} process{'es' if processes > 1 else ''}:"
+    return {
+        f"{label} GET /": {"url": app.url + "/"},
+        f"{label} POST push, 1 RSVP": {"url": app.url, "script": scripts[1], "mutations": 1},
+        f"{label} POST push, 50 mutations": {
+            "url": app.url,
+            "script": scripts[50],
+            "mutations": 50,
+        },
+        f"{label} GET /api/sync/pull, 100 recent changes": {
+            "url": lambda: f"{app.url}/api/sync/pull?cursor={head(app.url) - 100}",
+            "headers": {"Cookie": cookie},
+        },
+    }
+
+
+def on_postgres(
+    exported: Path,
+    cookie: str,
+    scripts: dict[int | str, Path],
+    runs: dict[str, list[dict[str, float]]],
+    targets: dict[str, Target],
+    bare: Server,
+    args: argparse.Namespace,
+) -> None:
+    """The PostgreSQL rows: the same database moved there, served by 1 and 2 processes."""
+    try:
+        cluster = Postgres(exported)
+    except (OSError, subprocess.CalledProcessError) as exc:
+        print(f"PostgreSQL rows left out: no cluster could start ({exc})", flush=True)
+        return
+    try:
+        for processes in (1, 2):
+            app = start_app(cluster.db, workers=processes)
+            try:
+                these = postgres_targets(app, processes, cookie, scripts)
+                targets.update(these)
+                for round_ in range(args.rounds):
+                    measure(these, runs, bare, args)
+                    print(
+                        f"PostgreSQL, {processes}: round {round_ + 1}/{args.rounds} done",
+                        flush=True,
+                    )
+            finally:
+                app.stop()
+    finally:
+        cluster.stop()
+
+
+BARE = "bare Litestar GET /"
 
 
 def main() -> None:
@@ -276,6 +401,13 @@ def main() -> None:
     started = time.perf_counter()
     data: Dataset = build(tmp / "bench.db", args.scale)
     print(f"dataset {data.counts} built in {time.perf_counter() - started:.1f} s", flush=True)
+    exported = tmp / "bench.jsonl"  # as built: PostgreSQL starts from the same data
+    subprocess.run(
+        [sys.executable, "-m", "outings", "export", str(exported)],
+        env={**os.environ, "OUTINGS_DB": str(data.db)},
+        check=True,
+        capture_output=True,
+    )
     app, bare = start_app(data.db), start_bare()
     cookie = f"outings_session={data.tokens[0]}"
     ids = ",".join(f'"{i}"' for i in data.outing_ids[:300])
@@ -290,7 +422,7 @@ def main() -> None:
         script.write_text(PUSH_LUA % {"ids": ids, "size": size, "cookies": cookies})
         scripts[size] = script
     targets: dict[str, dict[str, Any]] = {
-        "bare Litestar GET /": {"url": bare.url + "/"},
+        BARE: {"url": bare.url + "/"},
         "GET /": {"url": app.url + "/"},
         "GET / signed in": {"url": app.url + "/", "headers": {"Cookie": cookie}},
         "GET / signed in, drawn anew": {"url": app.url, "script": scripts["/"]},
@@ -313,12 +445,12 @@ def main() -> None:
         # a phone checking for changes at the head of the log (the URL is made
         # right before each run: pushes in earlier rounds move the head)
         "GET /api/sync/pull, nothing new": {
-            "url": lambda: f"{app.url}/api/sync/pull?cursor={head(data.db)}",
+            "url": lambda: f"{app.url}/api/sync/pull?cursor={head(app.url)}",
             "headers": {"Cookie": cookie},
         },
         # a phone 100 changes behind the head (made right before each run too)
         "GET /api/sync/pull, 100 recent changes": {
-            "url": lambda: f"{app.url}/api/sync/pull?cursor={head(data.db) - 100}",
+            "url": lambda: f"{app.url}/api/sync/pull?cursor={head(app.url) - 100}",
             "headers": {"Cookie": cookie},
         },
         "POST push, 1 RSVP": {"url": app.url, "script": scripts[1], "mutations": 1},
@@ -333,33 +465,20 @@ def main() -> None:
             change=background.push_a_reply(app.url, data.tokens[1], data.outing_ids[-1]),
         )
         for round_ in range(args.rounds):
-            for name, target in targets.items():
-                if name != "bare Litestar GET /":
-                    # A/B: the ceiling right before each measurement, so drift hits both
-                    runs["bare Litestar GET /"].append(
-                        wrk(bare.url + "/", connections=args.connections, duration=args.duration)
-                    )
-                url = target["url"]
-                runs[name].append(
-                    wrk(
-                        url() if callable(url) else url,
-                        connections=args.connections,
-                        duration=args.duration,
-                        script=target.get("script"),
-                        headers=target.get("headers"),
-                    )
-                )
+            measure(targets, runs, bare, args)
             print(f"round {round_ + 1}/{args.rounds} done", flush=True)
         ceiling = {
             mode: asyncio.run(sqlite_ceiling(tmp / f"ceiling-{mode}.db", mode))
             for mode in ("normal", "full")
         }
         bytes_ = transfer(app.url)
+        app.stop()
+        on_postgres(exported, cookie, scripts, runs, targets, bare, args)
     finally:
         app.stop()
         bare.stop()
     pulls = pull_scaling.run([0.25, 1.0], [50, 100, 200, 400])
-    bare_rps = statistics.median(r["rps"] for r in runs["bare Litestar GET /"])
+    bare_rps = statistics.median(r["rps"] for r in runs[BARE])
     table = []
     for name, results in runs.items():
         rps = statistics.median(r["rps"] for r in results)
@@ -374,10 +493,10 @@ def main() -> None:
         if mutations := targets[name].get("mutations"):
             row["mutations_per_s"] = round(rps * mutations)
         table.append(row)
-    print(f"\n{'request':<40}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'× bare':>8}{'mut/s':>8}")
+    print(f"\n{'request':<58}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'× bare':>8}{'mut/s':>8}")
     for row in table:
         print(
-            f"{row['name']:<40}{row['rps']:>9.0f}{row['p50_ms']:>9.2f}{row['p99_ms']:>9.2f}"
+            f"{row['name']:<58}{row['rps']:>9.0f}{row['p50_ms']:>9.2f}{row['p99_ms']:>9.2f}"
             f"{row['ratio']:>8.2f}{row.get('mutations_per_s', ''):>8}"
         )
     print(

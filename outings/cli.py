@@ -160,8 +160,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"outings: {exc}", file=sys.stderr)
         return 2
     if args.command == "serve":
-        import uvicorn
-
         from outings.db.database import is_postgres
 
         if args.workers < 1 or (args.workers > 1 and not is_postgres(settings.db)):
@@ -172,21 +170,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
             return 2
         print(f"Outings on {settings.origin} (listening on {args.host}:{args.port})", flush=True)
-        uvicorn.run(
-            "outings.app:create_app",
-            factory=True,
-            host=args.host,
-            port=args.port,
-            access_log=False,  # the app logs each request itself
-            proxy_headers=True,
-            # httptools: three times h11's pace for a bare app; asyncio's own loop,
-            # not uvloop, which answered real pages slower, with longer tails
-            # (the README's Benchmarks)
-            loop="asyncio",
-            http="httptools",
-            # several: uvicorn's supervisor starts them on one socket and restarts one that dies
-            workers=args.workers,
-        )
+        from outings.serving import serve
+
+        serve(args.host, args.port, args.workers)
         return 0
     if args.command == "migrate":
         asyncio.run(_migrate(settings))

@@ -39,9 +39,10 @@ class DemoRefused(Exception):
 
 
 #: Every table ``--reset`` empties, children before their parents (foreign
-#: keys). Kept: ``schema_migrations``, ``meta`` (the secret that signs forms)
-#: and ``sync_state`` (the change cursor, which only ever rises; the change
-#: log itself is emptied by :func:`changelog.start_over`). A test checks that
+#: keys). Kept: ``schema_migrations``, ``meta`` (the secret that signs forms),
+#: ``sync_state`` (the change cursor, which only ever rises; the change
+#: log itself is emptied by :func:`changelog.start_over`) and ``rate_hits``
+#: (rate-limit counts, gone within the hour). A test checks that
 #: every table of the schema is in one list or the other.
 WIPED = (
     "push_deliveries",
@@ -74,7 +75,7 @@ WIPED = (
     "user_roles",
     "users",
 )
-KEPT = ("schema_migrations", "meta", "sync_state", "sync_changes")
+KEPT = ("schema_migrations", "meta", "sync_state", "sync_changes", "rate_hits")
 
 
 async def load_demo(

@@ -8,20 +8,26 @@ types of the migrations (:func:`migration_sql`), how a write is made one at
 a time and durable, and how a kept page learns that anything was written.
 
 **One writer at a time, across every process.** Each write transaction
-starts by locking the change log's counter row (``sync_state``) until it
-commits. Every write records a change, so it would take that lock anyway;
-taken first, it makes writes follow one another as SQLite's single writer
+starts by locking the change log's counter row (``sync_state``, counting the
+commit there) until it commits. Every write records a change, so it would
+take that lock anyway; taken first, it makes writes follow one another as SQLite's single writer
 does: a change's cursor follows commit order (a pull never skips a change
 committed later under a smaller number), a reply reads the places left
 after the last reply committed (never overbooked, the waitlist first come
 first served), and a push replayed by two processes at once finds the
-first one's result. Reads never wait for it. Deadlocks and serialization
-failures are retried.
+first one's result. Reads never wait for it. Holding the lock through the
+commit's wait for the disk would make every write pay one flush alone, so a
+process commits the writes waiting at one moment together, a savepoint each
+(*group commit*, outings/db/group.py, as on SQLite): one lock, one flush.
+Taken first by every writer, the lock leaves no deadlock to meet; one met
+anyway, or a lost connection, is a 503 "try again" for the writes of its group.
 
 **Knowing something changed.** A kept page (``outings/web/front.py``) is
-checked against the server's WAL position (``pg_current_wal_lsn()``), which
-any commit by any process moves: read on each request, one short round trip,
-never a page kept past a write made a moment ago by another process.
+checked against the number of write transactions committed, by any process
+(``sync_state.commits``, counted by each group under the counter row's lock):
+read on each request, one short round trip, never a page kept past a write
+made a moment ago by another process. (The WAL's position would do too, but
+it moves for vacuum and checkpoints as well, and every kept page with it.)
 """
 
 from __future__ import annotations
@@ -38,14 +44,13 @@ import asyncpg
 
 from outings.db.connection import Params, Reader, Row, TransientDatabaseError, Writer
 from outings.db.database import Database, Table
+from outings.db.group import GroupCommit
 from outings.db.migrations import migrations
 
 T = TypeVar("T")
 
 #: Connections per app process (readers and the writer share them).
 POOL_SIZE = 10
-#: A write that meets a deadlock or a serialization failure is tried again this often.
-RETRIES = 8
 #: Held while migrations run, so that processes starting together apply them once.
 MIGRATION_LOCK = 0x6F7574696E6773  # "outings"
 
@@ -135,7 +140,9 @@ _TYPES = (
     (re.compile(r"\breal\b"), "double precision"),
     # counters that may pass 2^31 over the years (SQLite's integer is 64-bit)
     (
-        re.compile(r"\b(cursor|min_cursor|queued_seq|mutation_id|last_mutation_id)\s+integer\b"),
+        re.compile(
+            r"\b(cursor|min_cursor|commits|queued_seq|mutation_id|last_mutation_id)\s+integer\b"
+        ),
         r"\1 bigint",
     ),
 )
@@ -189,6 +196,13 @@ _LOST = (
 )
 
 
+def _lost(exc: BaseException) -> BaseException:
+    """A deadlock, a serialization failure or the server out of reach: a 503 ("try again")."""
+    if isinstance(exc, _RETRY):
+        return TransientDatabaseError(str(exc))
+    return exc
+
+
 @asynccontextmanager
 async def _connection(pool: asyncpg.Pool) -> AsyncIterator[asyncpg.Connection]:
     """A connection from the pool; the database being out of reach, while
@@ -214,13 +228,16 @@ class PostgresDatabase(Database):
     def __init__(self, url: str) -> None:
         self.url = url
         self._pool: asyncpg.Pool | None = None
+        self._group = GroupCommit(self._transaction, _lost)
 
     async def open(self) -> None:
         self._pool = await asyncpg.create_pool(self.url, min_size=1, max_size=POOL_SIZE)
         async with self._pool.acquire() as conn:
             await apply_migrations(conn)
+        self._group.start()
 
     async def close(self) -> None:
+        await self._group.stop()  # the writes already asked for first
         if self._pool is not None:
             await self._pool.close()
             self._pool = None
@@ -231,21 +248,16 @@ class PostgresDatabase(Database):
         return self._pool
 
     async def write(self, fn: Callable[[Writer], Awaitable[T]]) -> T:
-        pool = self._ready()
-        pause = 0.005
-        for attempt in range(RETRIES):
-            try:
-                async with _connection(pool) as conn, conn.transaction():
-                    await conn.execute("select cursor from sync_state where id = 1 for update")
-                    result = await fn(PostgresWriter(conn))
-            except _RETRY as exc:
-                if attempt == RETRIES - 1:
-                    raise TransientDatabaseError(str(exc)) from exc
-                await asyncio.sleep(pause)
-                pause = min(pause * 2, 0.2)
-                continue
-            return result
-        raise AssertionError("unreachable")  # pragma: no cover
+        self._ready()
+        return await self._group.write(fn)
+
+    @asynccontextmanager
+    async def _transaction(self) -> AsyncIterator[Writer]:
+        """One group's transaction (outings/db/group.py): the counter row locked
+        first, held to the commit, so groups of every process follow one another."""
+        async with _connection(self._ready()) as conn, conn.transaction():
+            await conn.execute("update sync_state set commits = commits + 1 where id = 1")
+            yield PostgresWriter(conn)
 
     @asynccontextmanager
     async def reader(self) -> AsyncIterator[Reader]:
@@ -281,4 +293,4 @@ class PostgresDatabase(Database):
         ]
 
     async def data_version(self) -> object:
-        return await self.fetchval("select pg_current_wal_lsn()")
+        return await self.fetchval("select commits from sync_state where id = 1")

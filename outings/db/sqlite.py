@@ -23,14 +23,14 @@ writers: *group commit*. Writes queue up; one task runs every write waiting
 at that moment inside one ``BEGIN IMMEDIATE`` transaction, each in a
 savepoint of its own (a write that fails is rolled back alone and its caller
 gets the error), then commits once, one fsync for all of them, and only then
-answers each caller. While that fsync runs, the next group gathers.
+answers each caller. While that fsync runs, the next group gathers
+(outings/db/group.py, shared with PostgreSQL).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import contextvars
 import functools
 import logging
 import sqlite3
@@ -38,7 +38,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 from outings.db.connection import (
     Reader,
@@ -50,6 +50,7 @@ from outings.db.connection import (
     is_transient,
 )
 from outings.db.database import Database, Table
+from outings.db.group import GROUP_MAX, GroupCommit
 from outings.db.migrations import apply_migrations
 
 T = TypeVar("T")
@@ -61,8 +62,6 @@ WRITE_WAIT_S = 5.0
 #: CHECKPOINT_EVERY_S seconds when anything was written.
 CHECKPOINT_COMMITS = 500
 CHECKPOINT_EVERY_S = 5.0
-#: At most this many writes share one transaction and its fsync.
-GROUP_MAX = 64
 
 log = logging.getLogger("outings.db")
 
@@ -76,31 +75,11 @@ def _close_quietly(conn: sqlite3.Connection) -> None:
         conn.close()
 
 
-class _Pending(Generic[T]):
-    """A write waiting for its group: what to run and where its answer goes."""
-
-    __slots__ = ("answer", "context", "fn")
-
-    def __init__(self, fn: Callable[[Writer], Awaitable[T]], answer: asyncio.Future[T]) -> None:
-        self.fn = fn
-        self.answer = answer
-        # The caller's context (its language, above all): a refusal worded
-        # inside the write is worded for the parent who asked, not for
-        # whoever started the commit loop.
-        self.context = contextvars.copy_context()
-
-    async def run(self, w: Writer) -> T:
-        return await asyncio.create_task(self.fn(w), context=self.context)  # type: ignore[arg-type]
-
-    def succeed(self, result: T) -> None:
-        if not self.answer.done():
-            self.answer.set_result(result)
-
-    def fail(self, exc: BaseException) -> None:
-        if isinstance(exc, sqlite3.OperationalError) and is_transient(exc):
-            exc = TransientDatabaseError(str(exc))
-        if not self.answer.done():
-            self.answer.set_exception(exc)
+def _lost(exc: BaseException) -> BaseException:
+    """A busy or locked database is a 503 ("try again"), not a 500."""
+    if isinstance(exc, sqlite3.OperationalError) and is_transient(exc):
+        return TransientDatabaseError(str(exc))
+    return exc
 
 
 class SQLiteDatabase(Database):
@@ -117,10 +96,7 @@ class SQLiteDatabase(Database):
         # Made in open(): an asyncio primitive belongs to the loop that first waits on it.
         self._reader_freed = asyncio.Event()
         self._checkpoint_wanted = asyncio.Event()
-        self._queue: list[_Pending[Any]] = []
-        self._queued = asyncio.Event()
-        self._idle = asyncio.Event()
-        self._committer: asyncio.Task[None] | None = None
+        self._group = GroupCommit(self._transaction, _lost, GROUP_MAX)
         self._watch: sqlite3.Connection | None = None
         self._commits = 0
 
@@ -131,13 +107,10 @@ class SQLiteDatabase(Database):
         self._write_lock = asyncio.Lock()
         self._reader_freed = asyncio.Event()
         self._checkpoint_wanted = asyncio.Event()
-        self._queued = asyncio.Event()
-        self._idle = asyncio.Event()
-        self._idle.set()
         self._writer = connect(self.path, readonly=False)
         async with self._write_lock:
             await self._migrate(self._writer)
-        self._committer = asyncio.create_task(self._commit_loop())
+        self._group.start()
         self._watch = connect(self.path, readonly=True)
         for _ in range(READERS):
             conn = connect(self.path, readonly=True)
@@ -159,12 +132,8 @@ class SQLiteDatabase(Database):
 
     async def close(self) -> None:
         try:
-            if self._committer is not None:
-                # Writes already queued are finished and answered first.
-                await self._idle.wait()
-                self._committer.cancel()
-                await asyncio.wait([self._committer])
-                self._committer = None
+            # Writes already queued are finished and answered first.
+            await self._group.stop()
             if self._checkpointer is not None:
                 self._checkpointer.cancel()
                 await asyncio.wait([self._checkpointer])
@@ -206,71 +175,28 @@ class SQLiteDatabase(Database):
         transaction with other writes, never their fate: see the module's
         docstring). Busy or locked databases raise :class:`TransientDatabaseError`.
         """
-        if self._writer is None or self._committer is None:
+        if self._writer is None:
             raise RuntimeError("SQLiteDatabase.open() was not called")
-        pending: _Pending[T] = _Pending(fn, asyncio.get_running_loop().create_future())
-        self._queue.append(pending)
-        self._idle.clear()
-        self._queued.set()
-        return await pending.answer
+        return await self._group.write(fn)
 
-    async def _commit_loop(self) -> None:
-        while True:
-            await self._queued.wait()
-            self._queued.clear()
-            while self._queue:
-                group, self._queue = self._queue[:GROUP_MAX], self._queue[GROUP_MAX:]
-                # A caller gone before its write began (a closed connection)
-                # is not written for, as when each write had its own transaction.
-                group = [p for p in group if not p.answer.cancelled()]
-                try:
-                    async with self._write_lock:
-                        await self._commit_group(group)
-                finally:
-                    for pending in group:  # never leave a caller waiting for ever
-                        pending.fail(RuntimeError("the write was interrupted"))
-            self._idle.set()
-
-    async def _commit_group(self, group: list[_Pending[Any]]) -> None:
+    @asynccontextmanager
+    async def _transaction(self) -> AsyncIterator[Writer]:
+        """One group's transaction on the writer (outings/db/group.py)."""
         conn = self._writer
         assert conn is not None
-        if not group:
-            return
-        try:
+        async with self._write_lock:
             await self._begin(conn)
-        except Exception as exc:
-            for pending in group:
-                pending.fail(exc)
-            return
-        done: list[tuple[_Pending[Any], Any]] = []
-        try:
-            for pending in group:
-                conn.execute("savepoint write")
-                try:
-                    result = await pending.run(SQLiteWriter(conn))
-                except Exception as exc:
-                    conn.execute("rollback to write")
-                    conn.execute("release write")
-                    pending.fail(exc)
-                    continue
-                conn.execute("release write")
-                done.append((pending, result))
-            # The fsync: off the loop, which serves pages meanwhile while the next
-            # group queues up. Nobody else touches the writer until it returns.
-            await asyncio.to_thread(conn.execute, "commit")
-        except BaseException as exc:
-            # CancelledError included: the writer must never stay inside an
-            # open transaction, and nobody is told "done" for a lost commit.
-            if conn.in_transaction:
-                conn.execute("rollback")
-            for pending in group:
-                pending.fail(exc)
-            if not isinstance(exc, Exception):
+            try:
+                yield SQLiteWriter(conn)
+                # The fsync: off the loop, which serves pages meanwhile while the
+                # next group queues up. Nobody else touches the writer until it returns.
+                await asyncio.to_thread(conn.execute, "commit")
+            except BaseException:
+                # CancelledError included: the writer never stays inside an open transaction.
+                if conn.in_transaction:
+                    conn.execute("rollback")
                 raise
-            return
         self._commits += 1
-        for pending, result in done:
-            pending.succeed(result)
         self._commits_since_checkpoint += 1
         if self._commits_since_checkpoint >= CHECKPOINT_COMMITS:
             self._checkpoint_wanted.set()

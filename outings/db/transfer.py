@@ -3,7 +3,8 @@ writes every table to a file, ``outings import`` fills an empty database
 from one. Either engine on either side: a town that grows moves from SQLite
 to PostgreSQL, and back if it must.
 
-Everything moves as it is stored: accounts, passkeys and sessions (parents
+Everything moves as it is stored (but for what counts one database's own
+commits): accounts, passkeys and sessions (parents
 stay signed in), the change log and its cursor (phones carry on pulling from
 where they were, with no reset), the instance's secrets and push keys (forms
 in flight and notification subscriptions keep working). Only the rate-limit
@@ -29,6 +30,9 @@ from outings.db.database import Database, Table, Writer
 FORMAT = "outings-export"
 #: Made by the target itself (its migrations), or not worth moving (counts of a window).
 LEFT_BEHIND = frozenset(("schema_migrations", "rate_hits"))
+#: Columns that count something of one database, not of the instance: how many
+#: transactions it committed (what its kept pages are checked against).
+LOCAL_COLUMNS = frozenset((("sync_state", "commits"),))
 #: Rows per statement while importing.
 BATCH = 500
 #: What is there in a database that holds an instance already.
@@ -62,7 +66,11 @@ def in_order(tables: Iterable[Table]) -> list[Table]:
 
 
 def _moved(tables: Iterable[Table]) -> list[Table]:
-    return in_order(t for t in tables if t.name not in LEFT_BEHIND)
+    return in_order(
+        t._replace(columns=tuple(c for c in t.columns if (t.name, c) not in LOCAL_COLUMNS))
+        for t in tables
+        if t.name not in LEFT_BEHIND
+    )
 
 
 async def _version(db: Database) -> int:
