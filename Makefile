@@ -49,13 +49,14 @@ unit: $(TEST_STAMP)
 browser-check:
 	@sh scripts/ensure-chromium.sh
 
-## test-pg: every non-browser test on a throwaway PostgreSQL cluster (issue 15; not yet in `make test`)
-test-pg: $(TEST_STAMP)
+## test-pg: every test, browser ones included, on a throwaway PostgreSQL cluster (issue 15)
+test-pg: $(TEST_STAMP) browser-check
 	@dir=$$(mktemp -d) && chmod 755 "$$dir" && \
 	port=$$($(BIN)/python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])') && \
 	url=$$(sh scripts/postgres-cluster.sh start "$$dir/cluster" "$$port") && \
 	trap 'sh scripts/postgres-cluster.sh stop "'"$$dir"'/cluster"; rm -rf "'"$$dir"'"' EXIT && \
-	OUTINGS_TEST_POSTGRES="$$url" $(BIN)/pytest -n 2 --dist loadfile --ignore=tests/browser --ignore=tests/test_api_schema.py
+	OUTINGS_TEST_POSTGRES="$$url" $(BIN)/pytest -n 2 --dist loadfile --ignore=tests/test_api_schema.py && \
+	OUTINGS_TEST_POSTGRES="$$url" $(BIN)/pytest tests/test_api_schema.py
 
 ## bench: the benchmark table (wrk from Debian's packages; about nine minutes)
 bench: $(TEST_STAMP) browser-check

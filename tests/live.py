@@ -14,12 +14,14 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import httpx
 import pytest
 from bs4 import BeautifulSoup
 
+from tests import data
+from tests.pg import database_in
 from tests.softauthn import SoftAuthenticator
 
 
@@ -103,7 +105,8 @@ _ZYGOTE = _Zygote()
 @dataclass
 class LiveServer:
     url: str
-    db: Path
+    db: str  # a SQLite file, or a PostgreSQL URL (tests/pg.py)
+    folder: Path
     process: Process
     log: Path
 
@@ -130,9 +133,9 @@ def start_server(
     port = port or _free_port()
     # localhost, not 127.0.0.1: Chromium refuses an IP address as a passkey RP id.
     url = f"http://localhost:{port}"
-    db = tmp_path / "live.db"
+    db = (env or {}).get("OUTINGS_DB") or database_in(tmp_path, "live.db")
     log = tmp_path / f"server-{port}.log"
-    settings = {"OUTINGS_DB": str(db), "OUTINGS_ORIGIN": url, "OUTINGS_SECRET": "browser"}
+    settings = {"OUTINGS_DB": db, "OUTINGS_ORIGIN": url, "OUTINGS_SECRET": "browser"}
     argv = ["serve", "--host", "127.0.0.1", "--port", str(port), *args]
     environment = {**os.environ, **settings, **(env or {})}
     process: Process
@@ -147,7 +150,7 @@ def start_server(
                 stderr=subprocess.STDOUT,
                 cwd=code,  # python -m puts the working directory first on sys.path
             )
-    server = LiveServer(url, db, process, log)
+    server = LiveServer(url, db, tmp_path, process, log)
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -202,7 +205,5 @@ def host_outing(server: LiveServer, **overrides: str) -> str:
     return str(form["id"])
 
 
-def rows(server: LiveServer, sql: str, *params: object) -> list[tuple[object, ...]]:
-    from tests import data
-
+def rows(server: LiveServer, sql: str, *params: object) -> list[tuple[Any, ...]]:
     return data.rows(server.db, sql, *params)

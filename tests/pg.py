@@ -54,3 +54,17 @@ def fresh_database(tmp_path: Path, name: str = "outings.db") -> str:
     database = f"t_{uuid.uuid4().hex}"
     in_thread(asyncio.run, _create(database, _template))
     return _on(database)
+
+
+def database_in(folder: Path, name: str = "live.db") -> str:
+    """The database kept in ``folder``: made on first ask, the same one after
+    (a server restarted on the same folder finds its data again). A SQLite
+    file there, or a PostgreSQL database whose URL a file there remembers."""
+    if not SERVER:
+        return str(folder / name)
+    remembered = folder / f"{name}.postgresql"
+    if remembered.exists():
+        return remembered.read_text()
+    database = fresh_database(folder, name)
+    remembered.write_text(database)
+    return database

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-from tests.live import LiveServer, csrf, signed_up
+from tests.live import LiveServer, csrf, rows, signed_up
 from tests.outing_helpers import outing_form
 
 RACERS = 10
@@ -41,19 +40,19 @@ def test_the_last_place_goes_to_exactly_one_family(live_server: LiveServer) -> N
         statuses = list(pool.map(race, range(RACERS)))
     assert statuses == [302] * RACERS  # each saved, then sent back to the outing page
 
-    with sqlite3.connect(live_server.db) as conn:
-        rows = conn.execute(
-            "select u.display_name, r.state, r.queued_seq from rsvps r"
-            " join users u on u.id = r.user_id where r.outing_id = ? order by r.queued_seq",
-            (outing_id,),
-        ).fetchall()
-    confirmed = [name for name, state, _ in rows if state == "confirmed"]
-    waitlisted = [(name, seq) for name, state, seq in rows if state == "waitlisted"]
+    stored = rows(
+        live_server,
+        "select u.display_name, r.state, r.queued_seq from rsvps r"
+        " join users u on u.id = r.user_id where r.outing_id = ? order by r.queued_seq",
+        outing_id,
+    )
+    confirmed = [name for name, state, _ in stored if state == "confirmed"]
+    waitlisted = [(name, seq) for name, state, seq in stored if state == "waitlisted"]
     assert len(confirmed) == 4
     assert confirmed[:3] == ["Host", "Early 1", "Early 2"]
     assert len(waitlisted) == RACERS - 1
     # the winner is the racer the server processed first; the rest queue in that order
-    racer_rows = [row for row in rows if row[0].startswith("Racer")]
+    racer_rows = [row for row in stored if row[0].startswith("Racer")]
     assert racer_rows[0][1] == "confirmed"
     assert all(state == "waitlisted" for _, state, _ in racer_rows[1:])
     seqs = [seq for _, seq in waitlisted]
@@ -100,9 +99,6 @@ def test_concurrent_pushes_for_the_last_place(live_server: LiveServer) -> None:
     assert sorted(str(o["state"]) for o in outcomes).count("confirmed") == 1
     positions = sorted(int(str(o["position"])) for o in outcomes if o["state"] == "waitlisted")
     assert positions == list(range(1, RACERS))
-    with sqlite3.connect(live_server.db) as conn:
-        assert conn.execute("select count(*) from rsvps where state = 'confirmed'").fetchone() == (
-            2,
-        )
+    assert rows(live_server, "select count(*) from rsvps where state = 'confirmed'") == [(2,)]
     for client in [host, *racers]:
         client.close()

@@ -10,7 +10,6 @@ its full self, as a visitor and as a member who hosts, goes and waits.
 from __future__ import annotations
 
 import os
-import sqlite3
 import subprocess
 import sys
 import uuid
@@ -22,6 +21,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize
 
 from outings import i18n
+from outings.db import now_iso
 from tests.browser.conftest import screenshot
 from tests.circle_helpers import circle_form
 from tests.live import LiveServer, csrf, rows, signed_up, start_server
@@ -144,15 +144,13 @@ class Instance:
             303,
         )
         # a long address, as a council's or museum's often is
-        with sqlite3.connect(server.db) as conn:
-            conn.execute(
-                "update venues set website = ? where id = ?",
-                (
-                    "https://www.stadtbibliothek-musterstadt.example/kinderbibliothek/"
-                    "veranstaltungen-fuer-familien",
-                    self.venue,
-                ),
-            )
+        rows(
+            server,
+            "update venues set website = ? where id = ?",
+            "https://www.stadtbibliothek-musterstadt.example/kinderbibliothek/"
+            "veranstaltungen-fuer-familien",
+            self.venue,
+        )
 
     def _ask(self) -> str:
         """A long ask with a reply on her circle's board."""
@@ -172,7 +170,8 @@ class Instance:
         found = rows(
             self.server,
             f"select o.id from outings o where o.status = 'scheduled' and {condition}"
-            " and o.ends_at > strftime('%Y-%m-%dT%H:%M:%fZ', 'now') order by o.starts_at limit 1",
+            " and o.ends_at > ? order by o.starts_at limit 1",
+            now_iso(),
         )
         assert found, f"the demo data has no outing where {condition}"
         return str(found[0][0])

@@ -185,7 +185,7 @@ def test_server_down_while_online_the_reply_waits_and_lands(
     expect(page.locator("#my-reply-pending")).to_contain_text("waiting for signal")
     expect(page.locator("#sync-status")).to_contain_text("Waiting to sync: 1")
     port = int(live_server.url.rsplit(":", 1)[1])
-    restarted = start_server(live_server.db.parent, port=port)
+    restarted = start_server(live_server.folder, port=port)
     try:
         expect(page.locator("#sync-verdicts")).to_contain_text("You're in!", timeout=40_000)
         assert rows(restarted, "select count(*) from rsvps" + GUESTS) == [(1,)]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import sqlite3
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -16,6 +15,7 @@ from tests.browser.conftest import (
     screenshot,
 )
 from tests.browser.test_passkeys import register
+from tests.live import rows
 
 pytestmark = pytest.mark.browser
 
@@ -63,11 +63,11 @@ def test_propose_reply_and_cancel(live_server: LiveServer, browser: Browser) -> 
     expect(parent.locator("#people")).to_contain_text("Ana")
     screenshot(parent, "outing")
     assert_accessible(parent)
-    with sqlite3.connect(live_server.db) as conn:
-        assert conn.execute(
-            "select u.display_name, status, state, adults, children from rsvps r"
-            " join users u on u.id = r.user_id order by u.display_name"
-        ).fetchall() == [("Ana", "going", "confirmed", 1, 2), ("Hana", "going", "confirmed", 1, 1)]
+    assert rows(
+        live_server,
+        "select u.display_name, status, state, adults, children from rsvps r"
+        " join users u on u.id = r.user_id order by u.display_name",
+    ) == [("Ana", "going", "confirmed", 1, 2), ("Hana", "going", "confirmed", 1, 1)]
 
     host.goto(outing_url)
     expect(host.locator("#people")).to_contain_text("Ana")

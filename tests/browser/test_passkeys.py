@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import sqlite3
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
@@ -15,13 +14,9 @@ from tests.browser.conftest import (
     new_phone,
     screenshot,
 )
+from tests.live import rows
 
 pytestmark = pytest.mark.browser
-
-
-def rows(server: LiveServer, sql: str) -> list[tuple[object, ...]]:
-    with sqlite3.connect(server.db) as conn:
-        return list(conn.execute(sql))
 
 
 def register(page: Page, server: LiveServer, name: str) -> None:
