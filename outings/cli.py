@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import sys
+import tempfile
 from collections.abc import Sequence
 from typing import IO
 
@@ -93,7 +95,7 @@ async def _transfer(settings: Settings, command: str, file: IO[bytes]) -> dict[s
     from outings.db import database_at
     from outings.db.transfer import export, import_
 
-    db = database_at(settings.db)
+    db = database_at(settings.db, patient=True)
     await db.open()
     try:
         return await (export(db, file) if command == "export" else import_(db, file))
@@ -103,14 +105,12 @@ async def _transfer(settings: Settings, command: str, file: IO[bytes]) -> dict[s
 
 def _move(settings: Settings, command: str, path: str) -> int:
     """``outings export FILE`` / ``outings import FILE``."""
+    from outings.db import TransientDatabaseError
     from outings.db.transfer import TransferError
 
     try:
         if command == "export":
-            # sessions, passkeys and the instance's secrets: for its owner's eyes only
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(fd, "wb") as out:
-                counts = asyncio.run(_transfer(settings, command, out))
+            counts = _export_to(settings, path)
             where = f"written to {path}"
         else:
             with open(path, "rb") as source:
@@ -119,11 +119,34 @@ def _move(settings: Settings, command: str, path: str) -> int:
     except TransferError as exc:
         print(f"outings: nothing imported: {exc}", file=sys.stderr)
         return 1
+    except TransientDatabaseError as exc:
+        print(f"outings: the database is out of reach or busy: {exc}", file=sys.stderr)
+        return 1
     except OSError as exc:
         print(f"outings: {exc}", file=sys.stderr)
         return 1
     print(f"{sum(counts.values())} rows of {len(counts)} tables {where}")
     return 0
+
+
+def _export_to(settings: Settings, path: str) -> dict[str, int]:
+    """Written beside ``path`` first, and put in its place only when whole: an
+    export that fails half-way leaves the last good one as it was."""
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, partial = tempfile.mkstemp(prefix=".outings-export-", dir=folder)
+    try:
+        # sessions, passkeys and the instance's secrets: for its owner's eyes only
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "wb") as out:
+            counts = asyncio.run(_transfer(settings, "export", out))
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(partial, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(partial)
+        raise
+    return counts
 
 
 async def _grant(settings: Settings, role: str, who: str) -> int:

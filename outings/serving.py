@@ -8,6 +8,7 @@ one listening socket under uvicorn's supervisor, which restarts one that dies.
 
 from __future__ import annotations
 
+import contextlib
 import socket
 
 import uvicorn
@@ -48,4 +49,5 @@ def serve(host: str, port: int, workers: int = 1) -> None:
         Multiprocess(config, sockets=[config.bind_socket()]).run()
     else:
         # uvicorn binds the socket itself here (from getaddrinfo: protocol set)
-        uvicorn.Server(config).run()
+        with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C: stopped, as asked
+            uvicorn.Server(config).run()

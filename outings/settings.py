@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import msgspec
@@ -119,12 +119,18 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     @property
     def db_shown(self) -> str:
         """Where the data is, as a log or a message may show it: a PostgreSQL
-        URL without its password."""
+        URL without its password (given before the host or as a parameter)."""
         parts = urlsplit(self.db)
-        if not parts.password:
+        if not parts.scheme:
             return self.db
-        host = parts.netloc.rpartition("@")[2]
-        return urlunsplit(parts._replace(netloc=f"{parts.username}:***@{host}"))
+        shown = self.db
+        if parts.password is not None:
+            host = parts.netloc.rpartition("@")[2]
+            shown = urlunsplit(parts._replace(netloc=f"{parts.username}:***@{host}"))
+        if parts.query:
+            hidden = [(k, "***" if k == "password" else v) for k, v in parse_qsl(parts.query)]
+            shown = shown.split("?", 1)[0] + "?" + urlencode(hidden, safe="*")
+        return shown
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:

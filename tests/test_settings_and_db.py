@@ -35,6 +35,8 @@ def test_settings_come_from_the_environment() -> None:
     assert settings.db_shown == "data/x.db"
     pg = Settings.from_env({"OUTINGS_DB": "postgresql://app:s3cret@db.example:5432/outings"})
     assert pg.db_shown == "postgresql://app:***@db.example:5432/outings"  # never the password
+    asked = Settings.from_env({"OUTINGS_DB": "postgresql:///outings?user=app&password=s3cret"})
+    assert asked.db_shown == "postgresql:///outings?user=app&password=***"
 
 
 @pytest.mark.parametrize(

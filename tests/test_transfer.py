@@ -1,14 +1,16 @@
 """``outings export`` and ``outings import``: a whole instance moved between
 databases (issue 15) gives the same pages and the same pulls.
 
-From the bench's database (SQLite, at a small scale) into a fresh database:
-PostgreSQL when the tests run there (``make test-pg``), else another SQLite
-file; and back out again, the same file.
+From the bench's database (SQLite, at a small scale; ``OUTINGS_TRANSFER_SCALE=1``
+for the bench's own size) into a fresh database: PostgreSQL when the tests
+run there (``make test-pg``), else another SQLite file; and back out again,
+the same file.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,12 +27,13 @@ from tests.pg import fresh_database
 from tests.test_sync import materialize
 from tests.threads import in_thread
 
+SCALE = float(os.environ.get("OUTINGS_TRANSFER_SCALE", "0.02"))
 _TOKEN = re.compile(r'name="_csrf_token" value="[^"]*"')
 
 
 @pytest.fixture(scope="module")
 def bench_db(tmp_path_factory: pytest.TempPathFactory) -> dataset.Dataset:
-    return dataset.build(tmp_path_factory.mktemp("bench") / "bench.db", scale=0.02)
+    return dataset.build(tmp_path_factory.mktemp("bench") / "bench.db", scale=SCALE)
 
 
 def _outings(monkeypatch: pytest.MonkeyPatch, database: str | Path, *argv: str) -> int:
@@ -112,7 +115,10 @@ def test_an_import_refuses_a_database_in_use_or_a_damaged_file_and_changes_nothi
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     exported = tmp_path / "instance.jsonl"
+    exported.write_text("an older export, readable by all")
+    exported.chmod(0o644)
     assert _outings(monkeypatch, bench_db.db, "export", str(exported)) == 0
+    assert exported.stat().st_mode & 0o077 == 0  # replaced whole: its owner's alone now
     capsys.readouterr()
     # into the instance itself: it holds data already
     assert _outings(monkeypatch, bench_db.db, "import", str(exported)) == 1
@@ -127,6 +133,14 @@ def test_an_import_refuses_a_database_in_use_or_a_damaged_file_and_changes_nothi
     assert "ends early or is damaged: nothing was imported" in capsys.readouterr().err
     assert data.rows(target, "select count(*) from users") == [(0,)]
     assert data.rows(target, "select count(*) from sync_state") == [(1,)]  # its own, kept
+
+    # cut short exactly between two tables: every line whole, the closing one missing
+    tables = [n for n, line in enumerate(lines) if line.startswith(b'{"table"')]
+    between = tmp_path / "between.jsonl"
+    between.write_bytes(b"".join(lines[: tables[len(tables) // 2]]))
+    assert _outings(monkeypatch, target, "import", str(between)) == 1
+    assert "ends early or is damaged: nothing was imported" in capsys.readouterr().err
+    assert data.rows(target, "select count(*) from users") == [(0,)]
 
     newer = tmp_path / "newer.jsonl"
     newer.write_bytes(lines[0].replace(b'"version":', b'"version":1') + b"".join(lines[1:]))

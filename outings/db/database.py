@@ -114,12 +114,14 @@ def is_postgres(location: str | Path) -> bool:
     return str(location).startswith(("postgresql://", "postgres://"))
 
 
-def database_at(location: str | Path) -> Database:
-    """The database ``OUTINGS_DB`` names: a ``postgresql://`` URL, or a SQLite path."""
+def database_at(location: str | Path, *, patient: bool = False) -> Database:
+    """The database ``OUTINGS_DB`` names: a ``postgresql://`` URL, or a SQLite path.
+    ``patient``: for a command that reads or writes a whole instance, with no
+    time limit on a statement (PostgreSQL's; SQLite has none)."""
     if is_postgres(location):
         from outings.db.postgres import PostgresDatabase
 
-        return PostgresDatabase(str(location))
+        return PostgresDatabase(str(location), patient=patient)
     from outings.db.sqlite import SQLiteDatabase
 
     return SQLiteDatabase(location)

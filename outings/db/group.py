@@ -55,6 +55,11 @@ class _Pending(Generic[T]):
             self.answer.set_exception(exc)
 
 
+def _stopping() -> bool:
+    task = asyncio.current_task()
+    return task is not None and task.cancelling() > 0
+
+
 class GroupCommit:
     """Writes queued by callers, committed in groups by one task.
 
@@ -96,10 +101,14 @@ class GroupCommit:
         self._task.cancel()
         await asyncio.wait([self._task])
         self._task = None
+        # one asked for in the moment between the last group and the stop
+        for pending in self._queue:
+            pending.fail(RuntimeError("the database was closed"))
+        self._queue = []
 
     async def write(self, fn: Callable[[Writer], Awaitable[T]]) -> T:
-        if self._task is None:
-            raise RuntimeError("the database was not opened")
+        if self._task is None or self._task.done():
+            raise RuntimeError("the database is not open")
         pending: _Pending[T] = _Pending(fn, asyncio.get_running_loop().create_future())
         self._queue.append(pending)
         self._idle.clear()
@@ -132,7 +141,9 @@ class GroupCommit:
                     await w.execute("savepoint write")
                     try:
                         result = await pending.run(w)
-                    except Exception as exc:
+                    except (Exception, asyncio.CancelledError) as exc:
+                        if isinstance(exc, asyncio.CancelledError) and _stopping():
+                            raise  # this loop is being stopped, not the write
                         await w.execute("rollback to write")
                         await w.execute("release write")
                         pending.fail(self._lost(exc))

@@ -51,6 +51,23 @@ T = TypeVar("T")
 
 #: Connections per app process (readers and the writer share them).
 POOL_SIZE = 10
+#: How long a request waits for a free connection, or a new one, before a 503.
+ACQUIRE_TIMEOUT_S = 10.0
+#: A statement without an answer this long means the server is out of reach
+#: (a silent network partition): the group's writers get a 503, not a hang.
+COMMAND_TIMEOUT_S = 30.0
+#: Set on every connection, by the server: a statement never runs longer; a
+#: writer never waits longer for another process's group; a transaction left
+#: open by a client that vanished is ended (its lock on the writers' row with it);
+#: a dead client is noticed within a minute, not TCP's two hours.
+SERVER_SETTINGS = {
+    "statement_timeout": "20s",
+    "lock_timeout": "10s",
+    "idle_in_transaction_session_timeout": "60s",
+    "tcp_keepalives_idle": "30",
+    "tcp_keepalives_interval": "10",
+    "tcp_keepalives_count": "3",
+}
 #: Held while migrations run, so that processes starting together apply them once.
 MIGRATION_LOCK = 0x6F7574696E6773  # "outings"
 
@@ -182,22 +199,33 @@ async def apply_migrations(conn: asyncpg.Connection) -> list[int]:
     return applied
 
 
-_RETRY = (asyncpg.SerializationError, asyncpg.DeadlockDetectedError)
-#: The server out of reach, or a connection cut under a statement (a restart,
-#: a failover, an administrator): a 503 and "try again", never a 500.
-_LOST = (
+#: Conflicts that waiting and trying again would get past: a 503 ("try again").
+_RETRY = (
+    asyncpg.SerializationError,
+    asyncpg.DeadlockDetectedError,
+    asyncpg.LockNotAvailableError,  # waited LOCK_TIMEOUT for the writers' lock
+    asyncpg.QueryCanceledError,  # a statement past STATEMENT_TIMEOUT
+)
+#: The server out of reach while connecting.
+_UNREACHABLE = (
     OSError,
     asyncio.TimeoutError,
     asyncpg.PostgresConnectionError,
-    asyncpg.InterfaceError,
     asyncpg.CannotConnectNowError,
+)
+#: The connection lost under a statement (a restart, a failover, an administrator).
+_CUT = (
+    asyncpg.PostgresConnectionError,
+    asyncpg.ConnectionDoesNotExistError,
     asyncpg.AdminShutdownError,
     asyncpg.CrashShutdownError,
+    asyncpg.CannotConnectNowError,
+    asyncio.TimeoutError,  # no answer within COMMAND_TIMEOUT_S: a partition
 )
 
 
 def _lost(exc: BaseException) -> BaseException:
-    """A deadlock, a serialization failure or the server out of reach: a 503 ("try again")."""
+    """A conflict, or the server out of reach: a 503 ("try again")."""
     if isinstance(exc, _RETRY):
         return TransientDatabaseError(str(exc))
     return exc
@@ -205,19 +233,28 @@ def _lost(exc: BaseException) -> BaseException:
 
 @asynccontextmanager
 async def _connection(pool: asyncpg.Pool) -> AsyncIterator[asyncpg.Connection]:
-    """A connection from the pool; the database being out of reach, while
-    connecting or while using it, is :class:`TransientDatabaseError`."""
+    """A connection from the pool. The database out of reach, while connecting
+    or under a statement, is :class:`TransientDatabaseError` (a 503); any other
+    error is ours, and stays what it is (a 500 that is logged)."""
     try:
-        async with pool.acquire() as conn:
-            yield conn
+        conn = await pool.acquire(timeout=ACQUIRE_TIMEOUT_S)
     except asyncpg.ObjectNotInPrerequisiteStateError as exc:
-        # "database … is not currently accepting connections" (a restart, an
-        # administrator): only while connecting, else it is a mistake of ours
+        # "database … is not currently accepting connections" (a restart, an administrator)
         if "accepting connections" not in str(exc):
             raise
         raise TransientDatabaseError("the database is not accepting connections") from exc
-    except _LOST as exc:
+    except _UNREACHABLE as exc:
         raise TransientDatabaseError(f"the database is out of reach: {exc!r}") from exc
+    try:
+        yield conn
+    except _CUT as exc:
+        raise TransientDatabaseError(f"the connection to the database was lost: {exc!r}") from exc
+    except asyncpg.InterfaceError as exc:
+        if not conn.is_closed():
+            raise  # a mistake of ours (a wrong parameter type…), not the network
+        raise TransientDatabaseError(f"the connection to the database was lost: {exc!r}") from exc
+    finally:
+        await pool.release(conn)
 
 
 class PostgresDatabase(Database):
@@ -225,15 +262,34 @@ class PostgresDatabase(Database):
 
     shared_by_processes = True
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, patient: bool = False) -> None:
+        """``patient``: no time limit on statements, for the commands that read
+        or write a whole instance (``outings export``/``import``); the app's
+        requests are short, and one that is not means the server is out of reach."""
         self.url = url
+        self._patient = patient
         self._pool: asyncpg.Pool | None = None
         self._group = GroupCommit(self._transaction, _lost)
 
     async def open(self) -> None:
-        self._pool = await asyncpg.create_pool(self.url, min_size=1, max_size=POOL_SIZE)
-        async with self._pool.acquire() as conn:
+        # Migrations on a connection of their own, with no time limit: one may
+        # rewrite a large table.
+        conn = await asyncpg.connect(self.url, timeout=ACQUIRE_TIMEOUT_S)
+        try:
             await apply_migrations(conn)
+        finally:
+            await conn.close()
+        settings = SERVER_SETTINGS
+        if self._patient:
+            settings = {k: v for k, v in settings.items() if k != "statement_timeout"}
+        self._pool = await asyncpg.create_pool(
+            self.url,
+            min_size=1,
+            max_size=POOL_SIZE,
+            timeout=ACQUIRE_TIMEOUT_S,  # to connect
+            command_timeout=None if self._patient else COMMAND_TIMEOUT_S,
+            server_settings=settings,
+        )
         self._group.start()
 
     async def close(self) -> None:

@@ -109,6 +109,8 @@ async def export(db: Database, out: IO[bytes]) -> dict[str, int]:
             for row in rows:
                 out.write(encoder.encode([_out(v) for v in row]) + b"\n")
             counts[table.name] = len(rows)
+    # the last line: a file cut short between two tables is not taken for a whole one
+    out.write(encoder.encode({"end": counts}) + b"\n")
     return counts
 
 
@@ -124,19 +126,28 @@ class _Header(msgspec.Struct):
 
 
 def _sections(lines: Iterator[bytes]) -> Iterator[tuple[_Section, list[list[Any]]]]:
-    decoder = msgspec.json.Decoder(_Section)
+    """Each table's header and rows, up to the closing line, which must be
+    there and agree with what came before it."""
     rows = msgspec.json.Decoder(list[Any])
+    seen: dict[str, int] = {}
     for line in lines:
         if not line.strip():
             continue
-        section = decoder.decode(line)
+        head = msgspec.json.decode(line)
+        if isinstance(head, dict) and "end" in head:
+            if head["end"] != seen:
+                raise TransferError(_DAMAGED)
+            return
+        section = msgspec.convert(head, _Section)
         found = []
         for _ in range(section.rows):
             row = next(lines, None)
             if row is None:
                 raise TransferError(_DAMAGED)
             found.append([_in(v) for v in rows.decode(row)])
+        seen[section.table] = section.rows
         yield section, found
+    raise TransferError(_DAMAGED)  # no closing line: cut short
 
 
 async def import_(db: Database, source: IO[bytes]) -> dict[str, int]:
@@ -160,6 +171,8 @@ async def import_(db: Database, source: IO[bytes]) -> dict[str, int]:
     here = {t.name: t for t in await db.tables()}
 
     async def run(w: Writer) -> dict[str, int]:
+        # its own count of commits carries on (a kept page is checked against it)
+        commits = await w.fetchval("select commits from sync_state where id = 1") or 0
         # what a fresh database made for itself (its counter, its first secrets) goes
         for table in reversed(_moved(here.values())):
             await w.execute(f'delete from "{table.name}"')
@@ -167,16 +180,25 @@ async def import_(db: Database, source: IO[bytes]) -> dict[str, int]:
         try:
             for section, rows in _sections(lines):
                 known = here.get(section.table)
-                if known is None or not set(section.columns) <= set(known.columns):
+                columns = set(known.columns) if known else set()
+                if (
+                    known is None
+                    or known.name in LEFT_BEHIND
+                    or not set(section.columns) <= columns
+                ):
                     raise TransferError(f"table {section.table} is not in this database's schema")
                 names = ", ".join(f'"{c}"' for c in section.columns)
                 marks = ", ".join("?" for _ in section.columns)
                 sql = f'insert into "{known.name}" ({names}) values ({marks})'
-                for start in range(0, len(rows), BATCH):
-                    await w.executemany(sql, rows[start : start + BATCH])
+                try:
+                    for start in range(0, len(rows), BATCH):
+                        await w.executemany(sql, rows[start : start + BATCH])
+                except Exception as exc:  # a value this engine refuses: say which table
+                    raise TransferError(f"table {known.name}: {exc}") from exc
                 counts[known.name] = len(rows)
-        except msgspec.DecodeError as exc:
+        except (msgspec.DecodeError, msgspec.ValidationError) as exc:
             raise TransferError(_DAMAGED) from exc
+        await w.execute("update sync_state set commits = ? where id = 1", (commits + 1,))
         return counts
 
     return await db.write(run)

@@ -188,14 +188,22 @@ async def _process(w: Writer, user: User, client_id: str, m: RawMutation) -> Mut
     try:
         outcome = await _apply(w, user, m.name, args)
     except service.Refused as exc:
-        await w.execute("rollback to mutation")
-        return _rejected(m.id, exc.code, exc.message)
+        refused = _rejected(m.id, exc.code, exc.message)
     except service.Invalid as exc:
+        refused = _rejected(m.id, "invalid", "; ".join(exc.errors.values()), exc.errors)
+    except Exception:
+        # back to the savepoint first: on PostgreSQL a failed statement leaves
+        # the transaction refusing everything else, and the caller would be
+        # told that instead of what went wrong
         await w.execute("rollback to mutation")
-        return _rejected(m.id, "invalid", "; ".join(exc.errors.values()), exc.errors)
-    finally:
         await w.execute("release mutation")
-    return MutationResult(id=m.id, status="applied", outcome=outcome)
+        raise
+    else:
+        await w.execute("release mutation")
+        return MutationResult(id=m.id, status="applied", outcome=outcome)
+    await w.execute("rollback to mutation")
+    await w.execute("release mutation")
+    return refused
 
 
 async def _claim(w: Writer, client_id: str, user: User) -> int:
