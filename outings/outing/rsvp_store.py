@@ -100,7 +100,7 @@ async def attendees(conn: Conn, outing_id: str) -> list[Attendee]:
     rows = await conn.fetchall(
         "select r.*, u.display_name from rsvps r join users u on u.id = r.user_id"
         " where r.outing_id = ? order by case r.state when 'confirmed' then 0"
-        " when 'waitlisted' then 1 else 2 end, r.queued_seq, r.updated_at",
+        " when 'waitlisted' then 1 else 2 end, r.queued_seq, r.updated_at, r.user_id",
         (outing_id,),
     )
     found = []
