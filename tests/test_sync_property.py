@@ -23,7 +23,7 @@ from typing import Any
 
 import msgspec
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from outings.accounts import store as account_store
@@ -254,6 +254,20 @@ async def run(db: Database, ops: list[tuple[Any, ...]]) -> None:
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 @given(ops=operations)
+# Found by CI: a comment hidden while its outing was public, the outing made
+# members-only, the comment hidden again: its tombstone moved into the circle,
+# out of sight of its author outside it, whose phone kept the comment.
+@example(
+    ops=[
+        ("reply", 0, 1, "going", 1, 0),
+        ("comment", 0, 1),
+        ("pull", 0, 1),
+        ("hide", "comment", 0),
+        ("visibility", 1, "members"),
+        ("hide", "comment", 0),
+        ("reply", 0, 0, "going", 1, 0),
+    ]
+)
 def test_every_phone_converges_on_a_fresh_pull(ops: list[tuple[Any, ...]]) -> None:
     with tempfile.TemporaryDirectory() as folder:
         in_thread(asyncio.run, scenario(fresh_database(Path(folder)), ops))

@@ -58,9 +58,16 @@ async def record(
     the entity itself (:func:`audience`; a members-only outing's host as
     well), else everyone."""
     circle_id = None if owner_id else await audience(w, entity_type, entity_id)
-    if circle_id is not None and entity_type in HOST_TOO:
-        # its host too, in the circle or not: she keeps her outing when she leaves it
-        owner_id = await store.host_of(w, entity_type, entity_id)
+    if circle_id is not None:
+        if await store.was_for_everyone(w, entity_type, entity_id):
+            # Its audience narrows (its outing turned members-only since): the
+            # row moves out of sight of everyone else, and a tombstone it held
+            # for them with it (a comment hidden while public, hidden again
+            # now). Whoever pulled it while everyone could hears it go.
+            await _tombstone_for_everyone(w, entity_type, entity_id)
+        if entity_type in HOST_TOO:
+            # its host too, in the circle or not: she keeps her outing when she leaves it
+            owner_id = await store.host_of(w, entity_type, entity_id)
     cursor = await store.bump(w)
     await store.upsert(w, entity_type, entity_id, cursor, op, owner_id, circle_id, now_iso())
     return cursor
@@ -184,12 +191,18 @@ async def withdraw(w: Writer, entity_type: EntityType, entity_id: str) -> None:
     *before* the put its audience will pull, so members apply both and keep it.
     The copies sent to one person alone (a joiner's) were for the audience it
     had: each becomes a deletion too, or a fresh pull would still find it."""
-    cursor = await store.bump(w)
-    key = f"{entity_id}:withdrawn"
-    await store.upsert(w, entity_type, key, cursor, "del", None, None, now_iso())
+    await _tombstone_for_everyone(w, entity_type, entity_id)
     for copy, owner_id in await store.copies(w, entity_type, entity_id):
         cursor = await store.bump(w)
         await store.upsert(w, entity_type, copy, cursor, "del", owner_id, None, now_iso())
+
+
+async def _tombstone_for_everyone(w: Writer, entity_type: EntityType, entity_id: str) -> None:
+    """A deletion every reader pulls, under a key of its own, so that the
+    entity's own row may go on to a narrower audience."""
+    cursor = await store.bump(w)
+    key = f"{entity_id}:withdrawn"
+    await store.upsert(w, entity_type, key, cursor, "del", None, None, now_iso())
 
 
 def owned_key(entity_id: str, user_id: str) -> str:

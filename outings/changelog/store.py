@@ -97,6 +97,16 @@ async def sent_to_members(
     return [(r["entity_type"], r["entity_id"]) for r in rows]
 
 
+async def was_for_everyone(conn: Conn, entity_type: str, entity_id: str) -> bool:
+    """Whether the entity's row is one every reader pulls (no owner, no circle)."""
+    found = await conn.fetchval(
+        "select 1 from sync_changes where entity_type = ? and entity_id = ?"
+        " and owner_id is null and circle_id is null",
+        (entity_type, entity_id),
+    )
+    return found is not None
+
+
 async def copies(conn: Conn, entity_type: str, entity_id: str) -> list[tuple[str, str]]:
     """(key, person) of each copy of an entity still sent to one person alone
     (``entity:user``, see ``record_for``)."""
