@@ -287,15 +287,19 @@ class Postgres:
             check=True,
         ).stdout.strip()
         self.db = server.rsplit("/", 1)[0] + "/bench"
-        asyncio.run(_create_database(server, "bench"))
-        env = {**os.environ, "OUTINGS_DB": self.db}
-        for command in (["migrate"], ["import", str(exported)]):
-            subprocess.run(
-                [sys.executable, "-m", "outings", *command],
-                env=env,
-                check=True,
-                capture_output=True,
-            )
+        try:
+            asyncio.run(_create_database(server, "bench"))
+            env = {**os.environ, "OUTINGS_DB": self.db}
+            for command in (["migrate"], ["import", str(exported)]):
+                subprocess.run(
+                    [sys.executable, "-m", "outings", *command],
+                    env=env,
+                    check=True,
+                    capture_output=True,
+                )
+        except BaseException:
+            self.stop()  # never a cluster left running behind a failed start
+            raise
 
     def stop(self) -> None:
         subprocess.run(["sh", self._script, "stop", str(self.dir / "cluster")], check=False)
@@ -364,7 +368,8 @@ def on_postgres(
     try:
         cluster = Postgres(exported)
     except (OSError, subprocess.CalledProcessError) as exc:
-        print(f"PostgreSQL rows left out: no cluster could start ({exc})", flush=True)
+        said = getattr(exc, "stderr", None) or ""
+        print(f"PostgreSQL rows left out: no cluster could start ({exc}) {said}", flush=True)
         return
     try:
         for processes in (1, 2):
