@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import re
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -189,6 +190,42 @@ def test_writes_reach_the_database_file_not_only_the_wal(
             await db.close()
 
     in_thread(asyncio.run, scenario())
+
+
+def test_a_connection_s_thread_is_waited_for_when_its_caller_is_cancelled() -> None:
+    """A commit or checkpoint runs in a thread; cancelled meanwhile (a stop, the
+    loop closing), its caller goes on only once the thread is done: closing a
+    connection under the thread using it crashed a test process in libsqlite3."""
+    from outings.db import sqlite
+
+    events: list[str] = []
+
+    def slow() -> None:
+        time.sleep(0.3)
+        events.append("thread done")
+
+    async def caller() -> None:
+        try:
+            await sqlite._in_thread(slow)
+        except asyncio.CancelledError:
+            events.append("caller cancelled")
+            raise
+
+    async def cancel_it() -> None:
+        task = asyncio.create_task(caller())
+        await asyncio.sleep(0.05)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+    async def leave_it_running() -> None:
+        asyncio.create_task(caller())  # noqa: RUF006 -- the loop's end cancels it
+        await asyncio.sleep(0.05)
+
+    for scenario in (cancel_it, leave_it_running):
+        events.clear()
+        in_thread(asyncio.run, scenario())
+        assert events == ["thread done", "caller cancelled"], scenario.__name__
 
 
 def test_cli_migrate_demo_and_grant(

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import logging
 import sqlite3
 import time
@@ -66,8 +65,23 @@ CHECKPOINT_EVERY_S = 5.0
 log = logging.getLogger("outings.db")
 
 
-def _closed_after(conn: sqlite3.Connection, _done: asyncio.Future[Any]) -> None:
-    _close_quietly(conn)
+async def _in_thread(fn: Callable[..., T], *args: Any) -> T:
+    """Run a blocking call on a connection in a worker thread, to its end.
+
+    Cancelled meanwhile (a stop, or the loop closing), it still waits for the
+    thread before letting the cancellation through: a connection must not be
+    rolled back or closed under the thread using it. Closing one in use
+    crashes the whole process inside libsqlite3 (seen in a test run, when the
+    loop's shutdown cancelled a checkpoint still running in its thread).
+    """
+    job = asyncio.get_running_loop().run_in_executor(None, fn, *args)
+    try:
+        return await asyncio.shield(job)
+    except asyncio.CancelledError:
+        while not job.done():
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.wait([job])
+        raise
 
 
 def _close_quietly(conn: sqlite3.Connection) -> None:
@@ -190,7 +204,7 @@ class SQLiteDatabase(Database):
                 yield SQLiteWriter(conn)
                 # The fsync: off the loop, which serves pages meanwhile while the
                 # next group queues up. Nobody else touches the writer until it returns.
-                await asyncio.to_thread(conn.execute, "commit")
+                await _in_thread(conn.execute, "commit")
             except BaseException:
                 # CancelledError included: the writer never stays inside an open transaction.
                 if conn.in_transaction:
@@ -210,10 +224,7 @@ class SQLiteDatabase(Database):
         while True:
             # Its own connection, used only from a worker thread: a checkpoint
             # copies pages and fsyncs the database file, too slow for the loop.
-            # (asyncio.to_thread, unlike a connection thread of aiosqlite's,
-            # never calls back into a loop that has closed meanwhile.)
             conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-            running: asyncio.Future[Any] | None = None
             try:
                 while True:
                     with contextlib.suppress(TimeoutError):
@@ -222,22 +233,13 @@ class SQLiteDatabase(Database):
                     if self._commits_since_checkpoint == 0:
                         continue
                     self._commits_since_checkpoint = 0
-                    running = asyncio.ensure_future(
-                        asyncio.to_thread(conn.execute, "pragma wal_checkpoint(passive)")
-                    )
-                    await asyncio.shield(running)
+                    await _in_thread(conn.execute, "pragma wal_checkpoint(passive)")
             except Exception:
                 # Never let it die quietly: say so, wait, start again on a new connection.
                 log.warning("WAL checkpoint failed; trying again shortly", exc_info=True)
                 await asyncio.sleep(CHECKPOINT_EVERY_S)
             finally:
-                # A checkpoint still running in its thread when cancelled keeps
-                # the connection busy: closing it under that thread crashes the
-                # process (seen in CI), so it is closed once the thread is done.
-                if running is not None and not running.done():
-                    running.add_done_callback(functools.partial(_closed_after, conn))
-                else:
-                    _close_quietly(conn)
+                _close_quietly(conn)  # no thread uses it any more (_in_thread)
 
     async def data_version(self) -> tuple[int, int]:
         """A value that changes whenever anything is committed, here or by
