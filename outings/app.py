@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import msgspec
 from litestar import Litestar
 from litestar.config.compression import CompressionConfig
 from litestar.di import Provide
@@ -66,22 +67,43 @@ async def _instance_secret(db: Database) -> str:
     return await db.write(run)
 
 
-def _dependencies(db: Database, settings: Settings) -> dict[str, Provide]:
+class Running:
+    """What one start of the app runs on, opened by its lifespan from
+    ``app.state.settings``: the database and the rate-limit counts kept with it.
+
+    Building an app costs ~0.2 s (Litestar parses every handler), starting it
+    a few milliseconds; so a built app may be started again on other data,
+    everything true of one database opened anew (the tests start one app on
+    each test's own database)."""
+
+    settings: Settings
+    db: Database
+    hits: limits.Hits
+
+    def open(self, settings: Settings) -> None:
+        self.settings = settings
+        self.db = database_at(settings.db)
+        self.hits = limits.hits_for(self.db)
+
+
+def _dependencies(running: Running) -> dict[str, Provide]:
     """What handlers are given by name (see outings.web.deps)."""
 
     def the_db() -> Database:
-        return db
+        return running.db
 
     # Litestar resolves dependencies that need nothing else concurrently, in an
     # anyio task group that costs more than both of these together (about a
     # tenth of a page view; litestar-org/litestar#4563). Taking ``db`` puts
     # the settings in a batch of their own: resolved one after the other.
     def the_settings(db: DB) -> Settings:
-        return settings
+        return running.settings
 
+    # Not ``use_cache``: Litestar would keep the first answer for ever, and an
+    # app started again runs on another database.
     return {
-        "db": Provide(the_db, use_cache=True, sync_to_thread=False),
-        "settings": Provide(the_settings, use_cache=True, sync_to_thread=False),
+        "db": Provide(the_db, sync_to_thread=False),
+        "settings": Provide(the_settings, sync_to_thread=False),
     }
 
 
@@ -121,24 +143,43 @@ def create_app(settings: Settings | None = None, *, push: bool = True) -> Litest
     ``push=False`` leaves the push queue to someone else: tests that drive the
     sender themselves, with a clock of their own."""
     settings = settings or Settings.from_env()
-    db = database_at(settings.db)
-    hits = limits.hits_for(db)
+    running = Running()
     assets = StaticAssets()
     # replaced at start-up by the kept secret when OUTINGS_SECRET is unset
     csrf_secret = csrf.Secret(settings.secret or secrets.token_urlsafe(48))
     environment = make_environment(settings, assets)
 
+    async def version() -> tuple[object, int]:
+        # pages say "today", "in 20 minutes": a kept one is good for its minute
+        return await running.db.data_version(), int(time.time() // 60)
+
+    built = settings
+
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        settings = app.state.settings
+        if msgspec.structs.replace(settings, db=built.db) != built:
+            # the origin, limits, headers… are built into the app
+            raise RuntimeError("an app starts again on another database alone")
+        running.open(settings)
+        db = running.db
         await db.open()
         if not settings.secret:
             csrf_secret.value = await _instance_secret(db)
         await accounts_service.hash_calendar_secrets(db)
         logging.getLogger("outings").info("database ready at %s", settings.db_shown)
+        app.state.db = db
+        # whatever is kept is only true of this database
+        app.state.list_cache = LRU(512)
+        app.state.mine_cache = LRU(1024)  # each member's replies, per data version
+        app.state.page_cache = LRU(128)  # whole pages for visitors not signed in
+        app.state.pulled = pulling.versions()  # entities as pulled, by version
+        assert isinstance(app, Outings)
+        app.front = Front(version, csrf_secret, settings.secure_cookies)
         warm_up(environment)
         freeze_heap()
         compaction = asyncio.create_task(changelog.compact_forever(db, settings.sync_days))
-        forgetting = asyncio.create_task(limits.forget_expired(hits))
+        forgetting = asyncio.create_task(limits.forget_expired(running.hits))
         app.state.vapid = await push_keys.load(db, settings)
         send = push_sender.webpush_sender(app.state.vapid, settings.push_subject)
         pushing = asyncio.create_task(
@@ -173,14 +214,14 @@ def create_app(settings: Settings | None = None, *, push: bool = True) -> Litest
             pwa.router,
             serve_static,
         ],
-        dependencies=_dependencies(db, settings),
+        dependencies=_dependencies(running),
         middleware=[
             conditional.middleware,  # ETag, 304 and gzip for pages (issue 12)
             middleware.clean_input,
             middleware.locale,
             middleware.json_api_guard(settings.origin),
             load_user,
-            limits.middleware(settings, hits),
+            limits.middleware(settings, lambda: running.hits),
             csrf.middleware(csrf_secret),
         ],
         before_send=[security_headers(settings, assets), middleware.head_without_body],
@@ -205,18 +246,7 @@ def create_app(settings: Settings | None = None, *, push: bool = True) -> Litest
         ),
         debug=False,
     )
-    app.state.db = db
     app.state.settings = settings
     app.state.assets = assets
-    app.state.list_cache = LRU(512)
-    app.state.mine_cache = LRU(1024)  # each member's replies, per data version
-    app.state.page_cache = LRU(128)  # whole pages for visitors not signed in
-    app.state.pulled = pulling.versions()  # entities as pulled, by version
-
-    async def version() -> tuple[object, int]:
-        # pages say "today", "in 20 minutes": a kept one is good for its minute
-        return await db.data_version(), int(time.time() // 60)
-
-    app.front = Front(version, csrf_secret, settings.secure_cookies)
     app.entry = middleware.request_log(app.answer)
     return app

@@ -8,6 +8,7 @@ import sqlite3
 import time
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from outings.cli import COMMANDS, main
@@ -16,6 +17,7 @@ from outings.db.migrations import migrations
 from outings.db.sqlite import SQLiteDatabase
 from outings.settings import Settings, SettingsError, env_names
 from tests.conftest import in_thread
+from tests.softauthn import SoftAuthenticator
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 
@@ -260,3 +262,46 @@ def test_several_workers_are_refused_on_sqlite_with_a_reason(
     assert "--workers above 1 needs PostgreSQL" in capsys.readouterr().err
     assert in_thread(main, ["serve", "--workers", "0"]) == 2
     assert not (tmp_path / "one.db").exists()  # refused before anything was made
+
+
+def test_an_app_started_again_on_another_database_keeps_nothing_of_the_first(
+    tmp_path: Path,
+) -> None:
+    """A built app may start again on other data (the tests do, per test): what it
+    showed, kept or counted on the first database is gone on the second."""
+    from litestar.testing import TestClient
+
+    from outings.app import create_app
+    from tests.conftest import ORIGIN, csrf_token, sign_up
+    from tests.outing_helpers import outing_form
+
+    first = Settings(db=str(tmp_path / "a.db"), origin=ORIGIN, secret="s", limit_forms=3)
+    second = msgspec.structs.replace(first, db=str(tmp_path / "b.db"))
+    form = outing_form(title="Rhyme time at the library")
+    with TestClient(create_app(second), base_url=ORIGIN) as host:  # b holds an outing
+        sign_up(host, SoftAuthenticator(origin=ORIGIN))
+        form["_csrf_token"] = csrf_token(host, "/outings/new")
+        assert host.post("/outings", data=form, follow_redirects=False).status_code == 302
+
+    app = create_app(first)
+    with TestClient(app, base_url=ORIGIN) as visitor:
+        # a's list, kept at the same data version b's will have once started
+        assert "Rhyme time" not in visitor.get("/").text
+    app.state.settings = second
+    with TestClient(app, base_url=ORIGIN) as visitor:
+        assert "Rhyme time" in visitor.get("/").text
+        assert any(c["type"] == "outing" for c in visitor.get("/api/sync/pull").json()["changes"])
+        for _ in range(3):
+            assert visitor.post("/outings", data={}).status_code != 429
+        assert visitor.post("/outings", data={}).status_code == 429
+    app.state.settings = first
+    with TestClient(app, base_url=ORIGIN) as visitor:
+        assert "Rhyme time" not in visitor.get("/").text
+        assert visitor.get(f"/outings/{form['id']}").status_code == 404
+        assert not visitor.get("/api/sync/pull?cursor=0").json()["changes"]
+        assert visitor.post("/outings", data={}).status_code != 429  # counted afresh
+
+    app.state.settings = msgspec.structs.replace(first, limit_forms=9)
+    with pytest.raises(BaseExceptionGroup) as refused, TestClient(app):
+        pass
+    assert refused.group_contains(RuntimeError, match="another database alone")

@@ -129,10 +129,10 @@ def who(scope: Scope) -> str:
 class Limits:
     """Checks each POST against the rules that apply to it, in order."""
 
-    def __init__(self, app: ASGIApp, rules: list[Rule], hits: Hits) -> None:
+    def __init__(self, app: ASGIApp, rules: list[Rule], hits: Callable[[], Hits]) -> None:
         self.app = app
         self.rules = rules
-        self.hits = hits
+        self.hits = hits  # the counts of the database the app runs on now
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope.get("method") == "POST":  # http only: a websocket has no method
@@ -141,7 +141,9 @@ class Limits:
             for rule in self.rules:
                 if rule.applies(path):
                     now = time.time()
-                    hits, ends_at = await self.hits.hit(f"{rule.name}:{who(scope)}", now, rule.per)
+                    hits, ends_at = await self.hits().hit(
+                        f"{rule.name}:{who(scope)}", now, rule.per
+                    )
                     if hits > rule.limit:
                         wait = max(1, math.ceil(ends_at - now))
                         raise TooManyRequestsException(headers={"retry-after": str(wait)})
@@ -157,7 +159,7 @@ def rules(settings: Settings) -> list[Rule]:
     ]
 
 
-def middleware(settings: Settings, hits: Hits) -> DefineMiddleware:
+def middleware(settings: Settings, hits: Callable[[], Hits]) -> DefineMiddleware:
     """The limits, checked after the user is known."""
     return DefineMiddleware(Limits, rules=rules(settings), hits=hits)
 
