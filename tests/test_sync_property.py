@@ -41,6 +41,7 @@ from outings.refusals import Invalid, Refused
 from outings.sync.pull import Versions, pull, versions
 from outings.venue import service as venue_service
 from outings.venue.models import VenueInput
+from tests import pg
 from tests.conftest import in_thread
 from tests.pg import fresh_database
 from tests.test_sync import materialize
@@ -245,11 +246,12 @@ async def run(db: Database, ops: list[tuple[Any, ...]]) -> None:
     assert seen == {k: v for k, v in expected.items() if k[0] not in hidden}
 
 
-# A database per example: on PostgreSQL each is a copy of a template, and
-# 150 of them outlast the suite's 120 s on a loaded machine.
+# On PostgreSQL an example takes ~1.3 s (a round trip per statement): fewer
+# there. What sync decides is the same code on both engines; the second one
+# checks that the same SQL means the same, on the explicit examples and these.
 @pytest.mark.timeout(600)
 @settings(
-    max_examples=150,
+    max_examples=30 if pg.SERVER else 150,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
