@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
-
 from tests.live import LiveServer, csrf, rows, signed_up
 from tests.outing_helpers import outing_form
+from tests.threads import all_at_once
 
 RACERS = 10
 
@@ -26,18 +24,15 @@ def test_the_last_place_goes_to_exactly_one_family(live_server: LiveServer) -> N
 
     racers = [signed_up(live_server, f"Racer {i}") for i in range(RACERS)]
     tokens = [csrf(c, f"/outings/{outing_id}") for c in racers]
-    start = threading.Barrier(RACERS)
 
     def race(i: int) -> int:
-        start.wait()
         response = racers[i].post(
             f"/outings/{outing_id}/rsvp",
             data={"_csrf_token": tokens[i], "status": "going", "adults": "1", "children": "1"},
         )
         return response.status_code
 
-    with ThreadPoolExecutor(RACERS) as pool:
-        statuses = list(pool.map(race, range(RACERS)))
+    statuses = all_at_once(race, range(RACERS))
     assert statuses == [302] * RACERS  # each saved, then sent back to the outing page
 
     stored = rows(
@@ -70,7 +65,6 @@ def test_concurrent_pushes_for_the_last_place(live_server: LiveServer) -> None:
     form["_csrf_token"] = csrf(host, "/outings/new")
     host.post("/outings", data=form)
     racers = [signed_up(live_server, f"Phone {i}") for i in range(RACERS)]
-    start = threading.Barrier(RACERS)
 
     def race(i: int) -> dict[str, object]:
         body = {
@@ -88,14 +82,12 @@ def test_concurrent_pushes_for_the_last_place(live_server: LiveServer) -> None:
                 }
             ],
         }
-        start.wait()
         response = racers[i].post("/api/sync/push", json=body)
         assert response.status_code == 200, response.text
         outcome: dict[str, object] = response.json()["results"][0]["outcome"]
         return outcome
 
-    with ThreadPoolExecutor(RACERS) as pool:
-        outcomes = list(pool.map(race, range(RACERS)))
+    outcomes = all_at_once(race, range(RACERS))
     assert sorted(str(o["state"]) for o in outcomes).count("confirmed") == 1
     positions = sorted(int(str(o["position"])) for o in outcomes if o["state"] == "waitlisted")
     assert positions == list(range(1, RACERS))

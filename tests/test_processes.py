@@ -22,6 +22,7 @@ from tests import data, pg
 from tests.live import LiveServer, csrf, signed_up, start_server
 from tests.outing_helpers import outing_form
 from tests.test_sync import materialize
+from tests.threads import all_at_once
 
 pytestmark = pytest.mark.skipif(not pg.SERVER, reason="several processes: PostgreSQL only")
 
@@ -92,22 +93,19 @@ def test_two_hundred_parents_race_for_the_last_five_places(deployment: Deploymen
     servers = deployment.servers
     outing_id = _outing(servers[0], capacity=PLACES + 1)  # the host's family holds one
     parents = [signed_up(servers[i % PROCESSES], f"Parent {i}") for i in range(PARENTS)]
-    start = threading.Barrier(PARENTS)
+    # a client of her own, connecting when she sends: a connection left idle
+    # through 200 sign-ups may be closed by the server just as she sends on it
+    phones = [_on(parent, servers[i % PROCESSES]) for i, parent in enumerate(parents)]
+    bodies = [_rsvp(outing_id) for _ in range(PARENTS)]
 
     def race(i: int) -> dict[str, Any]:
-        body = _rsvp(outing_id)
-        # a connection of her own made now: one left idle through 200 sign-ups
-        # may be closed by the server just as she sends on it
-        phone = _on(parents[i], servers[i % PROCESSES])
-        start.wait()
-        answer = phone.post("/api/sync/push", json=body)
-        phone.close()
+        answer = phones[i].post("/api/sync/push", json=bodies[i])
+        phones[i].close()
         assert answer.status_code == 200, answer.text
         outcome: dict[str, Any] = answer.json()["results"][0]["outcome"]
         return outcome
 
-    with ThreadPoolExecutor(PARENTS) as pool:
-        outcomes = list(pool.map(race, range(PARENTS)))
+    outcomes = all_at_once(race, range(PARENTS))
 
     assert [o["state"] for o in outcomes].count("confirmed") == PLACES
     told = sorted(o["position"] for o in outcomes if o["state"] == "waitlisted")
@@ -139,21 +137,14 @@ def test_the_same_push_sent_to_two_processes_at_once_applies_once(
         ana = signed_up(first, f"Ana {attempt}")
         body = _rsvp(outing_id)
         both = [ana, _on(ana, second)]
-        start = threading.Barrier(2)
 
-        def send(
-            client: httpx.Client,
-            body: dict[str, Any] = body,
-            start: threading.Barrier = start,
-        ) -> dict[str, Any]:
-            start.wait()
+        def send(client: httpx.Client, body: dict[str, Any] = body) -> dict[str, Any]:
             answer = client.post("/api/sync/push", json=body)
             assert answer.status_code == 200, answer.text
             result: dict[str, Any] = answer.json()
             return result
 
-        with ThreadPoolExecutor(2) as pool:
-            answers = list(pool.map(send, both))
+        answers = all_at_once(send, both)
         assert answers[0] == answers[1]
         assert answers[0]["results"][0]["status"] == "applied"
         assert data.rows(
@@ -244,14 +235,11 @@ def test_a_limit_counts_a_parent_once_whichever_processes_she_reaches(
     outing_id = _outing(servers[0], capacity=3)
     ana = signed_up(servers[0], "Ana")
     phones = [_on(ana, server) for server in servers]
-    start = threading.Barrier(3 * PUSHES)
 
     def send(i: int) -> int:
-        start.wait()
         return phones[i % PROCESSES].post("/api/sync/push", json=_rsvp(outing_id)).status_code
 
-    with ThreadPoolExecutor(3 * PUSHES) as pool:
-        statuses = list(pool.map(send, range(3 * PUSHES)))
+    statuses = all_at_once(send, range(3 * PUSHES))
     # each process counting alone would have let 4 × 8 through
     assert sorted(statuses) == [200] * PUSHES + [429] * (2 * PUSHES)
     refused = phones[1].post("/api/sync/push", json=_rsvp(outing_id))
