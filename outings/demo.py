@@ -22,6 +22,7 @@ from outings.accounts import store
 from outings.accounts.models import User
 from outings.db import Database, database_at, now_iso
 from outings.db.database import Writer
+from outings.db.transfer import in_order
 from outings.demo_circle_data import CIRCLES
 from outings.demo_circles import add_board, add_book, add_circle, add_news
 from outings.demo_data import COMMENTS, FAMILIES, OUTINGS, VENUES, Plan
@@ -38,43 +39,12 @@ class DemoRefused(Exception):
     """``--reset`` would delete something it must not without being told to."""
 
 
-#: Every table ``--reset`` empties, children before their parents (foreign
-#: keys). Kept: ``schema_migrations``, ``meta`` (the secret that signs forms),
-#: ``sync_state`` (the change cursor, which only ever rises; the change
-#: log itself is emptied by :func:`changelog.start_over`) and ``rate_hits``
-#: (rate-limit counts, gone within the hour). A test checks that
-#: every table of the schema is in one list or the other.
-WIPED = (
-    "push_deliveries",
-    "push_subscriptions",
-    "push_preferences",
-    "sync_mutations",
-    "sync_clients",
-    "idempotency_keys",
-    "moderation_log",
-    "reports",
-    "notifications",
-    "comments",
-    "rsvps",
-    "outings",
-    "circle_news",
-    "circle_suggestions",
-    "circle_entry_recommendations",
-    "circle_entries",
-    "circle_post_replies",
-    "circle_posts",
-    "circle_bans",
-    "circle_members",
-    "circles",
-    "venue_claims",
-    "venue_amenities",
-    "venues",
-    "auth_challenges",
-    "sessions",
-    "passkeys",
-    "user_roles",
-    "users",
-)
+#: The tables ``--reset`` keeps; it empties every other one, children before
+#: their parents (the foreign keys, as each engine's catalogue has them).
+#: Kept: ``schema_migrations``, ``meta`` (the secret that signs forms),
+#: ``sync_state`` (the change cursor, which only ever rises; the change log
+#: itself is emptied by :func:`changelog.start_over`) and ``rate_hits``
+#: (rate-limit counts, gone within the hour).
 KEPT = ("schema_migrations", "meta", "sync_state", "sync_changes", "rate_hits")
 
 
@@ -127,10 +97,12 @@ async def _reset(db: Database, settings: Settings, *, force: bool) -> str:
             " up, not sample families). `outings demo --reset --force` deletes them too."
         )
 
+    wiped = [t.name for t in reversed(in_order(await db.tables())) if t.name not in KEPT]
+
     async def wipe(w: Writer) -> dict[str, int]:
         removed = {}
-        for table in WIPED:
-            # table names from the constant above, never input
+        for table in wiped:
+            # table names from the database's own catalogue, never input
             removed[table] = await w.fetchval(f"select count(*) from {table}")
             await w.execute(f"delete from {table}")
         await changelog.start_over(w)
