@@ -41,22 +41,20 @@ typecheck: $(TEST_STAMP)
 	$(BIN)/mypy
 
 # Two processes, a test file each at a time; the API's schemathesis test goes on
-# its own: its cases share one test id, which xdist would run only once.
+# its own: its cases share one test id, which xdist would run only once. The
+# tests that need PostgreSQL (several processes on one database, its outages)
+# run last, on a throwaway cluster; `make test-pg` runs every test there.
 unit: $(TEST_STAMP)
 	$(BIN)/pytest -n 2 --dist loadfile --ignore=tests/test_api_schema.py
 	$(BIN)/pytest tests/test_api_schema.py
+	sh scripts/with-postgres.sh $(BIN)/python $(BIN)/pytest -n 2 --dist loadfile -m postgresql
 
 browser-check:
 	@sh scripts/ensure-chromium.sh
 
 ## test-pg: every test, browser ones included, on a throwaway PostgreSQL cluster (issue 15)
 test-pg: $(TEST_STAMP) browser-check
-	@dir=$$(mktemp -d) && chmod 755 "$$dir" && \
-	port=$$($(BIN)/python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])') && \
-	url=$$(sh scripts/postgres-cluster.sh start "$$dir/cluster" "$$port") && \
-	trap 'sh scripts/postgres-cluster.sh stop "'"$$dir"'/cluster"; rm -rf "'"$$dir"'"' EXIT && \
-	OUTINGS_TEST_POSTGRES="$$url" $(BIN)/pytest -n 2 --dist loadfile --ignore=tests/test_api_schema.py && \
-	OUTINGS_TEST_POSTGRES="$$url" $(BIN)/pytest tests/test_api_schema.py
+	sh scripts/with-postgres.sh $(BIN)/python sh -c '$(BIN)/pytest -n 2 --dist loadfile --ignore=tests/test_api_schema.py && $(BIN)/pytest tests/test_api_schema.py'
 
 ## bench: the benchmark table (wrk from Debian's packages; about nine minutes)
 bench: $(TEST_STAMP) browser-check

@@ -16,6 +16,7 @@ from outings.app import create_app
 from outings.settings import Settings
 from outings.web.cookies import SESSION as SESSION_COOKIE
 from outings.web.csrf import make_token
+from tests import pg
 from tests.live import live_server
 from tests.pg import fresh_database
 from tests.softauthn import SoftAuthenticator
@@ -30,6 +31,14 @@ ORIGIN = "http://outings.local:8000"
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return Settings(db=fresh_database(tmp_path), origin=ORIGIN, secret="test-secret")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    if pg.SERVER:
+        return
+    for item in items:
+        if item.get_closest_marker("postgresql"):
+            item.add_marker(pytest.mark.skip(reason="PostgreSQL only: `make test` runs it on one"))
 
 
 _built: dict[Settings, Litestar] = {}

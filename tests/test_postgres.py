@@ -13,7 +13,7 @@ from outings.db import Database, TransientDatabaseError, database_at
 from tests import data, pg
 from tests.threads import in_thread
 
-pytestmark = pytest.mark.skipif(not pg.SERVER, reason="PostgreSQL only")
+pytestmark = pytest.mark.postgresql
 
 
 async def _two_statements_at_once(db: Database) -> None:

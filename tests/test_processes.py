@@ -24,7 +24,7 @@ from tests.outing_helpers import outing_form
 from tests.test_sync import materialize
 from tests.threads import all_at_once
 
-pytestmark = pytest.mark.skipif(not pg.SERVER, reason="several processes: PostgreSQL only")
+pytestmark = pytest.mark.postgresql
 
 PROCESSES = 4
 PARENTS = 200
