@@ -672,7 +672,9 @@ export async function startOffline() {
   if (typeof BroadcastChannel === "function") {
     // A sync finished elsewhere (another tab, Background Sync in the worker).
     new BroadcastChannel(Outbox.CHANNEL).onmessage = (event) => {
-      if (event.data?.type === "synced") { showStatus(); afterSync(event.data.results); }
+      if (event.data?.type !== "synced") return;
+      showStatus();
+      if (event.data.from !== Outbox.SENDER) afterSync(event.data.results); // not our own
     };
   }
   await showStatus();

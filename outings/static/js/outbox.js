@@ -7,6 +7,10 @@
   const DB_NAME = "outings-sync";
   const LOCK = "outings-outbox";
   const CHANNEL = "outings-sync";
+  // Who announces: a BroadcastChannel delivers to every other channel object
+  // of that name, this page's own listener included, and a page acts on its
+  // own results already (two navigations to a new outing, seen in CI).
+  const SENDER = Math.random().toString(36).slice(2);
 
   function open() {
     return new Promise((resolve, reject) => {
@@ -206,7 +210,7 @@
         if (!batch.length) break;
         results.push(...batch);
       }
-      if (results.length) announce({ type: "synced", results });
+      if (results.length) announce({ type: "synced", results, from: SENDER });
       return results;
     };
     if (scope.navigator && scope.navigator.locks) {
@@ -235,7 +239,7 @@
   }
 
   scope.OutingsOutbox = {
-    enqueue, flush, markSeen, clear, rotate, CHANNEL,
+    enqueue, flush, markSeen, clear, rotate, CHANNEL, SENDER,
     pending: () => all("outbox"),
     results: () => all("results"),
   };
