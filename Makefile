@@ -41,13 +41,12 @@ typecheck: $(TEST_STAMP)
 	$(BIN)/mypy
 
 # Two processes, a test file each at a time; the API's schemathesis test goes on
-# its own: its cases share one test id, which xdist would run only once. The
-# tests that need PostgreSQL (several processes on one database, its outages)
-# run last, on a throwaway cluster; `make test-pg` runs every test there.
+# its own: its cases share one test id, which xdist would run only once.
+# The tests that need PostgreSQL are skipped here: `make test-pg` runs them,
+# with every other test, on a throwaway cluster (see the README's Tests).
 unit: $(TEST_STAMP)
 	$(BIN)/pytest -n 2 --dist loadfile --ignore=tests/test_api_schema.py
 	$(BIN)/pytest tests/test_api_schema.py
-	sh scripts/with-postgres.sh $(BIN)/python $(BIN)/pytest -n 2 --dist loadfile -m postgresql
 
 browser-check:
 	@sh scripts/ensure-chromium.sh

@@ -38,7 +38,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         return
     for item in items:
         if item.get_closest_marker("postgresql"):
-            item.add_marker(pytest.mark.skip(reason="PostgreSQL only: `make test` runs it on one"))
+            item.add_marker(pytest.mark.skip(reason="PostgreSQL only: `make test-pg` runs it"))
 
 
 _built: dict[Settings, Litestar] = {}
