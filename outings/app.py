@@ -153,21 +153,19 @@ def create_app(settings: Settings | None = None, *, push: bool = True) -> Litest
         # pages say "today", "in 20 minutes": a kept one is good for its minute
         return await running.db.data_version(), int(time.time() // 60)
 
-    built = settings
-
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        settings = app.state.settings
-        if msgspec.structs.replace(settings, db=built.db) != built:
+        started: Settings = app.state.settings
+        if msgspec.structs.replace(started, db=settings.db) != settings:
             # the origin, limits, headers… are built into the app
             raise RuntimeError("an app starts again on another database alone")
-        running.open(settings)
+        running.open(started)
         db = running.db
         await db.open()
-        if not settings.secret:
+        if not started.secret:
             csrf_secret.value = await _instance_secret(db)
         await accounts_service.hash_calendar_secrets(db)
-        logging.getLogger("outings").info("database ready at %s", settings.db_shown)
+        logging.getLogger("outings").info("database ready at %s", started.db_shown)
         app.state.db = db
         # whatever is kept is only true of this database
         app.state.list_cache = LRU(512)
@@ -175,15 +173,15 @@ def create_app(settings: Settings | None = None, *, push: bool = True) -> Litest
         app.state.page_cache = LRU(128)  # whole pages for visitors not signed in
         app.state.pulled = pulling.versions()  # entities as pulled, by version
         assert isinstance(app, Outings)
-        app.front = Front(version, csrf_secret, settings.secure_cookies)
+        app.front = Front(version, csrf_secret, started.secure_cookies)
         warm_up(environment)
         freeze_heap()
-        compaction = asyncio.create_task(changelog.compact_forever(db, settings.sync_days))
+        compaction = asyncio.create_task(changelog.compact_forever(db, started.sync_days))
         forgetting = asyncio.create_task(limits.forget_expired(running.hits))
-        app.state.vapid = await push_keys.load(db, settings)
-        send = push_sender.webpush_sender(app.state.vapid, settings.push_subject)
+        app.state.vapid = await push_keys.load(db, started)
+        send = push_sender.webpush_sender(app.state.vapid, started.push_subject)
         pushing = asyncio.create_task(
-            push_worker.run_forever(db, settings, send) if push else asyncio.sleep(0)
+            push_worker.run_forever(db, started, send) if push else asyncio.sleep(0)
         )
         try:
             yield

@@ -21,8 +21,7 @@ from outings import changelog
 from outings.accounts import store
 from outings.accounts.models import User
 from outings.db import Database, database_at, now_iso
-from outings.db.database import Writer
-from outings.db.transfer import in_order
+from outings.db.database import Writer, in_order
 from outings.demo_circle_data import CIRCLES
 from outings.demo_circles import add_board, add_book, add_circle, add_news
 from outings.demo_data import COMMENTS, FAMILIES, OUTINGS, VENUES, Plan

@@ -12,7 +12,7 @@ what differs between the engines is kept in those two modules.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
@@ -38,6 +38,7 @@ __all__ = [
     "TransientDatabaseError",
     "Writer",
     "database_at",
+    "in_order",
     "is_postgres",
     "now_iso",
     "placeholders",
@@ -54,6 +55,25 @@ class Table(NamedTuple):
     columns: tuple[str, ...]
     #: the tables its foreign keys point at
     references: frozenset[str]
+
+
+def in_order(tables: Iterable[Table]) -> list[Table]:
+    """Tables so that each follows those it references (by name among equals)."""
+    remaining = {t.name: t for t in tables}
+    done: set[str] = set()
+    ordered: list[Table] = []
+    while remaining:
+        ready = sorted(
+            name
+            for name, table in remaining.items()
+            if all(ref in done or ref == name or ref not in remaining for ref in table.references)
+        )
+        if not ready:
+            raise ValueError(f"tables reference each other in a circle: {sorted(remaining)}")
+        for name in ready:
+            ordered.append(remaining.pop(name))
+            done.add(name)
+    return ordered
 
 
 class Database(ABC):

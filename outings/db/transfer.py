@@ -25,7 +25,7 @@ from typing import IO, Any
 
 import msgspec
 
-from outings.db.database import Database, Table, Writer
+from outings.db.database import Database, Table, Writer, in_order
 
 FORMAT = "outings-export"
 #: Made by the target itself (its migrations), or not worth moving (counts of a window).
@@ -44,25 +44,6 @@ _DAMAGED = "the file ends early or is damaged: nothing was imported"
 
 class TransferError(Exception):
     """A file that cannot be imported here, said in words."""
-
-
-def in_order(tables: Iterable[Table]) -> list[Table]:
-    """Tables so that each follows those it references (by name among equals)."""
-    remaining = {t.name: t for t in tables}
-    done: set[str] = set()
-    ordered: list[Table] = []
-    while remaining:
-        ready = sorted(
-            name
-            for name, table in remaining.items()
-            if all(ref in done or ref == name or ref not in remaining for ref in table.references)
-        )
-        if not ready:
-            raise TransferError(f"tables reference each other in a circle: {sorted(remaining)}")
-        for name in ready:
-            ordered.append(remaining.pop(name))
-            done.add(name)
-    return ordered
 
 
 def _moved(tables: Iterable[Table]) -> list[Table]:
