@@ -13,9 +13,30 @@ from tests.live import LiveServer, csrf, host_outing, rows, signed_up
 pytestmark = pytest.mark.browser
 
 
+class Slow:
+    """A network slower than anyone waits: what is asked is answered only
+    when the test says so, and at once from then on."""
+
+    def __init__(self) -> None:
+        self.held: list[Route] = []
+        self.answering = False
+
+    def __call__(self, route: Route) -> None:
+        if self.answering:
+            route.continue_()
+        else:
+            self.held.append(route)
+
+    def answer(self) -> None:
+        self.answering = True
+        for route in self.held:
+            route.continue_()
+
+
 def test_a_place_that_moves_while_offline_shows_once_back_online(
     live_server: LiveServer, browser: Browser
 ) -> None:
+    """Even when, back online, the network is slower than the worker waits."""
     outing_id = host_outing(live_server, title="Baby swim", capacity="2")  # the host's and one
     ahead = []
     for name in ("Bo", "Cy"):  # Bo takes the place, Cy waits first
@@ -50,7 +71,18 @@ def test_a_place_that_moves_while_offline_shows_once_back_online(
     page.wait_for_timeout(500)
     expect(page.locator(".my-reply")).to_contain_text("number 2 on the waitlist")  # still old
 
+    # The signal comes back slow: the outing page takes longer than the
+    # worker waits, so the page's first reload is drawn from the kept copy.
+    network = Slow()
+    page.context.route(url, network)
     page.context.set_offline(False)  # nobody reloads by hand
+    for _ in range(100):
+        if network.held:
+            break
+        page.wait_for_timeout(100)
+    page.wait_for_timeout(3500)  # the worker's wait (sw.js NETWORK_TIMEOUT_MS) is over
+    expect(page.locator(".my-reply")).to_contain_text("number 2 on the waitlist")
+    network.answer()
     expect(page.locator(".my-reply")).to_contain_text("number 1 on the waitlist")
     expect(me.locator("#main")).to_contain_text("Waitlist #1")
     screenshot(page, "outing-place-moved-while-offline")

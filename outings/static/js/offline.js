@@ -201,8 +201,8 @@ function edited(field) {
 // signal is back, the server says what changed since (a pull from that
 // cursor); if anything this page shows did, it is drawn again — a waitlist
 // place that moved while the phone was underground, a cancellation. Never
-// over what a parent is typing, and once per page version: should the worker
-// answer with the same old copy (a slow network), there is no reload loop.
+// over what a parent is typing, and at most twice per page version (below), so
+// that an old copy never makes a reload loop.
 // When the last probe found the data at the page's own version, nothing
 // changed and nothing is asked (unless this page just sent changes: `sent`).
 async function refreshIfStale(sent = false) {
@@ -225,12 +225,40 @@ async function refreshIfStale(sent = false) {
     meta.content = String(body.cursor); // nothing here changed: ask from there next time
     return;
   }
-  const typing = [...document.querySelectorAll("input, textarea, select")].some(edited)
-    || document.activeElement?.matches?.("input:not([type=hidden]), textarea");
-  const key = `outings-refreshed:${location.pathname}${location.search}`;
-  if (typing || sessionStorage.getItem(key) === meta.content) return;
-  sessionStorage.setItem(key, meta.content);
-  window.location.reload();
+  const path = `${location.pathname}${location.search}`;
+  const key = `outings-refreshed:${path}`;
+  const again = `${meta.content} again`;
+  const done = sessionStorage.getItem(key);
+  if (typing() || done === again) return;
+  if (done !== meta.content) {
+    sessionStorage.setItem(key, meta.content);
+    window.location.reload();
+    return;
+  }
+  // Drawn again, and still from this version: the worker answered with the
+  // copy it keeps, the network being slower than its wait. Once more per
+  // version, the worker asks for this page, waiting as long as it takes; when
+  // the copy it keeps then is newer than this one, the page is drawn from it.
+  sessionStorage.setItem(key, again);
+  const kept = await keptVersion(path);
+  if (kept !== null && kept !== meta.content && !typing()) window.location.reload();
+}
+
+function typing() {
+  return [...document.querySelectorAll("input, textarea, select")].some(edited)
+    || Boolean(document.activeElement?.matches?.("input:not([type=hidden]), textarea"));
+}
+
+// The data version of the copy of `path` the worker keeps, once it asked the
+// network for it (null: no worker, no answer, or nothing kept).
+function keptVersion(path) {
+  const worker = navigator.serviceWorker?.controller;
+  if (!worker) return Promise.resolve(null);
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = (event) => resolve(event.data?.version ?? null);
+    worker.postMessage({ type: "keep", path }, [channel.port2]);
+  });
 }
 
 // What the server decided: shown in words, or by drawing the page again from

@@ -35,6 +35,7 @@ self.addEventListener("message", (event) => {
   if (data.type === "warm") event.waitUntil(warm(String(data.version)));
   if (data.type === "visitor") event.waitUntil(forgetWarm());
   if (data.type === "language") event.waitUntil(offlinePageIn(String(data.lang)));
+  if (data.type === "keep" && event.ports[0]) event.waitUntil(keepFor(event.ports[0], String(data.path)));
   if (data.type === "signed-out") event.waitUntil(Promise.all([caches.delete(PAGES), pushOff()]));
 });
 
@@ -227,6 +228,17 @@ async function keep(cache, path) {
     return "";
   }
   return null;
+}
+
+// A page drawn from its kept copy because the network was slower than the
+// wait asks for itself again, however long that takes, and hears back the
+// data version of the copy kept now (null when none could be had).
+const KEPT_VERSION = /<meta name="outings-version" content="([0-9]+)"/;
+
+async function keepFor(port, path) {
+  const text = path.startsWith("/") && !path.startsWith("//")
+    ? await keep(await caches.open(PAGES), path) : null;
+  port.postMessage({ version: text?.match(KEPT_VERSION)?.[1] ?? null });
 }
 
 // The offline page is kept from the day the worker installed, in the language
