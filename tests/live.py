@@ -173,9 +173,13 @@ def live_server(tmp_path: Path) -> Iterator[LiveServer]:
     assert not problems, f"the server logged errors:\n{server.log.read_text()}"
 
 
-def signed_up(server: LiveServer, name: str) -> httpx.Client:
+def signed_up(
+    server: LiveServer, name: str, authenticator: SoftAuthenticator | None = None
+) -> httpx.Client:
+    """A new parent signed up over HTTP with a passkey (``authenticator`` holds
+    it); the client carries her session."""
     client = httpx.Client(base_url=server.url, timeout=30)
-    authenticator = SoftAuthenticator(origin=server.url)
+    authenticator = authenticator or SoftAuthenticator(origin=server.url)
     options = client.post("/api/auth/register/options", json={"display_name": name}).json()
     answer = client.post("/api/auth/register/verify", json=authenticator.create(options))
     assert answer.status_code == 201, answer.text

@@ -9,12 +9,11 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import (
     LiveServer,
-    VirtualAuthenticator,
     assert_accessible,
     new_phone,
     screenshot,
+    sign_up,
 )
-from tests.browser.test_passkeys import register
 from tests.live import rows
 
 pytestmark = pytest.mark.browser
@@ -24,8 +23,7 @@ def phone(browser: Browser, server: LiveServer, name: str) -> Page:
     context = new_phone(browser)
     page = context.new_page()
     page.set_default_timeout(10_000)
-    VirtualAuthenticator(context, page)
-    register(page, server, name)
+    sign_up(page, server, name)
     return page
 
 
