@@ -24,6 +24,7 @@ def phone(browser: Browser, server: LiveServer, name: str) -> Page:
     page = context.new_page()
     page.set_default_timeout(10_000)
     sign_up(page, server, name)
+    page.goto(f"{server.url}/me")  # where signing up lands, the worker installing
     return page
 
 
