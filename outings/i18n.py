@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gettext as _gettext
 import io
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -130,3 +131,18 @@ def _parse_accept_language(header: str) -> list[str]:
 def language_name(code: str) -> str:
     """A language's name in that language, for the language menu."""
     return Locale.parse(code).get_display_name(code) or code
+
+
+#: Letters that carry no accent to strip yet read as a plain one when sorting.
+_PLAIN = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ı": "i", "æ": "ae", "œ": "oe"})
+
+
+def sort_key(name: str) -> str:
+    """How a name sorts in lists, whatever the language and the database:
+    case and accents aside ("Émilie" beside "emma", "Łąka" beside "Lody"),
+    then letter by letter (code points). Stored where SQL sorts (``venues.
+    sort_name``, compared byte by byte on either engine); used as it is where
+    Python sorts. Identical keys keep their callers' own next order (an id)."""
+    folded = unicodedata.normalize("NFKD", name.casefold())
+    plain = "".join(c for c in folded if not unicodedata.combining(c))
+    return " ".join(plain.translate(_PLAIN).split())

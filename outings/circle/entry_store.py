@@ -5,6 +5,7 @@ from __future__ import annotations
 from outings.circle.book_models import Entry, EntryInput
 from outings.db import Row, placeholders
 from outings.db.database import Conn, Writer
+from outings.i18n import sort_key
 
 _SELECT = (
     "select e.*, u.display_name as added_by_name,"
@@ -12,8 +13,6 @@ _SELECT = (
     " as recommended_count"
     " from circle_entries e left join users u on u.id = e.added_by"
 )
-#: The order of a book's kind: the most recommended first, then by name.
-_ORDER = " order by recommended_count desc, lower(e.name), e.id"
 
 
 def _entry(row: Row) -> Entry:
@@ -59,12 +58,12 @@ async def shown_many(conn: Conn, entry_ids: list[str]) -> dict[str, Entry]:
 async def shown(conn: Conn, circle_id: str) -> list[Entry]:
     """The book members read: approved and not hidden, the most recommended first."""
     rows = await conn.fetchall(
-        _SELECT
-        + " where e.circle_id = ? and e.status = 'approved' and e.hidden_at is null"
-        + _ORDER,
+        _SELECT + " where e.circle_id = ? and e.status = 'approved' and e.hidden_at is null",
         (circle_id,),
     )
-    return [_entry(r) for r in rows]
+    entries = [_entry(r) for r in rows]
+    # the most recommended first, then by name (as parents read names: i18n.sort_key)
+    return sorted(entries, key=lambda e: (-e.recommended_count, sort_key(e.name), e.id))
 
 
 async def shown_count(conn: Conn, circle_id: str) -> int:

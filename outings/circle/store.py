@@ -5,6 +5,7 @@ from __future__ import annotations
 from outings.circle.models import Circle, CircleInput, Member
 from outings.db import Row, placeholders
 from outings.db.database import Conn, Writer
+from outings.i18n import sort_key
 
 _SELECT = (
     "select c.*, (select count(*) from circle_members m where m.circle_id = c.id"
@@ -184,11 +185,11 @@ async def belongs_to(conn: Conn, user_id: str) -> dict[str, str]:
     of, by name: whose members-only outings she sees, where she may post one."""
     rows = await conn.fetchall(
         "select c.id, c.name from circle_members m join circles c on c.id = m.circle_id"
-        " where m.user_id = ? and m.role in ('member', 'moderator') and c.hidden_at is null"
-        " order by c.name, c.id",
+        " where m.user_id = ? and m.role in ('member', 'moderator') and c.hidden_at is null",
         (user_id,),
     )
-    return {r["id"]: r["name"] for r in rows}
+    ordered = sorted(rows, key=lambda r: (sort_key(r["name"]), r["id"]))
+    return {r["id"]: r["name"] for r in ordered}
 
 
 async def save_member(

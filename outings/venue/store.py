@@ -6,6 +6,7 @@ from typing import Any
 
 from outings.db import Row, placeholders
 from outings.db.database import Conn, Writer
+from outings.i18n import sort_key
 from outings.venue.models import HAS, Amenity, Venue, VenueInput
 
 _SELECT = (
@@ -123,7 +124,7 @@ async def search(
         _SELECT
         + " where "
         + " and ".join(where)
-        + " order by v.verified_at is null, v.name limit :limit",
+        + " order by v.verified_at is null, v.sort_name, v.id limit :limit",
         params,
     )
     return await _many(conn, rows)
@@ -131,17 +132,27 @@ async def search(
 
 async def areas(conn: Conn) -> list[str]:
     rows = await conn.fetchall(
-        "select distinct area from venues where hidden_at is null and area != '' order by area"
+        "select distinct area from venues where hidden_at is null and area != ''"
     )
-    return [r["area"] for r in rows]
+    return sorted((r["area"] for r in rows), key=lambda area: (sort_key(area), area))
 
 
 async def choices(conn: Conn) -> list[tuple[str, str, str]]:
     """(id, name, area) of every listed venue, for the propose form."""
     rows = await conn.fetchall(
-        "select id, name, area from venues where hidden_at is null order by name"
+        "select id, name, area from venues where hidden_at is null order by sort_name, id"
     )
     return [(r["id"], r["name"], r["area"]) for r in rows]
+
+
+async def unsorted(conn: Conn) -> list[tuple[str, str]]:
+    """(id, name) of the venues whose sort name was never written (older rows)."""
+    rows = await conn.fetchall("select id, name from venues where sort_name = '' and name != ''")
+    return [(r["id"], r["name"]) for r in rows]
+
+
+async def set_sort_name(w: Writer, venue_id: str, sort_name: str) -> None:
+    await w.execute("update venues set sort_name = ? where id = ?", (sort_name, venue_id))
 
 
 def _fields(data: VenueInput) -> dict[str, Any]:
@@ -159,6 +170,7 @@ def _fields(data: VenueInput) -> dict[str, Any]:
         "price_notes": data.price_notes,
         "age_min_months": data.age_min_months,
         "age_max_months": data.age_max_months,
+        "sort_name": sort_key(data.name),
     }
 
 

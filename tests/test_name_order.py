@@ -1,0 +1,94 @@
+"""Names sort as parents read them, the same on either engine (issue 15).
+
+Case and accents aside ("Émilie" beside "Emma", "Łąka" beside "Lody"), not
+by bytes (where every accented letter comes after "z") nor by whatever
+collation a PostgreSQL server was set up with. Through the real app; `make
+test-pg` runs the same tests on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+
+from litestar import Litestar
+from litestar.testing import TestClient
+
+from outings.i18n import sort_key
+from outings.settings import Settings
+from tests import data
+from tests.circle_helpers import start_circle
+from tests.conftest import ORIGIN, html
+from tests.test_circle_book import add_entry
+from tests.test_venues import list_venue
+
+Client = TestClient[Litestar]
+
+#: In the order a parent expects, whatever order they were written in.
+NAMES = ["apple tree", "Émilie's Café", "Emma's Garden", "Łąka Play", "Lody Bar", "Zoo Park"]
+AREAS = ["Bemowo", "centrum", "Śródmieście", "Ursus", "Wola", "Żoliborz"]
+WRITTEN = [5, 3, 0, 4, 1, 2]  # a shuffle
+
+
+def test_the_key_sets_case_and_accents_aside() -> None:
+    assert sorted([NAMES[i] for i in WRITTEN], key=sort_key) == NAMES
+    assert sort_key("  Żółć  Łódź ") == "zolc lodz"
+    assert sort_key("Straße") == sort_key("STRASSE")
+
+
+def test_places_are_listed_by_name_as_parents_read_them(
+    family: Callable[[str], Client],
+) -> None:
+    manon = family("Manon")
+    for i in WRITTEN:
+        list_venue(manon, id=str(uuid.uuid4()), name=NAMES[i], area=AREAS[i])
+
+    page = html(manon.get("/venues"))
+    assert [a.text for a in page.select("h2.outing-title a")] == NAMES
+    areas = [o.text for o in page.select("select[name=area] option") if o.get("value")]
+    assert areas == AREAS
+    form = html(manon.get("/outings/new"))
+    choices = [o.text for o in form.select("select[name=venue_id] option") if o.get("value")]
+    assert [c.split(" (")[0].split(" · ")[0] for c in choices] == NAMES
+
+
+def test_a_place_written_before_sort_names_gets_one_at_start(
+    app: Litestar, settings: Settings
+) -> None:
+    """Venues from before (or put in by hand, as the bench's are) sort too."""
+    with TestClient(app, base_url=ORIGIN) as client:  # the database as it is made
+        assert client.get("/venues").status_code == 200
+    now = "2026-11-30T10:00:00.000000Z"
+    for i in WRITTEN:
+        data.rows(
+            settings.db,
+            "insert into venues (id, name, kind, area, address, created_at, updated_at)"
+            " values (?, ?, 'cafe', ?, '1 Main Street', ?, ?)",
+            str(uuid.uuid4()),
+            NAMES[i],
+            AREAS[i],
+            now,
+            now,
+        )
+    with TestClient(app, base_url=ORIGIN) as client:  # the app starts again
+        page = html(client.get("/venues"))
+    assert [a.text for a in page.select("h2.outing-title a")] == NAMES
+    assert data.rows(settings.db, "select count(*) from venues where sort_name = ''") == [(0,)]
+
+
+def test_a_circle_s_book_and_her_circles_sort_by_name(
+    family: Callable[[str], Client],
+) -> None:
+    fatou = family("Fatou")
+    circles = {NAMES[i]: start_circle(fatou, name=NAMES[i]) for i in WRITTEN}
+    circle = circles["Zoo Park"]
+    for i in WRITTEN:  # the founder's own entries go straight in
+        answer, _ = add_entry(fatou, circle, name=NAMES[i], phone=f"+33 1 23 45 67 8{i}")
+        assert answer.status_code in (302, 303), answer.text
+
+    book = html(fatou.get(f"/circles/{circle}/book"))
+    assert [h.text.strip() for h in book.select(".entry-name")] == NAMES
+    # where she may post a members-only outing: her circles, by name
+    form = html(fatou.get("/outings/new"))
+    options = [o.text.strip() for o in form.select("select[name=circle_id] option")]
+    assert [o for o in options if o in NAMES] == NAMES
