@@ -10,7 +10,7 @@ from __future__ import annotations
 import gettext as _gettext
 import io
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache, lru_cache
@@ -146,3 +146,8 @@ def sort_key(name: str) -> str:
     folded = unicodedata.normalize("NFKD", name.casefold())
     plain = "".join(c for c in folded if not unicodedata.combining(c))
     return " ".join(plain.translate(_PLAIN).split())
+
+
+def by_name(names: Iterable[str]) -> list[str]:
+    """``names`` in the order of :func:`sort_key` (identical keys by the text)."""
+    return sorted(names, key=lambda name: (sort_key(name), name))

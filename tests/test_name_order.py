@@ -18,7 +18,8 @@ from outings.i18n import sort_key
 from outings.settings import Settings
 from tests import data
 from tests.circle_helpers import start_circle
-from tests.conftest import ORIGIN, html
+from tests.conftest import ORIGIN, csrf_token, html
+from tests.outing_helpers import outing_form
 from tests.test_circle_book import add_entry
 from tests.test_venues import list_venue
 
@@ -80,7 +81,9 @@ def test_a_circle_s_book_and_her_circles_sort_by_name(
     family: Callable[[str], Client],
 ) -> None:
     fatou = family("Fatou")
-    circles = {NAMES[i]: start_circle(fatou, name=NAMES[i]) for i in WRITTEN}
+    circles = {NAMES[i]: start_circle(fatou, name=NAMES[i], area=AREAS[i]) for i in WRITTEN}
+    listed = html(fatou.get("/circles"))
+    assert [o.text for o in listed.select("select[name=area] option") if o.get("value")] == AREAS
     circle = circles["Zoo Park"]
     for i in WRITTEN:  # the founder's own entries go straight in
         answer, _ = add_entry(fatou, circle, name=NAMES[i], phone=f"+33 1 23 45 67 8{i}")
@@ -92,3 +95,13 @@ def test_a_circle_s_book_and_her_circles_sort_by_name(
     form = html(fatou.get("/outings/new"))
     options = [o.text.strip() for o in form.select("select[name=circle_id] option")]
     assert [o for o in options if o in NAMES] == NAMES
+
+
+def test_the_areas_of_outings_sort_by_name(family: Callable[[str], Client]) -> None:
+    hana = family("Hana")
+    for i in WRITTEN:
+        form = outing_form(title=f"Picnic {i}", area=AREAS[i])
+        form["_csrf_token"] = csrf_token(hana, "/outings/new")
+        assert hana.post("/outings", data=form, follow_redirects=False).status_code in (302, 303)
+    listed = html(hana.get("/"))
+    assert [o.text for o in listed.select("select[name=area] option") if o.get("value")] == AREAS

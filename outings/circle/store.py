@@ -5,7 +5,7 @@ from __future__ import annotations
 from outings.circle.models import Circle, CircleInput, Member
 from outings.db import Row, placeholders
 from outings.db.database import Conn, Writer
-from outings.i18n import sort_key
+from outings.i18n import by_name, sort_key
 
 _SELECT = (
     "select c.*, (select count(*) from circle_members m where m.circle_id = c.id"
@@ -61,9 +61,9 @@ async def listed(conn: Conn, area: str | None, limit: int = 100) -> list[Circle]
 
 async def areas(conn: Conn) -> list[str]:
     rows = await conn.fetchall(
-        "select distinct area from circles where hidden_at is null and area != '' order by area"
+        "select distinct area from circles where hidden_at is null and area != ''"
     )
-    return [r["area"] for r in rows]
+    return by_name(r["area"] for r in rows)
 
 
 async def insert(w: Writer, circle_id: str, data: CircleInput, created_by: str, now: str) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 
 from outings.db import Row, placeholders, stamp
 from outings.db.database import Conn, Writer
+from outings.i18n import by_name
 from outings.outing import rules
 from outings.outing.models import Outing
 from outings.outing.rules import OutingInput
@@ -275,10 +276,10 @@ async def upcoming(
 async def areas(conn: Conn, now: datetime) -> list[str]:
     rows = await conn.fetchall(
         "select distinct area from outings where ends_at > ? and area != '' and hidden_at is null"
-        " and visibility = 'public' order by area",
+        " and visibility = 'public'",
         (iso(now),),
     )
-    return [r["area"] for r in rows]
+    return by_name(r["area"] for r in rows)
 
 
 #: A family's own outings: those it hosts and those it replied to and did not

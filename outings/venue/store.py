@@ -6,7 +6,7 @@ from typing import Any
 
 from outings.db import Row, placeholders
 from outings.db.database import Conn, Writer
-from outings.i18n import sort_key
+from outings.i18n import by_name, sort_key
 from outings.venue.models import HAS, Amenity, Venue, VenueInput
 
 _SELECT = (
@@ -134,7 +134,7 @@ async def areas(conn: Conn) -> list[str]:
     rows = await conn.fetchall(
         "select distinct area from venues where hidden_at is null and area != ''"
     )
-    return sorted((r["area"] for r in rows), key=lambda area: (sort_key(area), area))
+    return by_name(r["area"] for r in rows)
 
 
 async def choices(conn: Conn) -> list[tuple[str, str, str]]:
