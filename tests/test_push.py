@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from litestar import Litestar
 from litestar.testing import TestClient
 
+from outings import notifications
 from outings.app import create_app
 from outings.db import Database, database_at
 from outings.push import enqueue, keys, subscription_store
@@ -309,6 +310,86 @@ def test_the_evening_before_and_two_hours_before_each_remind_once(
         user_id(push_settings, "Ana"),
     )
     assert sorted(k for (k,) in kinds) == ["reminder_evening", "reminder_soon"]
+
+
+def test_an_evening_of_many_replies_reminds_each_once_and_lets_requests_through(
+    push_settings: Settings, parents: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pass each minute of an evening reads every reply to tomorrow's
+    outings: it lets other work run between its chunks, and asks the database
+    again only about replies it has not seen made."""
+    host = parents("Hana")
+    outing_id = propose(host, date=in_days(2).isoformat(), start_time="10:00", capacity="")
+    families = 2 * enqueue.CHUNK + 50
+    now = "2026-11-30T10:00:00.000000Z"
+    for n in range(families):
+        family = str(uuid.uuid4())
+        db(
+            push_settings,
+            "insert into users (id, display_name, user_handle, created_at, updated_at)"
+            " values (?, ?, ?, ?, ?)",
+            family,
+            f"Family {n}",
+            uuid.uuid4().bytes,
+            now,
+            now,
+        )
+        db(
+            push_settings,
+            "insert into rsvps (outing_id, user_id, status, adults, children, state,"
+            " queued_seq, created_at, updated_at)"
+            " values (?, ?, 'going', 1, 1, 'confirmed', ?, ?, ?)",
+            outing_id,
+            family,
+            n + 10,
+            now,
+            now,
+        )
+    ticks = 0
+    seen_at: list[int] = []  # the ticks counted as each reply is looked at
+    due = enqueue.reminder_due
+
+    def looked_at(starts_at: datetime, at: datetime, tz: ZoneInfo) -> str | None:
+        seen_at.append(ticks)
+        return due(starts_at, at, tz)
+
+    monkeypatch.setattr(enqueue, "reminder_due", looked_at)
+    asked: list[int] = []
+    made_already = notifications.already_made
+
+    async def already_made(conn: Any, keys: list[str]) -> set[str]:
+        asked.append(len(keys))
+        return await made_already(conn, keys)
+
+    monkeypatch.setattr(notifications, "already_made", already_made)
+
+    async def evening(database: Database) -> list[int]:
+        nonlocal ticks
+
+        async def tick() -> None:
+            nonlocal ticks
+            while True:
+                ticks += 1
+                await asyncio.sleep(0)
+
+        ticking = asyncio.create_task(tick())
+        reminded = enqueue.Reminded()
+        made = [
+            await enqueue.reminders(database, TZ, local(1, 19, minute), reminded)
+            for minute in (0, 1)
+        ]
+        ticking.cancel()
+        return made
+
+    assert run(evening, push_settings) == [families + 1, 0]  # the host is going too
+    [(reminders,)] = db(
+        push_settings, "select count(*) from notifications where kind = 'reminder_evening'"
+    )
+    assert reminders == families + 1
+    # between the first reply looked at and the last, requests had their turns
+    assert seen_at[families] > seen_at[0]
+    # the second pass asked about nothing it had seen made
+    assert sum(asked) == families + 1
 
 
 def test_a_key_given_in_the_environment_is_the_one_used(settings: Settings) -> None:

@@ -34,11 +34,12 @@ async def run_once(db: Database, settings: Settings, send: Send, clock: Clock, w
 async def run_forever(db: Database, settings: Settings, send: Send, clock: Clock = utc_now) -> None:
     # Names this process's claims, so two processes never take each other's.
     worker = secrets.token_hex(8)
+    reminded = enqueue.Reminded()
     polls = 0
     while True:
         try:
             if polls % REMIND_EVERY == 0:
-                await enqueue.reminders(db, settings.tz, clock())
+                await enqueue.reminders(db, settings.tz, clock(), reminded)
                 async with db.reader() as r:
                     old = await delivery_store.anything_old(r, clock())
                 if old:  # a write only when there is something to forget
