@@ -21,7 +21,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 from litestar.types import ASGIApp, Receive, Scope, Send
 
-from outings import __version__, changelog, pages, pwa
+from outings import __version__, changelog, names, pages, pwa
 from outings.accounts import api as accounts_api
 from outings.accounts import pages as accounts_pages
 from outings.accounts import service as accounts_service
@@ -42,7 +42,6 @@ from outings.settings import Settings
 from outings.sync import api as sync_api
 from outings.sync import pull as pulling
 from outings.venue import pages as venue_pages
-from outings.venue import service as venue_service
 from outings.web import conditional, csrf, limits, middleware, openapi
 from outings.web.cache import LRU
 from outings.web.deps import DB
@@ -166,7 +165,7 @@ def create_app(settings: Settings | None = None, *, push: bool = True) -> Litest
         if not started.secret:
             csrf_secret.value = await _instance_secret(db)
         await accounts_service.hash_calendar_secrets(db)
-        await venue_service.sort_names(db)
+        await names.sort_names(db)
         logging.getLogger("outings").info("database ready at %s", started.db_shown)
         app.state.db = db
         # whatever is kept is only true of this database

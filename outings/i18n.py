@@ -138,12 +138,14 @@ _PLAIN = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ı": "i", "
 
 
 def sort_key(name: str) -> str:
-    """How a name sorts in lists, whatever the language and the database:
-    case and accents aside ("Émilie" beside "emma", "Łąka" beside "Lody"),
-    then letter by letter (code points). Stored where SQL sorts (``venues.
-    sort_name``, compared byte by byte on either engine); used as it is where
-    Python sorts. Identical keys keep their callers' own next order (an id)."""
-    folded = unicodedata.normalize("NFKD", name.casefold())
+    """How a name sorts in lists, the same for every language and database:
+    case and accents aside ("Émilie" beside "emma", "Łąka" beside "Lody",
+    styled letters as plain ones), then letter by letter (code points). One
+    order for all languages, not each alphabet's own (Polish puts Ł after L).
+    Stored where SQL sorts (``sort_name`` of venues and circles, compared byte
+    by byte on either engine; a changed key is written again at the next
+    start: :mod:`outings.names`); used as it is where Python sorts."""
+    folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", name).casefold())
     plain = "".join(c for c in folded if not unicodedata.combining(c))
     return " ".join(plain.translate(_PLAIN).split())
 

@@ -18,8 +18,9 @@ from outings.i18n import sort_key
 from outings.settings import Settings
 from tests import data
 from tests.circle_helpers import start_circle
-from tests.conftest import ORIGIN, csrf_token, html
+from tests.conftest import ORIGIN, csrf_token, html, sign_up
 from tests.outing_helpers import outing_form
+from tests.softauthn import SoftAuthenticator
 from tests.test_circle_book import add_entry
 from tests.test_venues import list_venue
 
@@ -35,6 +36,7 @@ def test_the_key_sets_case_and_accents_aside() -> None:
     assert sorted([NAMES[i] for i in WRITTEN], key=sort_key) == NAMES
     assert sort_key("  Żółć  Łódź ") == "zolc lodz"
     assert sort_key("Straße") == sort_key("STRASSE")
+    assert sort_key("𝐁𝐚𝐛𝐲 𝐒𝐰𝐢𝐦") == "baby swim"  # bold letters pasted from elsewhere
 
 
 def test_places_are_listed_by_name_as_parents_read_them(
@@ -53,12 +55,15 @@ def test_places_are_listed_by_name_as_parents_read_them(
     assert [c.split(" (")[0].split(" · ")[0] for c in choices] == NAMES
 
 
-def test_a_place_written_before_sort_names_gets_one_at_start(
+def test_names_written_before_or_by_hand_get_their_key_at_start(
     app: Litestar, settings: Settings
 ) -> None:
-    """Venues from before (or put in by hand, as the bench's are) sort too."""
+    """Venues from before sort keys (or put in by hand, as the bench's are)
+    and circles renamed by hand sort too once the app starts again."""
     with TestClient(app, base_url=ORIGIN) as client:  # the database as it is made
-        assert client.get("/venues").status_code == 200
+        sign_up(client, SoftAuthenticator(origin=ORIGIN), "Fatou")
+        for i in WRITTEN:
+            start_circle(client, name=f"Circle {5 - i}")
     now = "2026-11-30T10:00:00.000000Z"
     for i in WRITTEN:
         data.rows(
@@ -71,10 +76,14 @@ def test_a_place_written_before_sort_names_gets_one_at_start(
             now,
             now,
         )
+        data.rows(
+            settings.db, "update circles set name = ? where name = ?", NAMES[i], f"Circle {5 - i}"
+        )
     with TestClient(app, base_url=ORIGIN) as client:  # the app starts again
-        page = html(client.get("/venues"))
-    assert [a.text for a in page.select("h2.outing-title a")] == NAMES
-    assert data.rows(settings.db, "select count(*) from venues where sort_name = ''") == [(0,)]
+        places = html(client.get("/venues"))
+        circles = html(client.get("/circles"))
+    assert [a.text for a in places.select("h2.outing-title a")] == NAMES
+    assert [a.text for a in circles.select("h2.outing-title a")] == NAMES
 
 
 def test_a_circle_s_book_and_her_circles_sort_by_name(
@@ -84,6 +93,10 @@ def test_a_circle_s_book_and_her_circles_sort_by_name(
     circles = {NAMES[i]: start_circle(fatou, name=NAMES[i], area=AREAS[i]) for i in WRITTEN}
     listed = html(fatou.get("/circles"))
     assert [o.text for o in listed.select("select[name=area] option") if o.get("value")] == AREAS
+    # as many members each (one): by name, for her and for a parent looking for one
+    assert [a.text for a in listed.select("h2.outing-title a")] == NAMES
+    looking = html(family("Mel").get("/circles"))
+    assert [a.text for a in looking.select("h2.outing-title a")] == NAMES
     circle = circles["Zoo Park"]
     for i in WRITTEN:  # the founder's own entries go straight in
         answer, _ = add_entry(fatou, circle, name=NAMES[i], phone=f"+33 1 23 45 67 8{i}")

@@ -53,10 +53,20 @@ async def listed(conn: Conn, area: str | None, limit: int = 100) -> list[Circle]
     """Circles, those of ``area`` first, then the biggest."""
     rows = await conn.fetchall(
         _SELECT + " where c.hidden_at is null order by case when lower(c.area) = lower(?)"
-        " then 0 else 1 end, member_count desc, c.name limit ?",
+        " then 0 else 1 end, member_count desc, c.sort_name, c.id limit ?",
         (area or "", limit),
     )
     return [_circle(r) for r in rows]
+
+
+async def sort_names(conn: Conn) -> list[tuple[str, str, str]]:
+    """(id, name, sort name as stored) of every circle."""
+    rows = await conn.fetchall("select id, name, sort_name from circles")
+    return [(r["id"], r["name"], r["sort_name"]) for r in rows]
+
+
+async def set_sort_name(w: Writer, circle_id: str, sort_name: str) -> None:
+    await w.execute("update circles set sort_name = ? where id = ?", (sort_name, circle_id))
 
 
 async def areas(conn: Conn) -> list[str]:
@@ -68,11 +78,12 @@ async def areas(conn: Conn) -> list[str]:
 
 async def insert(w: Writer, circle_id: str, data: CircleInput, created_by: str, now: str) -> None:
     await w.execute(
-        "insert into circles (id, name, area, description, language, colour, emoji, joining,"
-        " created_by, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "insert into circles (id, name, sort_name, area, description, language, colour, emoji,"
+        " joining, created_by, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             circle_id,
             data.name,
+            sort_key(data.name),
             data.area,
             data.description,
             data.language,
@@ -88,10 +99,11 @@ async def insert(w: Writer, circle_id: str, data: CircleInput, created_by: str, 
 
 async def update(w: Writer, circle_id: str, data: CircleInput, now: str) -> None:
     await w.execute(
-        "update circles set name = ?, area = ?, description = ?, language = ?, colour = ?,"
-        " emoji = ?, joining = ?, updated_at = ? where id = ?",
+        "update circles set name = ?, sort_name = ?, area = ?, description = ?, language = ?,"
+        " colour = ?, emoji = ?, joining = ?, updated_at = ? where id = ?",
         (
             data.name,
+            sort_key(data.name),
             data.area,
             data.description,
             data.language,

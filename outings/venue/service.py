@@ -7,7 +7,6 @@ from outings.accounts.models import User
 from outings.db import Database, now_iso
 from outings.db.database import Writer
 from outings.i18n import gettext as _
-from outings.i18n import sort_key
 from outings.ids import new_id
 from outings.notifications import notify
 from outings.outing import store as outing_store
@@ -20,19 +19,6 @@ __all__ = ["Invalid", "Refused"]
 
 def _not_found() -> Refused:
     return Refused("not_found", _("We could not find that place. It may have been removed."))
-
-
-async def sort_names(db: Database) -> int:
-    """Give the venues written before sort names existed (or by hand) theirs;
-    how many there were. Run at each start: a venue written since has one."""
-
-    async def run(w: Writer) -> int:
-        found = await store.unsorted(w)
-        for venue_id, name in found:
-            await store.set_sort_name(w, venue_id, sort_key(name))
-        return len(found)
-
-    return await db.write(run)
 
 
 async def load(w: Writer, venue_id: str) -> Venue:

@@ -145,10 +145,10 @@ async def choices(conn: Conn) -> list[tuple[str, str, str]]:
     return [(r["id"], r["name"], r["area"]) for r in rows]
 
 
-async def unsorted(conn: Conn) -> list[tuple[str, str]]:
-    """(id, name) of the venues whose sort name was never written (older rows)."""
-    rows = await conn.fetchall("select id, name from venues where sort_name = '' and name != ''")
-    return [(r["id"], r["name"]) for r in rows]
+async def sort_names(conn: Conn) -> list[tuple[str, str, str]]:
+    """(id, name, sort name as stored) of every venue."""
+    rows = await conn.fetchall("select id, name, sort_name from venues")
+    return [(r["id"], r["name"], r["sort_name"]) for r in rows]
 
 
 async def set_sort_name(w: Writer, venue_id: str, sort_name: str) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -165,9 +166,39 @@ def sign_up(page: Page, server: LiveServer, name: str) -> VirtualAuthenticator:
     client = signed_up(server, name, soft)
     session = client.cookies[SESSION]
     client.close()
-    page.context.add_cookies([{"name": SESSION, "value": session, "url": server.url}])
+    page.context.add_cookies(
+        [
+            {
+                "name": SESSION,
+                "value": session,
+                "url": server.url,
+                "httpOnly": True,  # as the server sets it (outings/web/cookies.py)
+                "sameSite": "Lax",
+            }
+        ]
+    )
     authenticator.hold(soft.credentials[0])
     return authenticator
+
+
+def controlled(page: Page) -> None:
+    """Wait until the service worker controls the page (so it can answer offline).
+
+    Polled from here: ``wait_for_function`` with an expression falls back to
+    ``eval`` in the page when its first look fails, which the page's CSP refuses
+    (seen under load in CI)."""
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    deadline = time.monotonic() + 10
+    while not page.evaluate("!!navigator.serviceWorker.controller"):
+        assert time.monotonic() < deadline, "the service worker never took control"
+        page.wait_for_timeout(50)
+
+
+def visit(page: Page, url: str) -> None:
+    page.goto(url)
+    controlled(page)
+    # visit again now that the worker is in charge, so it keeps a copy
+    page.goto(url)
 
 
 def screenshot(page: Page, name: str) -> Path:

@@ -8,8 +8,7 @@ import re
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.browser.conftest import LiveServer, assert_accessible, screenshot
-from tests.browser.test_offline import visit
+from tests.browser.conftest import LiveServer, assert_accessible, screenshot, visit
 from tests.browser.test_outings_browser import phone
 from tests.live import rows
 

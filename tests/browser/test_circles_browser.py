@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.browser.conftest import assert_accessible, screenshot
+from tests.browser.conftest import assert_accessible, controlled, screenshot
 from tests.browser.test_mobile_data import settled_parent
-from tests.browser.test_offline import controlled, kept
+from tests.browser.test_offline import kept
 from tests.browser.test_outings_browser import phone
 from tests.live import LiveServer, csrf, rows, signed_up
 

@@ -17,8 +17,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import BrowserContext, ConsoleMessage, Page, Worker, expect
 
-from tests.browser.conftest import LiveServer, VirtualAuthenticator, screenshot
-from tests.browser.test_offline import controlled
+from tests.browser.conftest import LiveServer, VirtualAuthenticator, controlled, screenshot
 from tests.live import rows
 
 pytestmark = pytest.mark.browser

@@ -13,8 +13,8 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
 
 from outings.web import cookies
-from tests.browser.conftest import new_phone
-from tests.browser.test_offline import controlled, kept
+from tests.browser.conftest import controlled, new_phone
+from tests.browser.test_offline import kept
 from tests.browser.test_outings_browser import phone
 from tests.browser.traffic import Traffic
 from tests.live import LiveServer, csrf, host_outing, signed_up

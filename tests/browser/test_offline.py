@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import shutil
-import time
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, Route, expect
 
-from tests.browser.conftest import assert_accessible, screenshot
+from tests.browser.conftest import assert_accessible, screenshot, visit
 from tests.browser.test_outings_browser import phone
 from tests.live import LiveServer, csrf, host_outing, rows, signed_up, start_server
 
@@ -18,26 +17,6 @@ ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.browser
 #: Replies but the hosts' own (a host comes to her outing: issue 12).
 GUESTS = " where user_id not in (select host_id from outings)"
-
-
-def controlled(page: Page) -> None:
-    """Wait until the service worker controls the page (so it can answer offline).
-
-    Polled from here: ``wait_for_function`` with an expression falls back to
-    ``eval`` in the page when its first look fails, which the page's CSP refuses
-    (seen under load in CI)."""
-    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-    deadline = time.monotonic() + 10
-    while not page.evaluate("!!navigator.serviceWorker.controller"):
-        assert time.monotonic() < deadline, "the service worker never took control"
-        page.wait_for_timeout(50)
-
-
-def visit(page: Page, url: str) -> None:
-    page.goto(url)
-    controlled(page)
-    # visit again now that the worker is in charge, so it keeps a copy
-    page.goto(url)
 
 
 def kept(page: Page, path: str) -> bool:

@@ -13,6 +13,7 @@ from tests.browser.conftest import (
     new_phone,
     screenshot,
     sign_up,
+    visit,
 )
 from tests.live import rows
 
@@ -24,7 +25,7 @@ def phone(browser: Browser, server: LiveServer, name: str) -> Page:
     page = context.new_page()
     page.set_default_timeout(10_000)
     sign_up(page, server, name)
-    page.goto(f"{server.url}/me")  # where signing up lands, the worker installing
+    visit(page, f"{server.url}/me")  # where signing up lands: the app then installed
     return page
 
 

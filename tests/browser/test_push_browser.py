@@ -13,9 +13,8 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from outings.notifications import Notification
 from outings.push.messages import compose
-from tests.browser.conftest import assert_accessible, screenshot
+from tests.browser.conftest import assert_accessible, controlled, screenshot
 from tests.browser.test_me_browser import _reply
-from tests.browser.test_offline import controlled
 from tests.browser.test_outings_browser import phone
 from tests.live import LiveServer, csrf, host_outing, rows, signed_up
 from tests.outing_helpers import in_days

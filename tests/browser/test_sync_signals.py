@@ -10,8 +10,7 @@ import pytest
 from playwright.sync_api import Browser, Dialog, Page, Request, Route, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.browser.conftest import assert_accessible, new_phone, screenshot
-from tests.browser.test_offline import controlled, visit
+from tests.browser.conftest import assert_accessible, controlled, new_phone, screenshot, visit
 from tests.browser.test_outings_browser import phone
 from tests.live import LiveServer, host_outing
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Browser, Route, expect
+from playwright.sync_api import Browser, Page, Route, expect
+from playwright.sync_api import Error as PlaywrightError
 
-from tests.browser.conftest import assert_accessible, screenshot
-from tests.browser.test_offline import controlled, visit
+from tests.browser.conftest import assert_accessible, controlled, screenshot, visit
 from tests.browser.test_outings_browser import phone
 from tests.live import LiveServer, csrf, host_outing, rows, signed_up
 
@@ -31,6 +31,15 @@ class Slow:
         self.answering = True
         for route in self.held:
             route.continue_()
+
+
+def second_look_asked(page: Page, key: str) -> bool:
+    """Whether the page, drawn again from an old copy, asked for itself once more."""
+    try:
+        asked: str | None = page.evaluate("(key) => sessionStorage.getItem(key)", key)
+    except PlaywrightError:  # between two drawings of the page
+        return False
+    return (asked or "").endswith(" again")
 
 
 def test_a_place_that_moves_while_offline_shows_once_back_online(
@@ -76,11 +85,14 @@ def test_a_place_that_moves_while_offline_shows_once_back_online(
     network = Slow()
     page.context.route(url, network)
     page.context.set_offline(False)  # nobody reloads by hand
-    for _ in range(100):
-        if network.held:
+    # The reload came from the kept copy (the worker's wait, 3 s, ran out), and
+    # the page drawn from it asked for a second look: still the old place.
+    key = f"outings-refreshed:/outings/{outing_id}"
+    for _ in range(200):
+        if second_look_asked(page, key):
             break
         page.wait_for_timeout(100)
-    page.wait_for_timeout(3500)  # the worker's wait (sw.js NETWORK_TIMEOUT_MS) is over
+    assert second_look_asked(page, key)
     expect(page.locator(".my-reply")).to_contain_text("number 2 on the waitlist")
     network.answer()
     expect(page.locator(".my-reply")).to_contain_text("number 1 on the waitlist")

@@ -26,8 +26,13 @@ let connected = navigator.onLine;
 // What Outings said at the last probe: its data version now, whether this
 // browser is signed in, whether the phone asked to save data (/healthz).
 let server = { version: null, member: false, save_data: false };
+// The page is being drawn again (a reload, or the new outing's page): a sync
+// still running here, or starting meanwhile, leaves it be (drawAgain).
+let drawingAgain = false;
 const PROBE_FIRST_MS = 2000;
 const PROBE_MAX_MS = 60000;
+// How long a page waits for the worker to fetch it once more (refreshIfStale).
+const KEEP_WAIT_MS = 60000;
 let probeDelay = PROBE_FIRST_MS;
 let probeTimer = null;
 
@@ -138,11 +143,9 @@ async function registerWorker() {
       }
     });
   });
-  let reloading = false;
   navigator.serviceWorker.addEventListener("controllerchange", () => {
-    if (reloading || !document.getElementById("update-bar") || document.getElementById("update-bar").hidden) return;
-    reloading = true;
-    window.location.reload();
+    if (drawingAgain || !document.getElementById("update-bar") || document.getElementById("update-bar").hidden) return;
+    drawAgain();
   });
   return registration;
 }
@@ -207,7 +210,7 @@ function edited(field) {
 // changed and nothing is asked (unless this page just sent changes: `sent`).
 async function refreshIfStale(sent = false) {
   const meta = document.querySelector('meta[name="outings-version"]');
-  if (!meta || !connected || !navigator.onLine) return;
+  if (drawingAgain || !meta || !connected || !navigator.onLine) return;
   if (!sent && server.version !== null && String(server.version) === meta.content) return;
   const watch = new Set((meta.dataset.watch || "").split(" ").filter(Boolean));
   let body;
@@ -220,6 +223,7 @@ async function refreshIfStale(sent = false) {
   } catch (err) {
     return; // the signal went again: the next sync asks again
   }
+  if (drawingAgain) return; // another sync is drawing the page again already
   const touches = (c) => watch.has(c.id) || watch.has(c.data?.outing_id);
   if (!body.reset && !body.has_more && !body.changes.some(touches)) {
     meta.content = String(body.cursor); // nothing here changed: ask from there next time
@@ -232,7 +236,7 @@ async function refreshIfStale(sent = false) {
   if (typing() || done === again) return;
   if (done !== meta.content) {
     sessionStorage.setItem(key, meta.content);
-    window.location.reload();
+    drawAgain();
     return;
   }
   // Drawn again, and still from this version: the worker answered with the
@@ -241,7 +245,9 @@ async function refreshIfStale(sent = false) {
   // the copy it keeps then is newer than this one, the page is drawn from it.
   sessionStorage.setItem(key, again);
   const kept = await keptVersion(path);
-  if (kept !== null && kept !== meta.content && !typing()) window.location.reload();
+  if (drawingAgain || kept === null || Number(kept) <= Number(meta.content)) return;
+  if (typing()) sessionStorage.setItem(key, meta.content); // the next sync looks again
+  else drawAgain();
 }
 
 function typing() {
@@ -250,15 +256,26 @@ function typing() {
 }
 
 // The data version of the copy of `path` the worker keeps, once it asked the
-// network for it (null: no worker, no answer, or nothing kept).
+// network for it (null: no worker, no answer within KEEP_WAIT_MS, nothing kept).
 function keptVersion(path) {
   const worker = navigator.serviceWorker?.controller;
   if (!worker) return Promise.resolve(null);
   return new Promise((resolve) => {
     const channel = new MessageChannel();
-    channel.port1.onmessage = (event) => resolve(event.data?.version ?? null);
+    const heard = (version) => {
+      clearTimeout(timer);
+      channel.port1.close();
+      resolve(version);
+    };
+    const timer = setTimeout(() => heard(null), KEEP_WAIT_MS);
+    channel.port1.onmessage = (event) => heard(event.data?.version ?? null);
     worker.postMessage({ type: "keep", path }, [channel.port2]);
   });
+}
+
+function drawAgain(go = () => window.location.reload()) {
+  drawingAgain = true;
+  go();
 }
 
 // What the server decided: shown in words, or by drawing the page again from
@@ -267,18 +284,18 @@ async function afterSync(results) {
   const outingId = document.querySelector("[data-outing-id]")?.dataset.outingId;
   const created = results.find((r) => r.name === "outing.create" && r.status === "applied");
   if (created && document.getElementById("outing-form")) {
-    window.location.assign(`/outings/${created.args.id}`);
+    drawAgain(() => window.location.assign(`/outings/${created.args.id}`));
     return true;
   }
   if (results.some((r) => r.about === outingId || r.name === "outing.create")) {
     // Show the server's truth (places left, the waitlist) and the verdict.
-    window.location.reload();
+    drawAgain();
     return true;
   }
   const circles = pageCircles();
   if (results.some((r) => r.about && circles.has(r.about))) {
     // A post, a reply, joining: drawn again as the server has it now.
-    window.location.reload();
+    drawAgain();
     return true;
   }
   await showOutboxPending();
@@ -346,7 +363,7 @@ async function showVerdicts() {
     // The server decided after this page was drawn (the worker synced in the
     // background): draw it again from the server's truth, then say the verdict
     // (said first, a redraw for the same news would take it away again).
-    window.location.reload();
+    drawAgain();
     return;
   }
   for (const r of unseen) if (r.status === "rejected") restoreForm(r);

@@ -236,9 +236,19 @@ async function keep(cache, path) {
 const KEPT_VERSION = /<meta name="outings-version" content="([0-9]+)"/;
 
 async function keepFor(port, path) {
-  const text = path.startsWith("/") && !path.startsWith("//")
-    ? await keep(await caches.open(PAGES), path) : null;
-  port.postMessage({ version: text?.match(KEPT_VERSION)?.[1] ?? null });
+  let version = null;
+  try {
+    // a page of ours, never an address that resolves elsewhere ("/\\host")
+    const url = new URL(path, self.location.origin);
+    if (url.origin === self.location.origin && !url.pathname.startsWith("/api/")) {
+      const text = await keep(await caches.open(PAGES), url.pathname + url.search);
+      version = text?.match(KEPT_VERSION)?.[1] ?? null;
+    }
+  } catch (err) {
+    // the signal went mid-answer, storage is full: nothing newer is kept
+  } finally {
+    port.postMessage({ version });
+  }
 }
 
 // The offline page is kept from the day the worker installed, in the language
