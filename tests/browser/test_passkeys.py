@@ -14,6 +14,7 @@ from tests.browser.conftest import (
     new_phone,
     screenshot,
 )
+from tests.browser.test_outings_browser import phone
 from tests.live import rows
 
 pytestmark = pytest.mark.browser
@@ -138,3 +139,19 @@ def test_a_browser_without_passkeys_says_so(
     page.goto(f"{live_server.url}/login")
     expect(page.locator("#login-form .form-error")).to_contain_text("can't use passkeys")
     expect(page.get_by_role("button", name="Sign in with a passkey")).to_be_disabled()
+
+
+def test_a_phone_signed_up_by_the_tests_holds_her_passkey(
+    live_server: LiveServer, browser: Browser
+) -> None:
+    """The other browser tests sign their parents up over HTTP (conftest.sign_up):
+    the phone then holds the passkey as if it had made it, and signs in with it."""
+    page = phone(browser, live_server, "Ana")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ana")
+    page.get_by_role("button", name="Sign out of this device").click()
+    expect(page.locator(".flash")).to_contain_text("You are signed out")
+    page.goto(f"{live_server.url}/login")
+    page.get_by_role("button", name="Sign in with a passkey").click()
+    page.wait_for_url(f"{live_server.url}/me")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ana")
+    page.context.close()
