@@ -118,3 +118,20 @@ def test_the_areas_of_outings_sort_by_name(family: Callable[[str], Client]) -> N
         assert hana.post("/outings", data=form, follow_redirects=False).status_code in (302, 303)
     listed = html(hana.get("/"))
     assert [o.text for o in listed.select("select[name=area] option") if o.get("value")] == AREAS
+
+
+def test_searching_ignores_case_on_either_engine(family: Callable[[str], Client]) -> None:
+    """A parent types "zoo" or "ZOO" for "City Zoo": found alike on SQLite
+    (whose LIKE ignores case) and PostgreSQL (whose LIKE would not)."""
+    hana = family("Hana")
+    list_venue(hana, name="Little Acorns Café", area="Riverside")
+    form = outing_form(title="Toddler morning at the City Zoo", area="Riverside")
+    form["_csrf_token"] = csrf_token(hana, "/outings/new")
+    assert hana.post("/outings", data=form, follow_redirects=False).status_code in (302, 303)
+    for typed in ("little acorns", "LITTLE ACORNS"):
+        found = html(hana.get("/venues", params={"q": typed}))
+        assert [a.text for a in found.select("h2.outing-title a")] == ["Little Acorns Café"]
+    for typed in ("city zoo", "CITY ZOO"):
+        found = html(hana.get("/", params={"q": typed}))
+        titles = [a.text.strip() for a in found.select(".outing-card h2 a, .outing-card h3 a")]
+        assert titles == ["Toddler morning at the City Zoo"], titles

@@ -71,7 +71,9 @@ SERVER_SETTINGS = {
 #: Held while migrations run, so that processes starting together apply them once.
 MIGRATION_LOCK = 0x6F7574696E6773  # "outings"
 
-_TOKEN = re.compile(r"'(?:[^']|'')*'|::|\?|:([A-Za-z_][A-Za-z0-9_]*)|\bgroup_concat\(")
+_TOKEN = re.compile(
+    r"'(?:[^']|'')*'|::|\?|:([A-Za-z_][A-Za-z0-9_]*)|\bgroup_concat\(|\blike\b", re.IGNORECASE
+)
 
 
 @lru_cache(maxsize=4096)
@@ -91,6 +93,10 @@ def translate(sql: str) -> tuple[str, tuple[str, ...]]:
             return f"${count}"
         if text.startswith("group_concat"):
             return "string_agg("
+        if text.lower() == "like":
+            # SQLite's LIKE ignores case (a parent's search for "zoo" finds
+            # "City Zoo"); PostgreSQL's ILIKE is the same rule
+            return "ilike"
         name = match[1]
         if name not in names:
             names.append(name)
