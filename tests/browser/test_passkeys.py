@@ -27,6 +27,16 @@ def register(page: Page, server: LiveServer, name: str) -> None:
     page.wait_for_url(f"{server.url}/me")
 
 
+def sign_out_and_back_in(page: Page, server: LiveServer, name: str, login: str = "/login") -> None:
+    """Sign out of this device, then in again (from ``login``) with the passkey it holds."""
+    page.get_by_role("button", name="Sign out of this device").click()
+    expect(page.locator(".flash")).to_contain_text("You are signed out")
+    page.goto(f"{server.url}{login}")
+    page.get_by_role("button", name="Sign in with a passkey").click()
+    page.wait_for_url(f"{server.url}/me")
+    expect(page.get_by_role("heading", level=1)).to_have_text(name)
+
+
 def test_register_sign_out_sign_in_add_and_remove_passkeys(
     live_server: LiveServer, context: BrowserContext, page: Page
 ) -> None:
@@ -75,12 +85,7 @@ def test_register_sign_out_sign_in_add_and_remove_passkeys(
     assert rows(live_server, "select count(*) from passkeys") == [(1,)]
 
     # and the remaining passkey (on this device) still signs in
-    page.get_by_role("button", name="Sign out of this device").click()
-    expect(page.locator(".flash")).to_contain_text("You are signed out")
-    page.goto(f"{live_server.url}/login")
-    page.get_by_role("button", name="Sign in with a passkey").click()
-    page.wait_for_url(f"{live_server.url}/me")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Ana")
+    sign_out_and_back_in(page, live_server, "Ana")
 
 
 def test_two_parents_get_two_accounts(live_server: LiveServer, browser: Browser) -> None:
@@ -148,10 +153,5 @@ def test_a_phone_signed_up_by_the_tests_holds_her_passkey(
     the phone then holds the passkey as if it had made it, and signs in with it."""
     page = phone(browser, live_server, "Ana")
     expect(page.get_by_role("heading", level=1)).to_have_text("Ana")
-    page.get_by_role("button", name="Sign out of this device").click()
-    expect(page.locator(".flash")).to_contain_text("You are signed out")
-    page.goto(f"{live_server.url}/login")
-    page.get_by_role("button", name="Sign in with a passkey").click()
-    page.wait_for_url(f"{live_server.url}/me")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Ana")
+    sign_out_and_back_in(page, live_server, "Ana")
     page.context.close()

@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, Route, expect
 
 from tests.browser.conftest import LiveServer, VirtualAuthenticator
+from tests.browser.test_passkeys import sign_out_and_back_in
 
 pytestmark = pytest.mark.browser
 
@@ -39,13 +40,7 @@ def test_signing_up_and_in_with_a_nasty_next_stays_here(
     page.get_by_label("What should other parents call you?").fill("Ana")
     page.get_by_role("button", name="Create my passkey").click()
     page.wait_for_url(f"{live_server.url}/me")
-    page.get_by_role("button", name="Sign out of this device").click()
-    expect(page.locator(".flash")).to_contain_text("You are signed out")
-
-    page.goto(f"{live_server.url}/login?next={NASTY}")
-    page.get_by_role("button", name="Sign in with a passkey").click()
-    page.wait_for_url(f"{live_server.url}/me")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Ana")
+    sign_out_and_back_in(page, live_server, "Ana", login=f"/login?next={NASTY}")
     assert visited == []
 
 
