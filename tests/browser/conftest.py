@@ -160,7 +160,8 @@ def sign_up(page: Page, server: LiveServer, name: str) -> VirtualAuthenticator:
     """A new parent on this phone, signed up without drawing the register page:
     the same ceremony over HTTP (test_passkeys.py goes through the page), her
     passkey then kept by the phone's authenticator and her session in its
-    cookies. Two page loads less for each of the suite's many parents."""
+    cookies. The register page and its ceremony less for each of the suite's
+    many parents."""
     authenticator = VirtualAuthenticator(page.context, page)
     soft = SoftAuthenticator(origin=server.url)
     client = signed_up(server, name, soft)

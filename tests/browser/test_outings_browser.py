@@ -10,10 +10,10 @@ from playwright.sync_api import Browser, Page, expect
 from tests.browser.conftest import (
     LiveServer,
     assert_accessible,
+    controlled,
     new_phone,
     screenshot,
     sign_up,
-    visit,
 )
 from tests.live import rows
 
@@ -25,7 +25,8 @@ def phone(browser: Browser, server: LiveServer, name: str) -> Page:
     page = context.new_page()
     page.set_default_timeout(10_000)
     sign_up(page, server, name)
-    visit(page, f"{server.url}/me")  # where signing up lands: the app then installed
+    page.goto(f"{server.url}/me")  # where signing up lands
+    controlled(page)  # the app installed, as after signing up through the page
     return page
 
 
