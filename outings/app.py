@@ -21,7 +21,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 from litestar.types import ASGIApp, Receive, Scope, Send
 
-from outings import __version__, changelog, names, pages, pwa
+from outings import __version__, changelog, folded, pages, pwa
 from outings.accounts import api as accounts_api
 from outings.accounts import pages as accounts_pages
 from outings.accounts import service as accounts_service
@@ -30,10 +30,12 @@ from outings.circle import board_pages, book_pages, news_pages, suggestion_pages
 from outings.circle import member_pages as circle_member_pages
 from outings.circle import moderation_pages as circle_moderation_pages
 from outings.circle import pages as circle_pages
+from outings.circle import store as circle_store
 from outings.db import Database, database_at
 from outings.db.database import Writer
 from outings.moderation import pages as moderation_pages
 from outings.outing import pages as outing_pages
+from outings.outing import store as outing_store
 from outings.push import api as push_api
 from outings.push import keys as push_keys
 from outings.push import sender as push_sender
@@ -42,6 +44,7 @@ from outings.settings import Settings
 from outings.sync import api as sync_api
 from outings.sync import pull as pulling
 from outings.venue import pages as venue_pages
+from outings.venue import store as venue_store
 from outings.web import conditional, csrf, limits, middleware, openapi
 from outings.web.cache import LRU
 from outings.web.deps import DB
@@ -165,7 +168,7 @@ def create_app(settings: Settings | None = None, *, push: bool = True) -> Litest
         if not started.secret:
             csrf_secret.value = await _instance_secret(db)
         await accounts_service.hash_calendar_secrets(db)
-        await names.sort_names(db)
+        await folded.refold(db, (*outing_store.FOLDED, *venue_store.FOLDED, *circle_store.FOLDED))
         logging.getLogger("outings").info("database ready at %s", started.db_shown)
         app.state.db = db
         # whatever is kept is only true of this database

@@ -144,7 +144,7 @@ def sort_key(name: str) -> str:
     order for all languages, not each alphabet's own (Polish puts Ł after L).
     Stored where SQL sorts (``sort_name`` of venues and circles, compared byte
     by byte on either engine; a changed key is written again at the next
-    start: :mod:`outings.names`); used as it is where Python sorts."""
+    start: :mod:`outings.folded`); used as it is where Python sorts."""
     folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", name).casefold())
     plain = "".join(c for c in folded if not unicodedata.combining(c))
     return " ".join(plain.translate(_PLAIN).split())

@@ -19,7 +19,7 @@ from outings.settings import Settings
 from tests import data
 from tests.circle_helpers import start_circle
 from tests.conftest import ORIGIN, csrf_token, html, sign_up
-from tests.outing_helpers import outing_form
+from tests.outing_helpers import outing_form, propose
 from tests.softauthn import SoftAuthenticator
 from tests.test_circle_book import add_entry
 from tests.test_venues import list_venue
@@ -58,12 +58,19 @@ def test_places_are_listed_by_name_as_parents_read_them(
 def test_names_written_before_or_by_hand_get_their_key_at_start(
     app: Litestar, settings: Settings
 ) -> None:
-    """Venues from before sort keys (or put in by hand, as the bench's are)
-    and circles renamed by hand sort too once the app starts again."""
+    """Venues from before sort keys (or put in by hand, as the bench's are),
+    circles renamed and an outing changed by hand sort, match their area and
+    are found once the app starts again."""
     with TestClient(app, base_url=ORIGIN) as client:  # the database as it is made
         sign_up(client, SoftAuthenticator(origin=ORIGIN), "Fatou")
         for i in WRITTEN:
             start_circle(client, name=f"Circle {5 - i}")
+        outing = propose(client, title="Picnic", area="Wola")
+    data.rows(  # an outing changed by hand: its area and search keys are stale
+        settings.db,
+        "update outings set title = 'Łąka Picnic', area = 'Żoliborz' where id = ?",
+        outing,
+    )
     now = "2026-11-30T10:00:00.000000Z"
     for i in WRITTEN:
         data.rows(
@@ -82,7 +89,13 @@ def test_names_written_before_or_by_hand_get_their_key_at_start(
     with TestClient(app, base_url=ORIGIN) as client:  # the app starts again
         places = html(client.get("/venues"))
         circles = html(client.get("/circles"))
+        searched = html(client.get("/venues", params={"q": "LAKA", "area": "ursus"}))
+        found = html(client.get("/", params={"q": "laka picnic", "area": "ZOLIBORZ"}))
     assert [a.text for a in places.select("h2.outing-title a")] == NAMES
+    assert [a.text for a in searched.select("h2.outing-title a")] == ["Łąka Play"]
+    assert [a.text.strip() for a in found.select(".outing-card h2 a, .outing-card h3 a")] == [
+        "Łąka Picnic"
+    ]
     assert [a.text for a in circles.select("h2.outing-title a")] == NAMES
 
 
@@ -135,3 +148,48 @@ def test_searching_ignores_case_on_either_engine(family: Callable[[str], Client]
         found = html(hana.get("/", params={"q": typed}))
         titles = [a.text.strip() for a in found.select(".outing-card h2 a, .outing-card h3 a")]
         assert titles == ["Toddler morning at the City Zoo"], titles
+
+
+def test_searching_sets_case_and_accents_aside_on_either_engine(
+    family: Callable[[str], Client],
+) -> None:
+    """ "cafe" finds "Café", "lodz" "Łódź", "strasse" "Straße": neither
+    engine's LIKE does that by itself (SQLite folds only ASCII letters)."""
+    hana = family("Hana")
+    venue = list_venue(hana, name="Łąka Café", area="Śródmieście", address="Długa 5, Łódź")
+    form = outing_form(
+        title="Crêpes at Müller's", place="Hauptstraße 5", area="Śródmieście", venue_id=venue
+    )
+    form["_csrf_token"] = csrf_token(hana, "/outings/new")
+    assert hana.post("/outings", data=form, follow_redirects=False).status_code in (302, 303)
+    for typed in ("laka cafe", "ŁĄKA CAFÉ", "lodz", "DLUGA"):
+        found = html(hana.get("/venues", params={"q": typed}))
+        assert [a.text for a in found.select("h2.outing-title a")] == ["Łąka Café"], typed
+    for typed in ("crepes", "MÜLLER", "muller", "hauptstrasse", "srodmiescie", "łąka café"):
+        found = html(hana.get("/", params={"q": typed}))
+        titles = [a.text.strip() for a in found.select(".outing-card h2 a, .outing-card h3 a")]
+        assert titles == ["Crêpes at Müller's"], (typed, titles)
+    for typed in ("crepes zoo", "café%", "m_ller"):  # nothing that is not there
+        found = html(hana.get("/", params={"q": typed}))
+        assert not found.select(".outing-card"), typed
+
+
+def test_an_area_matches_whatever_its_case_and_accents(family: Callable[[str], Client]) -> None:
+    """An area typed "ŚRÓDMIEŚCIE" or "srodmiescie" is Śródmieście: on SQLite
+    ``lower()`` left "Ś" as it was, on PostgreSQL accents still counted."""
+    hana = family("Hana")
+    for area in ("Śródmieście", "Wola"):
+        list_venue(hana, name=f"Café {area}", area=area)
+        start_circle(hana, name=f"Parents of {area}", area=area)
+        form = outing_form(title=f"Picnic in {area}", area=area)
+        form["_csrf_token"] = csrf_token(hana, "/outings/new")
+        assert hana.post("/outings", data=form, follow_redirects=False).status_code in (302, 303)
+    for typed in ("ŚRÓDMIEŚCIE", "srodmiescie", " Śródmieście"):
+        listed = html(hana.get("/", params={"area": typed}))
+        titles = [a.text.strip() for a in listed.select(".outing-card h2 a, .outing-card h3 a")]
+        assert titles == ["Picnic in Śródmieście"], (typed, titles)
+        places = html(hana.get("/venues", params={"area": typed}))
+        assert [a.text for a in places.select("h2.outing-title a")] == ["Café Śródmieście"]
+        circles = html(hana.get("/circles", params={"area": typed}))
+        names = [a.text for a in circles.select("h2.outing-title a")]
+        assert names[0] == "Parents of Śródmieście", (typed, names)  # hers first

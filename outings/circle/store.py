@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from outings.circle.models import Circle, CircleInput, Member
 from outings.db import Row, placeholders
 from outings.db.database import Conn, Writer
+from outings.folded import Folded, keyed
 from outings.i18n import by_name, sort_key
 
 _SELECT = (
@@ -52,21 +55,18 @@ async def get_many(conn: Conn, circle_ids: list[str]) -> dict[str, Circle]:
 async def listed(conn: Conn, area: str | None, limit: int = 100) -> list[Circle]:
     """Circles, those of ``area`` first, then the biggest."""
     rows = await conn.fetchall(
-        _SELECT + " where c.hidden_at is null order by case when lower(c.area) = lower(?)"
+        _SELECT + " where c.hidden_at is null order by case when c.area_key = ?"
         " then 0 else 1 end, member_count desc, c.sort_name, c.id limit ?",
-        (area or "", limit),
+        (sort_key(area or ""), limit),
     )
     return [_circle(r) for r in rows]
 
 
-async def sort_names(conn: Conn) -> list[tuple[str, str, str]]:
-    """(id, name, sort name as stored) of every circle."""
-    rows = await conn.fetchall("select id, name, sort_name from circles")
-    return [(r["id"], r["name"], r["sort_name"]) for r in rows]
-
-
-async def set_sort_name(w: Writer, circle_id: str, sort_name: str) -> None:
-    await w.execute("update circles set sort_name = ? where id = ?", (sort_name, circle_id))
+#: Keys kept beside the text (outings.folded): the list's order, her area first.
+FOLDED = (
+    Folded("circles", "sort_name", ("name",)),
+    Folded("circles", "area_key", ("area",)),
+)
 
 
 async def areas(conn: Conn) -> list[str]:
@@ -76,44 +76,36 @@ async def areas(conn: Conn) -> list[str]:
     return by_name(r["area"] for r in rows)
 
 
+def _fields(data: CircleInput) -> dict[str, Any]:
+    fields = {
+        "name": data.name,
+        "area": data.area,
+        "description": data.description,
+        "language": data.language,
+        "colour": data.colour,
+        "emoji": data.emoji,
+        "joining": data.joining,
+    }
+    return keyed(fields, FOLDED)
+
+
 async def insert(w: Writer, circle_id: str, data: CircleInput, created_by: str, now: str) -> None:
-    await w.execute(
-        "insert into circles (id, name, sort_name, area, description, language, colour, emoji,"
-        " joining, created_by, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            circle_id,
-            data.name,
-            sort_key(data.name),
-            data.area,
-            data.description,
-            data.language,
-            data.colour,
-            data.emoji,
-            data.joining,
-            created_by,
-            now,
-            now,
-        ),
-    )
+    fields = {
+        "id": circle_id,
+        **_fields(data),
+        "created_by": created_by,
+        "created_at": now,
+        "updated_at": now,
+    }
+    names = ", ".join(fields)
+    marks = ", ".join(f":{name}" for name in fields)
+    await w.execute(f"insert into circles ({names}) values ({marks})", fields)
 
 
 async def update(w: Writer, circle_id: str, data: CircleInput, now: str) -> None:
-    await w.execute(
-        "update circles set name = ?, sort_name = ?, area = ?, description = ?, language = ?,"
-        " colour = ?, emoji = ?, joining = ?, updated_at = ? where id = ?",
-        (
-            data.name,
-            sort_key(data.name),
-            data.area,
-            data.description,
-            data.language,
-            data.colour,
-            data.emoji,
-            data.joining,
-            now,
-            circle_id,
-        ),
-    )
+    fields = {**_fields(data), "updated_at": now}
+    sets = ", ".join(f"{name} = :{name}" for name in fields)
+    await w.execute(f"update circles set {sets} where id = :id", {**fields, "id": circle_id})
 
 
 async def hide(w: Writer, circle_id: str, reason: str, now: str) -> None:

@@ -8,7 +8,8 @@ from typing import Any
 
 from outings.db import Row, placeholders, stamp
 from outings.db.database import Conn, Writer
-from outings.i18n import by_name
+from outings.folded import Folded, containing, keyed
+from outings.i18n import by_name, sort_key
 from outings.outing import rules
 from outings.outing.models import Outing
 from outings.outing.rules import OutingInput
@@ -78,8 +79,15 @@ def _outing(row: Row) -> Outing:
     )
 
 
+#: Keys kept beside the text (outings.folded): the area chosen, the words searched.
+FOLDED = (
+    Folded("outings", "area_key", ("area",)),
+    Folded("outings", "search_key", ("title", "description", "place", "area")),
+)
+
+
 def _fields(data: OutingInput) -> dict[str, Any]:
-    return {
+    fields = {
         "title": data.title,
         "category": data.category,
         "description": data.description,
@@ -99,6 +107,7 @@ def _fields(data: OutingInput) -> dict[str, Any]:
         "visibility": data.visibility,
         "adults_only": int(data.adults_only),
     }
+    return keyed(fields, FOLDED)
 
 
 async def proposed_since(conn: Conn, host_id: str, since: str) -> int:
@@ -247,7 +256,7 @@ async def upcoming(
     if venue_id:
         f.add("o.venue_id = :venue_id", venue_id=venue_id)
     if area:
-        f.add("lower(o.area) = lower(:area)", area=area)
+        f.add("o.area_key = :area", area=sort_key(area))
     if age_months is not None:
         # a parents' evening is no outing for a child of any age
         f.add("o.adults_only = 0")
@@ -258,10 +267,8 @@ async def upcoming(
         )
     if text:
         f.add(
-            "(o.title like :q escape '\\' or o.description like :q escape '\\'"
-            " or o.place like :q escape '\\' or o.area like :q escape '\\'"
-            " or coalesce(v.name, '') like :q escape '\\')",
-            q="%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%",
+            "(o.search_key like :q escape '\\' or coalesce(v.sort_name, '') like :q escape '\\')",
+            q=containing(text),
         )
     sql = (
         _SELECT

@@ -6,6 +6,7 @@ from typing import Any
 
 from outings.db import Row, placeholders
 from outings.db.database import Conn, Writer
+from outings.folded import Folded, containing, keyed
 from outings.i18n import by_name, sort_key
 from outings.venue.models import HAS, Amenity, Venue, VenueInput
 
@@ -103,8 +104,8 @@ async def search(
         where.append("v.kind = :kind")
         params["kind"] = kind
     if area:
-        where.append("lower(v.area) = lower(:area)")
-        params["area"] = area
+        where.append("v.area_key = :area")
+        params["area"] = sort_key(area)
     for i, tag in enumerate(has or []):
         values = sorted(HAS[tag])
         marks = ", ".join(f":v{i}_{j}" for j in range(len(values)))
@@ -115,11 +116,8 @@ async def search(
         params[f"tag{i}"] = tag
         params.update({f"v{i}_{j}": value for j, value in enumerate(values)})
     if text:
-        where.append(
-            "(v.name like :q escape '\\' or v.description like :q escape '\\'"
-            " or v.address like :q escape '\\')"
-        )
-        params["q"] = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        where.append("v.search_key like :q escape '\\'")
+        params["q"] = containing(text)
     rows = await conn.fetchall(
         _SELECT
         + " where "
@@ -145,18 +143,17 @@ async def choices(conn: Conn) -> list[tuple[str, str, str]]:
     return [(r["id"], r["name"], r["area"]) for r in rows]
 
 
-async def sort_names(conn: Conn) -> list[tuple[str, str, str]]:
-    """(id, name, sort name as stored) of every venue."""
-    rows = await conn.fetchall("select id, name, sort_name from venues")
-    return [(r["id"], r["name"], r["sort_name"]) for r in rows]
-
-
-async def set_sort_name(w: Writer, venue_id: str, sort_name: str) -> None:
-    await w.execute("update venues set sort_name = ? where id = ?", (sort_name, venue_id))
+#: Keys kept beside the text (outings.folded): the list's order, the area
+#: chosen, the words searched.
+FOLDED = (
+    Folded("venues", "sort_name", ("name",)),
+    Folded("venues", "area_key", ("area",)),
+    Folded("venues", "search_key", ("name", "description", "address")),
+)
 
 
 def _fields(data: VenueInput) -> dict[str, Any]:
-    return {
+    fields = {
         "name": data.name,
         "kind": data.kind,
         "description": data.description,
@@ -170,8 +167,8 @@ def _fields(data: VenueInput) -> dict[str, Any]:
         "price_notes": data.price_notes,
         "age_min_months": data.age_min_months,
         "age_max_months": data.age_max_months,
-        "sort_name": sort_key(data.name),
     }
+    return keyed(fields, FOLDED)
 
 
 async def insert(
