@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from playwright.sync_api import Browser, Page, Route, expect
 from playwright.sync_api import Error as PlaywrightError
 
+from outings.cli import main
 from tests.browser.conftest import assert_accessible, controlled, screenshot, visit
 from tests.browser.test_outings_browser import phone
 from tests.live import LiveServer, csrf, host_outing, rows, signed_up
+from tests.threads import in_thread
 
 pytestmark = pytest.mark.browser
 
@@ -101,6 +105,57 @@ def test_a_place_that_moves_while_offline_shows_once_back_online(
     assert_accessible(page)
     for parent in ahead:
         parent.close()
+
+
+def test_an_outing_taken_down_while_offline_is_not_left_on_the_phone(
+    live_server: LiveServer, browser: Browser
+) -> None:
+    """Back online on a network slower than the worker waits, the page of an
+    outing a moderator took down meanwhile says it is gone: it is not left
+    drawn from the copy the phone kept."""
+    outing_id = host_outing(live_server, title="Baby swim", capacity="4")
+    page = phone(browser, live_server, "Ana")
+    url = f"{live_server.url}/outings/{outing_id}"
+    visit(page, url)
+    expect(page.locator("h1")).to_contain_text("Baby swim")
+
+    page.context.set_offline(True)
+    moderator = signed_up(live_server, "Mo")
+    os.environ["OUTINGS_DB"] = live_server.db
+    try:
+        assert in_thread(main, ["grant", "moderator", "Mo"]) == 0
+    finally:
+        del os.environ["OUTINGS_DB"]
+    hidden = moderator.post(
+        "/moderation/hide",
+        data={
+            "_csrf_token": csrf(moderator),
+            "target_type": "outing",
+            "target_id": outing_id,
+            "reason": "Not a real outing",
+        },
+    )
+    assert hidden.status_code in (302, 303), hidden.text
+    assert rows(live_server, "select hidden_at is not null from outings where id = ?", outing_id)[
+        0
+    ][0]
+
+    network = Slow()
+    page.context.route(url, network)
+    page.context.set_offline(False)
+    key = f"outings-refreshed:/outings/{outing_id}"
+    for _ in range(200):
+        if second_look_asked(page, key):
+            break
+        page.wait_for_timeout(100)
+    assert second_look_asked(page, key)
+    expect(page.locator("h1")).to_contain_text("Baby swim")  # drawn from the kept copy
+    network.answer()
+    expect(page.locator("#main")).to_contain_text("We could not find that page.")
+    expect(page.locator("h1")).not_to_contain_text("Baby swim")
+    screenshot(page, "outing-taken-down-while-offline")
+    assert_accessible(page)
+    moderator.close()
 
 
 def test_a_change_the_server_refuses_is_set_aside_and_the_rest_still_go(

@@ -242,10 +242,14 @@ async function refreshIfStale(sent = false) {
   // Drawn again, and still from this version: the worker answered with the
   // copy it keeps, the network being slower than its wait. Once more per
   // version, the worker asks for this page, waiting as long as it takes; when
-  // the copy it keeps then is newer than this one, the page is drawn from it.
+  // the copy it keeps then is newer than this one, the page is drawn from it,
+  // and when the page is gone (hidden meanwhile), it is drawn as the server
+  // says so, never left showing what is no longer there.
   sessionStorage.setItem(key, again);
-  const kept = await keptVersion(path);
-  if (drawingAgain || kept === null || Number(kept) <= Number(meta.content)) return;
+  const kept = await keptCopy(path);
+  if (drawingAgain) return;
+  const newer = kept.version !== null && Number(kept.version) > Number(meta.content);
+  if (!newer && !kept.gone) return;
   if (typing()) sessionStorage.setItem(key, meta.content); // the next sync looks again
   else drawAgain();
 }
@@ -255,20 +259,24 @@ function typing() {
     || Boolean(document.activeElement?.matches?.("input:not([type=hidden]), textarea"));
 }
 
-// The data version of the copy of `path` the worker keeps, once it asked the
-// network for it (null: no worker, no answer within KEEP_WAIT_MS, nothing kept).
-function keptVersion(path) {
+// What the worker keeps of `path` once it asked the network for it: the data
+// version of its copy (null: no worker, no answer within KEEP_WAIT_MS, nothing
+// kept), and whether the server said the page is gone.
+function keptCopy(path) {
   const worker = navigator.serviceWorker?.controller;
-  if (!worker) return Promise.resolve(null);
+  const none = { version: null, gone: false };
+  if (!worker) return Promise.resolve(none);
   return new Promise((resolve) => {
     const channel = new MessageChannel();
-    const heard = (version) => {
+    const heard = (kept) => {
       clearTimeout(timer);
       channel.port1.close();
-      resolve(version);
+      resolve(kept);
     };
-    const timer = setTimeout(() => heard(null), KEEP_WAIT_MS);
-    channel.port1.onmessage = (event) => heard(event.data?.version ?? null);
+    const timer = setTimeout(() => heard(none), KEEP_WAIT_MS);
+    channel.port1.onmessage = (event) => heard({
+      version: event.data?.version ?? null, gone: event.data?.gone === true,
+    });
     worker.postMessage({ type: "keep", path }, [channel.port2]);
   });
 }

@@ -232,22 +232,25 @@ async function keep(cache, path) {
 
 // A page drawn from its kept copy because the network was slower than the
 // wait asks for itself again, however long that takes, and hears back the
-// data version of the copy kept now (null when none could be had).
+// data version of the copy kept now (null when none could be had), or that
+// the page is gone (an outing hidden meanwhile: 404, its copy dropped).
 const KEPT_VERSION = /<meta name="outings-version" content="([0-9]+)"/;
 
 async function keepFor(port, path) {
   let version = null;
+  let gone = false;
   try {
     // a page of ours, never an address that resolves elsewhere ("/\\host")
     const url = new URL(path, self.location.origin);
     if (url.origin === self.location.origin && !url.pathname.startsWith("/api/")) {
       const text = await keep(await caches.open(PAGES), url.pathname + url.search);
       version = text?.match(KEPT_VERSION)?.[1] ?? null;
+      gone = text === "";
     }
   } catch (err) {
     // the signal went mid-answer, storage is full: nothing newer is kept
   } finally {
-    port.postMessage({ version });
+    port.postMessage({ version, gone });
   }
 }
 
