@@ -158,6 +158,24 @@ def test_an_outing_taken_down_while_offline_is_not_left_on_the_phone(
     moderator.close()
 
 
+def test_a_page_never_kept_waits_for_a_slow_network_rather_than_say_offline(
+    live_server: LiveServer, browser: Browser
+) -> None:
+    """The worker answers from the phone's copy when the network is slower
+    than it waits; with no copy of the page, it waits for the network instead
+    of telling a parent who has signal that she is offline."""
+    page = phone(browser, live_server, "Ana")
+    path = "/venues/new"
+    assert page.evaluate("async (p) => (await caches.match(p)) === undefined", path)
+    network = Slow()
+    page.context.route(f"{live_server.url}{path}", network)
+    page.evaluate("(p) => { location.href = p; }", path)
+    page.wait_for_timeout(4000)  # longer than the worker waits for the network (3 s)
+    network.answer()
+    expect(page.locator("h1")).to_have_text("List a child-friendly place")
+    expect(page.locator("#offline-title")).to_have_count(0)
+
+
 def test_a_change_the_server_refuses_is_set_aside_and_the_rest_still_go(
     live_server: LiveServer, browser: Browser
 ) -> None:

@@ -151,7 +151,8 @@ function timeout(ms) {
 }
 
 // Pages: the network first (they change), the copy kept from the last visit
-// when there is no signal, the offline page for one never visited. An answer
+// when there is no signal or it is slower than NETWORK_TIMEOUT_MS; a page
+// never kept waits for the network, and without signal is the offline page. An answer
 // later than the wait still refreshes the kept copy (and is read to its end).
 async function page(event) {
   const request = event.request;
@@ -167,7 +168,13 @@ async function page(event) {
   } catch (err) {
     const cached = await caches.match(request, { ignoreVary: true, cacheName: PAGES });
     if (cached) return cached;
-    return (await caches.match("/offline", { ignoreVary: true })) || Response.error();
+    // Nothing kept: the network's answer, however slow, rather than telling a
+    // parent with signal that she is offline; the offline page once it fails.
+    try {
+      return await network;
+    } catch (failed) {
+      return (await caches.match("/offline", { ignoreVary: true })) || Response.error();
+    }
   }
 }
 
