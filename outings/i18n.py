@@ -142,9 +142,9 @@ def sort_key(name: str) -> str:
     case and accents aside ("Émilie" beside "emma", "Łąka" beside "Lody",
     styled letters as plain ones), then letter by letter (code points). One
     order for all languages, not each alphabet's own (Polish puts Ł after L).
-    Stored where SQL sorts (``sort_name`` of venues and circles, compared byte
-    by byte on either engine; a changed key is written again at the next
-    start: :mod:`outings.folded`); used as it is where Python sorts."""
+    Stored where SQL sorts, matches areas or searches (``sort_name``,
+    ``area_key``, ``search_key``: :mod:`outings.folded`, written again at the
+    next start when changed); used as it is where Python sorts."""
     folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", name).casefold())
     plain = "".join(c for c in folded if not unicodedata.combining(c))
     return " ".join(plain.translate(_PLAIN).split())

@@ -34,9 +34,11 @@ case "$command_name" in
 start)
     port=${3:?a port}
     durability=""
-    if [ "${4:-}" = throwaway ]; then
-        durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-    fi
+    case "${4:-}" in
+    "") ;;
+    throwaway) durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off" ;;
+    *) echo "the fourth argument may only be 'throwaway'" >&2; exit 2 ;;
+    esac
     mkdir -p "$dir"
     [ "$(id -u)" = 0 ] && chown postgres "$dir"
     if [ ! -f "$dir/PG_VERSION" ]; then

@@ -190,6 +190,23 @@ def test_an_area_matches_whatever_its_case_and_accents(family: Callable[[str], C
         assert titles == ["Picnic in Śródmieście"], (typed, titles)
         places = html(hana.get("/venues", params={"area": typed}))
         assert [a.text for a in places.select("h2.outing-title a")] == ["Café Śródmieście"]
+        chosen = places.select_one("select[name=area] option[selected]")
+        assert chosen is not None
+        assert chosen.text == "Śródmieście"  # the menu says it too
         circles = html(hana.get("/circles", params={"area": typed}))
         names = [a.text for a in circles.select("h2.outing-title a")]
         assert names[0] == "Parents of Śródmieście", (typed, names)  # hers first
+
+
+def test_a_lone_accent_typed_filters_nothing_out(family: Callable[[str], Client]) -> None:
+    """Text that folds to nothing (a combining accent alone) is no search and no
+    area: every outing shows, not only those without an area."""
+    hana = family("Hana")
+    for area in ("Wola", ""):
+        form = outing_form(title=f"Picnic in {area or 'the park'}", area=area)
+        form["_csrf_token"] = csrf_token(hana, "/outings/new")
+        assert hana.post("/outings", data=form, follow_redirects=False).status_code in (302, 303)
+    for params in ({"q": "\u0301"}, {"area": "\u0301"}):
+        listed = html(hana.get("/", params=params))
+        titles = [a.text.strip() for a in listed.select(".outing-card h2 a, .outing-card h3 a")]
+        assert sorted(titles) == ["Picnic in Wola", "Picnic in the park"], (params, titles)

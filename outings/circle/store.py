@@ -55,8 +55,9 @@ async def get_many(conn: Conn, circle_ids: list[str]) -> dict[str, Circle]:
 async def listed(conn: Conn, area: str | None, limit: int = 100) -> list[Circle]:
     """Circles, those of ``area`` first, then the biggest."""
     rows = await conn.fetchall(
-        _SELECT + " where c.hidden_at is null order by case when c.area_key = ?"
-        " then 0 else 1 end, member_count desc, c.sort_name, c.id limit ?",
+        _SELECT + " where c.hidden_at is null order by case"
+        " when c.area_key = ? and c.area_key != '' then 0 else 1 end,"
+        " member_count desc, c.sort_name, c.id limit ?",
         (sort_key(area or ""), limit),
     )
     return [_circle(r) for r in rows]

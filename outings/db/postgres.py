@@ -94,8 +94,9 @@ def translate(sql: str) -> tuple[str, tuple[str, ...]]:
         if text.startswith("group_concat"):
             return "string_agg("
         if text.lower() == "like":
-            # SQLite's LIKE ignores case (a parent's search for "zoo" finds
-            # "City Zoo"); PostgreSQL's ILIKE is the same rule
+            # SQLite's LIKE ignores ASCII case, PostgreSQL's minds it: ILIKE
+            # is SQLite's rule. The app's searches compare folded keys
+            # (outings.folded), the same either way; any other LIKE stays alike.
             return "ilike"
         name = match[1]
         if name not in names:

@@ -103,7 +103,7 @@ async def search(
     if kind:
         where.append("v.kind = :kind")
         params["kind"] = kind
-    if area:
+    if area and sort_key(area):  # "\u0301" alone chooses no area
         where.append("v.area_key = :area")
         params["area"] = sort_key(area)
     for i, tag in enumerate(has or []):
@@ -115,7 +115,7 @@ async def search(
         )
         params[f"tag{i}"] = tag
         params.update({f"v{i}_{j}": value for j, value in enumerate(values)})
-    if text:
+    if text and sort_key(text):  # nor does it search for anything
         where.append("v.search_key like :q escape '\\'")
         params["q"] = containing(text)
     rows = await conn.fetchall(

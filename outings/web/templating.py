@@ -135,6 +135,8 @@ def make_environment(settings: Settings, assets: StaticAssets) -> Environment:
         date=lambda v, fmt="medium": formatted("date", v, fmt, i18n.current_locale()),
         time=lambda v, fmt="short": formatted("time", v, fmt, i18n.current_locale()),
         datetime=lambda v, fmt="medium": formatted("datetime", v, fmt, i18n.current_locale()),
+        # an area menu marks the one chosen as the lists match it (outings.folded)
+        folded=lambda v: i18n.sort_key(str(v or "")),
     )
     env.globals.update(
         category_label=display.category_label,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from playwright.sync_api import Browser, Page, Route, expect
 from playwright.sync_api import Error as PlaywrightError
@@ -108,7 +106,7 @@ def test_a_place_that_moves_while_offline_shows_once_back_online(
 
 
 def test_an_outing_taken_down_while_offline_is_not_left_on_the_phone(
-    live_server: LiveServer, browser: Browser
+    live_server: LiveServer, browser: Browser, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Back online on a network slower than the worker waits, the page of an
     outing a moderator took down meanwhile says it is gone: it is not left
@@ -121,11 +119,8 @@ def test_an_outing_taken_down_while_offline_is_not_left_on_the_phone(
 
     page.context.set_offline(True)
     moderator = signed_up(live_server, "Mo")
-    os.environ["OUTINGS_DB"] = live_server.db
-    try:
-        assert in_thread(main, ["grant", "moderator", "Mo"]) == 0
-    finally:
-        del os.environ["OUTINGS_DB"]
+    monkeypatch.setenv("OUTINGS_DB", live_server.db)  # `outings grant`, as an admin does
+    assert in_thread(main, ["grant", "moderator", "Mo"]) == 0
     hidden = moderator.post(
         "/moderation/hide",
         data={

@@ -5,6 +5,9 @@ const PRECACHE = "__PRECACHE__";
 const SHELL = `outings-shell-${VERSION}`;
 const PAGES = `outings-pages-${VERSION}`;
 const NETWORK_TIMEOUT_MS = 3000;
+// A page the phone never kept waits that long for a network that answers
+// nothing (a captive portal, wifi without internet) before the offline page.
+const NEVER_KEPT_TIMEOUT_MS = 30000;
 // Storing ahead: the next few outings of her list, and her own (hosting, replied).
 const WARM_UPCOMING = 8;
 const WARM_MINE = 12;
@@ -171,7 +174,7 @@ async function page(event) {
     // Nothing kept: the network's answer, however slow, rather than telling a
     // parent with signal that she is offline; the offline page once it fails.
     try {
-      return await network;
+      return await Promise.race([network, timeout(NEVER_KEPT_TIMEOUT_MS)]);
     } catch (failed) {
       return (await caches.match("/offline", { ignoreVary: true })) || Response.error();
     }
