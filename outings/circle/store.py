@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from outings.circle.models import Circle, CircleInput, Member
-from outings.db import Row, placeholders
+from outings.db import Row, inserting, placeholders, setting
 from outings.db.database import Conn, Writer
 from outings.folded import Folded, keyed
 from outings.i18n import by_name, sort_key
@@ -98,15 +98,14 @@ async def insert(w: Writer, circle_id: str, data: CircleInput, created_by: str, 
         "created_at": now,
         "updated_at": now,
     }
-    names = ", ".join(fields)
-    marks = ", ".join(f":{name}" for name in fields)
-    await w.execute(f"insert into circles ({names}) values ({marks})", fields)
+    await w.execute(inserting("circles", fields), fields)
 
 
 async def update(w: Writer, circle_id: str, data: CircleInput, now: str) -> None:
     fields = {**_fields(data), "updated_at": now}
-    sets = ", ".join(f"{name} = :{name}" for name in fields)
-    await w.execute(f"update circles set {sets} where id = :id", {**fields, "id": circle_id})
+    await w.execute(
+        f"update circles set {setting(fields)} where id = :id", {**fields, "id": circle_id}
+    )
 
 
 async def hide(w: Writer, circle_id: str, reason: str, now: str) -> None:

@@ -5,8 +5,10 @@ from outings.db.database import (
     Row,
     TransientDatabaseError,
     database_at,
+    inserting,
     now_iso,
     placeholders,
+    setting,
     stamp,
 )
 
@@ -15,7 +17,9 @@ __all__ = [
     "Row",
     "TransientDatabaseError",
     "database_at",
+    "inserting",
     "now_iso",
     "placeholders",
+    "setting",
     "stamp",
 ]

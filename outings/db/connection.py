@@ -48,6 +48,18 @@ def placeholders(values: Iterable[object]) -> str:
     return ", ".join("?" for _ in values)
 
 
+def inserting(table: str, fields: Iterable[str]) -> str:
+    """``insert into table (a, b) values (:a, :b)``: a row given by name (names from code)."""
+    names = list(fields)
+    marks = ", ".join(f":{name}" for name in names)
+    return f"insert into {table} ({', '.join(names)}) values ({marks})"
+
+
+def setting(fields: Iterable[str]) -> str:
+    """``a = :a, b = :b`` for an ``update … set``: fields given by name (names from code)."""
+    return ", ".join(f"{name} = :{name}" for name in fields)
+
+
 def is_transient(exc: sqlite3.OperationalError) -> bool:
     message = str(exc).lower()
     return "locked" in message or "busy" in message

@@ -24,8 +24,10 @@ from outings.db.connection import (
     Row,
     TransientDatabaseError,
     Writer,
+    inserting,
     now_iso,
     placeholders,
+    setting,
     stamp,
 )
 
@@ -39,9 +41,11 @@ __all__ = [
     "Writer",
     "database_at",
     "in_order",
+    "inserting",
     "is_postgres",
     "now_iso",
     "placeholders",
+    "setting",
     "stamp",
 ]
 

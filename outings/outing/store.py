@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from outings.db import Row, placeholders, stamp
+from outings.db import Row, inserting, placeholders, setting, stamp
 from outings.db.database import Conn, Writer
 from outings.folded import Folded, containing, keyed
 from outings.i18n import by_name, sort_key
@@ -143,10 +143,8 @@ async def insert(w: Writer, outing_id: str, host_id: str, data: OutingInput, now
         "created_at": now,
         "updated_at": now,
     }
-    names = ", ".join(fields)
-    marks = ", ".join(f":{name}" for name in fields)
     changed = await w.execute(
-        f"insert into outings ({names}) values ({marks}) on conflict (id) do nothing",
+        inserting("outings", fields) + " on conflict (id) do nothing",
         fields,
     )
     return changed > 0
@@ -154,9 +152,8 @@ async def insert(w: Writer, outing_id: str, host_id: str, data: OutingInput, now
 
 async def update(w: Writer, outing_id: str, data: OutingInput, now: str, *, bump: bool) -> None:
     fields = {**_fields(data), "updated_at": now}
-    sets = ", ".join(f"{name} = :{name}" for name in fields)
     await w.execute(
-        f"update outings set {sets}, sequence = sequence + :bump where id = :id",
+        f"update outings set {setting(fields)}, sequence = sequence + :bump where id = :id",
         {**fields, "id": outing_id, "bump": int(bump)},
     )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from outings.db import Row, placeholders
+from outings.db import Row, inserting, placeholders, setting
 from outings.db.database import Conn, Writer
 from outings.folded import Folded, containing, keyed
 from outings.i18n import by_name, sort_key
@@ -188,18 +188,15 @@ async def insert(
         "created_at": now,
         "updated_at": now,
     }
-    names = ", ".join(fields)
-    marks = ", ".join(f":{n}" for n in fields)
-    changed = await w.execute(
-        f"insert into venues ({names}) values ({marks}) on conflict (id) do nothing", fields
-    )
+    changed = await w.execute(inserting("venues", fields) + " on conflict (id) do nothing", fields)
     return changed > 0
 
 
 async def update(w: Writer, venue_id: str, data: VenueInput, now: str) -> None:
     fields = {**_fields(data), "updated_at": now}
-    sets = ", ".join(f"{n} = :{n}" for n in fields)
-    await w.execute(f"update venues set {sets} where id = :id", {**fields, "id": venue_id})
+    await w.execute(
+        f"update venues set {setting(fields)} where id = :id", {**fields, "id": venue_id}
+    )
 
 
 async def set_amenities(w: Writer, venue_id: str, data: VenueInput, user_id: str, now: str) -> None:

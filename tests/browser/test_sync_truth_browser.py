@@ -35,6 +35,15 @@ class Slow:
             route.continue_()
 
 
+def wait_for_second_look(page: Page, key: str) -> None:
+    """Until the page, drawn again from an old copy, asked for itself once more (20 s at most)."""
+    for _ in range(200):
+        if second_look_asked(page, key):
+            return
+        page.wait_for_timeout(100)
+    assert second_look_asked(page, key)
+
+
 def second_look_asked(page: Page, key: str) -> bool:
     """Whether the page, drawn again from an old copy, asked for itself once more."""
     try:
@@ -90,11 +99,7 @@ def test_a_place_that_moves_while_offline_shows_once_back_online(
     # The reload came from the kept copy (the worker's wait, 3 s, ran out), and
     # the page drawn from it asked for a second look: still the old place.
     key = f"outings-refreshed:/outings/{outing_id}"
-    for _ in range(200):
-        if second_look_asked(page, key):
-            break
-        page.wait_for_timeout(100)
-    assert second_look_asked(page, key)
+    wait_for_second_look(page, key)
     expect(page.locator(".my-reply")).to_contain_text("number 2 on the waitlist")
     network.answer()
     expect(page.locator(".my-reply")).to_contain_text("number 1 on the waitlist")
@@ -139,11 +144,7 @@ def test_an_outing_taken_down_while_offline_is_not_left_on_the_phone(
     page.context.route(url, network)
     page.context.set_offline(False)
     key = f"outings-refreshed:/outings/{outing_id}"
-    for _ in range(200):
-        if second_look_asked(page, key):
-            break
-        page.wait_for_timeout(100)
-    assert second_look_asked(page, key)
+    wait_for_second_look(page, key)
     expect(page.locator("h1")).to_contain_text("Baby swim")  # drawn from the kept copy
     network.answer()
     expect(page.locator("#main")).to_contain_text("We could not find that page.")
