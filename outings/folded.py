@@ -39,25 +39,29 @@ def keyed(fields: dict[str, Any], folds: Iterable[Folded]) -> dict[str, Any]:
     return {**fields, **{fold.column: fold.of(fields) for fold in folds}}
 
 
-def containing(text: str) -> str:
-    """A ``LIKE … ESCAPE '\\'`` pattern: a search key holding ``text``, folded."""
-    key = sort_key(text)
+def containing(key: str) -> str:
+    """A ``LIKE … ESCAPE '\\'`` pattern: a search key holding ``key`` (folded text)."""
     return "%" + key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
 async def refold(db: Database, folds: Iterable[Folded]) -> int:
     """Write each key that is missing or stale; how many were. A read of the
     folded tables, and a write only when something needs one."""
+    by_table: dict[str, list[Folded]] = {}
+    for fold in folds:
+        by_table.setdefault(fold.table, []).append(fold)
     stale: list[tuple[Folded, list[tuple[str, str]]]] = []
     async with db.reader() as r:
-        for fold in folds:
+        for table, keys in by_table.items():  # each table read once, whatever its keys
             # Names from the stores' declarations, never from outside.
-            rows = await r.fetchall(
-                f"select id, {', '.join(fold.sources)}, {fold.column} as kept from {fold.table}"
-            )
-            wrong = [(row["id"], key) for row in rows if row["kept"] != (key := fold.of(row))]
-            if wrong:
-                stale.append((fold, wrong))
+            names = [*(s for k in keys for s in k.sources), *(k.column for k in keys)]
+            rows = await r.fetchall(f"select id, {', '.join(dict.fromkeys(names))} from {table}")
+            for fold in keys:
+                wrong = [
+                    (row["id"], key) for row in rows if row[fold.column] != (key := fold.of(row))
+                ]
+                if wrong:
+                    stale.append((fold, wrong))
     if not stale:
         return 0
 

@@ -252,8 +252,8 @@ async def upcoming(
         f.add("o.category = :category", category=category)
     if venue_id:
         f.add("o.venue_id = :venue_id", venue_id=venue_id)
-    if area and sort_key(area):  # "\u0301" alone chooses no area
-        f.add("o.area_key = :area", area=sort_key(area))
+    if area_key := sort_key(area or ""):  # "\u0301" alone chooses no area
+        f.add("o.area_key = :area", area=area_key)
     if age_months is not None:
         # a parents' evening is no outing for a child of any age
         f.add("o.adults_only = 0")
@@ -262,10 +262,10 @@ async def upcoming(
             " and (o.age_max_months is null or o.age_max_months >= :age)",
             age=age_months,
         )
-    if text and sort_key(text):  # nor does it search for anything
+    if text_key := sort_key(text or ""):  # nor does it search for anything
         f.add(
             "(o.search_key like :q escape '\\' or coalesce(v.sort_name, '') like :q escape '\\')",
-            q=containing(text),
+            q=containing(text_key),
         )
     sql = (
         _SELECT

@@ -103,9 +103,9 @@ async def search(
     if kind:
         where.append("v.kind = :kind")
         params["kind"] = kind
-    if area and sort_key(area):  # "\u0301" alone chooses no area
+    if area_key := sort_key(area or ""):  # "\u0301" alone chooses no area
         where.append("v.area_key = :area")
-        params["area"] = sort_key(area)
+        params["area"] = area_key
     for i, tag in enumerate(has or []):
         values = sorted(HAS[tag])
         marks = ", ".join(f":v{i}_{j}" for j in range(len(values)))
@@ -115,9 +115,9 @@ async def search(
         )
         params[f"tag{i}"] = tag
         params.update({f"v{i}_{j}": value for j, value in enumerate(values)})
-    if text and sort_key(text):  # nor does it search for anything
+    if text_key := sort_key(text or ""):  # nor does it search for anything
         where.append("v.search_key like :q escape '\\'")
-        params["q"] = containing(text)
+        params["q"] = containing(text_key)
     rows = await conn.fetchall(
         _SELECT
         + " where "
