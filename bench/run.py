@@ -22,6 +22,7 @@ import os
 import re
 import shutil
 import socket
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -67,7 +68,9 @@ class Server:
         self.process.wait(timeout=10)
 
 
-def start_app(db: Path | str, workers: int = 1) -> Server:
+def start_app(db: Path | str, workers: int = 1, *, durable: bool = True) -> Server:
+    """``outings serve`` on ``db``; ``durable=False``: its commits not waiting for
+    the disk (bench/undurable.py), only to show what durability costs."""
     port = free_port()
     url = f"http://localhost:{port}"
     env = {
@@ -78,7 +81,8 @@ def start_app(db: Path | str, workers: int = 1) -> Server:
         "OUTINGS_SECRET": "bench",
     }
     command = ["serve", "--port", str(port), "--workers", str(workers)]
-    return Server([sys.executable, "-m", "outings", *command], env, url)
+    module = "outings" if durable else "bench.undurable"
+    return Server([sys.executable, "-m", module, *command], env, url)
 
 
 def start_bare() -> Server:
@@ -389,7 +393,23 @@ def on_postgres(
         cluster.stop()
 
 
+def durability_cost(table: list[dict[str, Any]]) -> str:
+    """What durable commits cost the pushes: durable against not, same run."""
+    rows = {row["name"]: row for row in table}
+    said = []
+    for size in ("1 RSVP", "50 mutations"):
+        durable, undurable = rows.get(f"POST push, {size}"), rows.get(UNDURABLE + size)
+        if durable and undurable and undurable["rps"]:
+            said.append(
+                f"push of {size} {durable['rps']:.0f} req/s against {undurable['rps']:.0f}"
+                f" ({durable['rps'] / undurable['rps'] - 1:+.0%})"
+            )
+    return "\nDurable commits (synchronous = full, group commit): " + "; ".join(said)
+
+
 BARE = "bare Litestar GET /"
+#: Pushes to the same data served with commits that do not wait for the disk.
+UNDURABLE = "POST push, commits not durable (A/B only), "
 
 
 def main() -> None:
@@ -413,7 +433,12 @@ def main() -> None:
         check=True,
         capture_output=True,
     )
+    # The same data for an app whose commits do not wait for the disk: the
+    # pushes below, measured on both, show what durable commits cost.
+    with sqlite3.connect(data.db) as source, sqlite3.connect(tmp / "undurable.db") as copy:
+        source.backup(copy)
     app, bare = start_app(data.db), start_bare()
+    undurable = start_app(tmp / "undurable.db", durable=False)
     cookie = f"outings_session={data.tokens[0]}"
     ids = ",".join(f'"{i}"' for i in data.outing_ids[:300])
     cookies = ",".join(f'"outings_session={t}"' for t in data.tokens)
@@ -460,6 +485,12 @@ def main() -> None:
         },
         "POST push, 1 RSVP": {"url": app.url, "script": scripts[1], "mutations": 1},
         "POST push, 50 mutations": {"url": app.url, "script": scripts[50], "mutations": 50},
+        UNDURABLE + "1 RSVP": {"url": undurable.url, "script": scripts[1], "mutations": 1},
+        UNDURABLE + "50 mutations": {
+            "url": undurable.url,
+            "script": scripts[50],
+            "mutations": 50,
+        },
     }
     runs: dict[str, list[dict[str, float]]] = {name: [] for name in targets}
     try:
@@ -478,9 +509,11 @@ def main() -> None:
         }
         bytes_ = transfer(app.url)
         app.stop()
+        undurable.stop()
         on_postgres(exported, cookie, scripts, runs, targets, bare, args)
     finally:
         app.stop()
+        undurable.stop()
         bare.stop()
     pulls = pull_scaling.run([0.25, 1.0], [50, 100, 200, 400])
     bare_rps = statistics.median(r["rps"] for r in runs[BARE])
@@ -504,6 +537,7 @@ def main() -> None:
             f"{row['name']:<58}{row['rps']:>9.0f}{row['p50_ms']:>9.2f}{row['p99_ms']:>9.2f}"
             f"{row['ratio']:>8.2f}{row.get('mutations_per_s', ''):>8}"
         )
+    print(durability_cost(table))
     print(
         "\nSQLite single-writer transactions/s (aiosqlite): "
         f"{ceiling['normal']:.0f} synchronous=normal, {ceiling['full']:.0f} synchronous=full"
