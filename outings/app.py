@@ -168,7 +168,8 @@ def create_app(settings: Settings | None = None, *, push: bool = True) -> Litest
         if not started.secret:
             csrf_secret.value = await _instance_secret(db)
         await accounts_service.hash_calendar_secrets(db)
-        await folded.refold(db, (*outing_store.FOLDED, *venue_store.FOLDED, *circle_store.FOLDED))
+        folds = (*outing_store.FOLDED, *venue_store.FOLDED, *circle_store.FOLDED)
+        await folded.refold(db, folds)  # before the first list is drawn
         logging.getLogger("outings").info("database ready at %s", started.db_shown)
         app.state.db = db
         # whatever is kept is only true of this database
@@ -182,6 +183,7 @@ def create_app(settings: Settings | None = None, *, push: bool = True) -> Litest
         freeze_heap()
         compaction = asyncio.create_task(changelog.compact_forever(db, started.sync_days))
         forgetting = asyncio.create_task(limits.forget_expired(running.hits))
+        refolding = asyncio.create_task(folded.refold_forever(db, folds))
         app.state.vapid = await push_keys.load(db, started)
         send = push_sender.webpush_sender(app.state.vapid, started.push_subject)
         pushing = asyncio.create_task(
@@ -190,10 +192,10 @@ def create_app(settings: Settings | None = None, *, push: bool = True) -> Litest
         try:
             yield
         finally:
-            compaction.cancel()
-            forgetting.cancel()
-            pushing.cancel()
-            await asyncio.wait([compaction, forgetting, pushing])
+            background = [compaction, forgetting, refolding, pushing]
+            for task in background:
+                task.cancel()
+            await asyncio.wait(background)
             await db.close()
 
     app = Outings(

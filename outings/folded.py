@@ -13,12 +13,15 @@ hand, or under an older :func:`sort_key`).
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
+from outings.changelog import store as changelog_store
 from outings.db import Database, Row
 from outings.db.database import Writer
-from outings.i18n import sort_key
+from outings.i18n import by_name, sort_key
 
 
 class Folded(NamedTuple):
@@ -39,38 +42,97 @@ def keyed(fields: dict[str, Any], folds: Iterable[Folded]) -> dict[str, Any]:
     return {**fields, **{fold.column: fold.of(fields) for fold in folds}}
 
 
+def one_spelling_each(counted: Iterable[tuple[str, int]]) -> list[str]:
+    """Texts that fold alike given once, as most rows spell them, in name order:
+    an area menu offers "Zürich" once although some rows say "Zurich" (both
+    match the same rows). ``counted``: each spelling and how many rows use it."""
+    best: dict[str, tuple[int, bool, str]] = {}
+    for text, count in counted:
+        key = sort_key(text)
+        # the most rows first; then a spelling with capitals ("Zürich", not "zürich")
+        ranked = (-count, text == text.casefold(), text)
+        if key and (key not in best or ranked < best[key]):
+            best[key] = ranked
+    return by_name(text for _count, _lower, text in best.values())
+
+
 def containing(key: str) -> str:
     """A ``LIKE … ESCAPE '\\'`` pattern: a search key holding ``key`` (folded text)."""
     return "%" + key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-async def refold(db: Database, folds: Iterable[Folded]) -> int:
-    """Write each key that is missing or stale; how many were. A read of the
-    folded tables, and a write only when something needs one."""
+#: How often the keys are looked over while the app runs: rows written by a
+#: process of an older version (during a rolling deploy on PostgreSQL) or by
+#: hand get theirs without waiting for the next start.
+REFOLD_EVERY_S = 3600.0
+
+log = logging.getLogger("outings.folded")
+
+#: A key found stale: its fold, the row's id, the key, and the text it was made from.
+Stale = tuple[Folded, str, str, tuple[str, ...]]
+
+
+async def stale_keys(db: Database, folds: Iterable[Folded]) -> list[Stale]:
+    """Each key missing or stale: a read of the folded tables, each table once."""
     by_table: dict[str, list[Folded]] = {}
     for fold in folds:
         by_table.setdefault(fold.table, []).append(fold)
-    stale: list[tuple[Folded, list[tuple[str, str]]]] = []
+    stale: list[Stale] = []
     async with db.reader() as r:
-        for table, keys in by_table.items():  # each table read once, whatever its keys
+        for table, keys in by_table.items():
             # Names from the stores' declarations, never from outside.
             names = [*(s for k in keys for s in k.sources), *(k.column for k in keys)]
             rows = await r.fetchall(f"select id, {', '.join(dict.fromkeys(names))} from {table}")
             for fold in keys:
-                wrong = [
-                    (row["id"], key) for row in rows if row[fold.column] != (key := fold.of(row))
+                stale += [
+                    (fold, row["id"], key, tuple(row[s] or "" for s in fold.sources))
+                    for row in rows
+                    if row[fold.column] != (key := fold.of(row))
                 ]
-                if wrong:
-                    stale.append((fold, wrong))
+    return stale
+
+
+async def write_keys(db: Database, stale: list[Stale]) -> int:
+    """Write the keys found stale, each only if its row still holds the text it
+    was made from: a row changed since the read (by a process that wrote its
+    key with it) keeps what that process wrote. How many were stale."""
     if not stale:
         return 0
+    by_fold: dict[Folded, list[dict[str, str]]] = {}
+    for fold, row_id, key, texts in stale:
+        params = {"key": key, "id": row_id, **{f"s{i}": t for i, t in enumerate(texts)}}
+        by_fold.setdefault(fold, []).append(params)
 
     async def run(w: Writer) -> None:
-        for fold, rows in stale:
+        # Lists drawn before are kept by the log's cursor (changelog.data_version):
+        # a row now found by its area or a search shows at once.
+        await changelog_store.bump(w)
+        for fold, rows in by_fold.items():
+            same = " ".join(
+                f"and coalesce({source}, '') = :s{i}" for i, source in enumerate(fold.sources)
+            )
             await w.executemany(
-                f"update {fold.table} set {fold.column} = ? where id = ?",
-                [(key, row_id) for row_id, key in rows],
+                f"update {fold.table} set {fold.column} = :key where id = :id {same}", rows
             )
 
     await db.write(run)
-    return sum(len(rows) for _fold, rows in stale)
+    return len(stale)
+
+
+async def refold(db: Database, folds: Iterable[Folded]) -> int:
+    """Write each key that is missing or stale; how many were. A read of
+    the folded tables, and a write only when something needs one."""
+    return await write_keys(db, await stale_keys(db, folds))
+
+
+async def refold_forever(db: Database, folds: Iterable[Folded]) -> None:
+    """:func:`refold` every :data:`REFOLD_EVERY_S` seconds, for as long as the app
+    runs (at start, the app has done it before serving)."""
+    folds = tuple(folds)
+    while True:
+        await asyncio.sleep(REFOLD_EVERY_S)
+        try:
+            if written := await refold(db, folds):
+                log.info("%d folded keys written again", written)
+        except Exception:
+            log.warning("writing folded keys failed; trying again later", exc_info=True)

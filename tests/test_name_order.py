@@ -8,13 +8,19 @@ test-pg` runs the same tests on PostgreSQL.
 
 from __future__ import annotations
 
+import asyncio
+import time
 import uuid
 from collections.abc import Callable
 
+import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
+from outings import folded
+from outings.db.database import database_at
 from outings.i18n import sort_key
+from outings.outing import store as outing_store
 from outings.settings import Settings
 from tests import data
 from tests.circle_helpers import start_circle
@@ -211,3 +217,77 @@ def test_a_lone_accent_typed_filters_nothing_out(family: Callable[[str], Client]
         listed = html(hana.get("/", params=params))
         titles = [a.text.strip() for a in listed.select(".outing-card h2 a, .outing-card h3 a")]
         assert sorted(titles) == ["Picnic in Wola", "Picnic in the park"], (params, titles)
+
+
+def test_an_area_spelt_two_ways_is_offered_once(family: Callable[[str], Client]) -> None:
+    """ "Zurich" and "Zürich" match the same rows: each area menu offers it
+    once, as most rows spell it, and choosing it finds both."""
+    hana = family("Hana")
+    for i, area in enumerate(("Zürich", "Zurich", "zürich", "Zürich", "Wola")):
+        list_venue(hana, name=f"Café {i}", area=area)
+        start_circle(hana, name=f"Parents {i}", area=area)
+        form = outing_form(title=f"Picnic {i}", area=area)
+        form["_csrf_token"] = csrf_token(hana, "/outings/new")
+        assert hana.post("/outings", data=form, follow_redirects=False).status_code in (302, 303)
+    for path in ("/", "/venues", "/circles"):
+        page = html(hana.get(path))
+        offered = [o.text for o in page.select("select[name=area] option") if o.get("value")]
+        assert offered == ["Wola", "Zürich"], (path, offered)
+    listed = html(hana.get("/", params={"area": "Zürich"}))
+    titles = [a.text.strip() for a in listed.select(".outing-card h2 a, .outing-card h3 a")]
+    assert sorted(titles) == ["Picnic 0", "Picnic 1", "Picnic 2", "Picnic 3"]
+
+
+def test_a_key_is_not_written_over_a_row_changed_since_it_was_read(
+    app: Litestar, settings: Settings
+) -> None:
+    """Keys are read, then written in a write of their own: a row changed in
+    between (by a process that wrote its key with it) keeps that key, and
+    one still as read gets its own."""
+    with TestClient(app, base_url=ORIGIN) as client:
+        sign_up(client, SoftAuthenticator(origin=ORIGIN), "Fatou")
+        moved = propose(client, title="Picnic", area="Wola")
+        other = propose(client, title="Swim", area="Wola")
+    for outing in (moved, other):  # changed by hand: their area keys are stale
+        data.rows(settings.db, "update outings set area = 'Żoliborz' where id = ?", outing)
+
+    async def race() -> list[tuple[str, str]]:
+        db = database_at(settings.db)
+        await db.open()
+        try:
+            stale = await folded.stale_keys(db, outing_store.FOLDED)
+            # meanwhile a newer process moves one outing, its key written with it
+            data.rows(
+                settings.db,
+                "update outings set area = 'Bemowo', area_key = 'bemowo' where id = ?",
+                moved,
+            )
+            assert await folded.write_keys(db, stale) == 4  # area and search keys of two
+        finally:
+            await db.close()
+        found = data.rows(
+            settings.db, "select id, area_key from outings where id in (?, ?)", moved, other
+        )
+        return [(row_id, key) for row_id, key in found]
+
+    keys = dict(asyncio.run(race()))
+    assert keys == {moved: "bemowo", other: "zoliborz"}
+
+
+def test_keys_are_written_again_while_the_app_runs(
+    app: Litestar, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A row written without its key while the app runs (by a process of an
+    older version during a rolling deploy) is found by its area within the pass."""
+    monkeypatch.setattr(folded, "REFOLD_EVERY_S", 0.05)
+    with TestClient(app, base_url=ORIGIN) as client:
+        sign_up(client, SoftAuthenticator(origin=ORIGIN), "Fatou")
+        outing = propose(client, title="Picnic", area="Wola")
+        data.rows(settings.db, "update outings set area = 'Żoliborz' where id = ?", outing)
+        for _ in range(100):
+            listed = html(client.get("/", params={"area": "zoliborz"}))
+            if listed.select(".outing-card"):
+                break
+            time.sleep(0.05)
+        titles = [a.text.strip() for a in listed.select(".outing-card h2 a, .outing-card h3 a")]
+    assert titles == ["Picnic"]

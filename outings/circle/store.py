@@ -7,8 +7,8 @@ from typing import Any
 from outings.circle.models import Circle, CircleInput, Member
 from outings.db import Row, inserting, placeholders, setting
 from outings.db.database import Conn, Writer
-from outings.folded import Folded, keyed
-from outings.i18n import by_name, sort_key
+from outings.folded import Folded, keyed, one_spelling_each
+from outings.i18n import sort_key
 
 _SELECT = (
     "select c.*, (select count(*) from circle_members m where m.circle_id = c.id"
@@ -72,9 +72,10 @@ FOLDED = (
 
 async def areas(conn: Conn) -> list[str]:
     rows = await conn.fetchall(
-        "select distinct area from circles where hidden_at is null and area != ''"
+        "select area, count(*) as n from circles where hidden_at is null and area != ''"
+        " group by area"
     )
-    return by_name(r["area"] for r in rows)
+    return one_spelling_each((r["area"], r["n"]) for r in rows)
 
 
 def _fields(data: CircleInput) -> dict[str, Any]:

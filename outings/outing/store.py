@@ -8,15 +8,24 @@ from typing import Any
 
 from outings.db import Row, inserting, placeholders, setting, stamp
 from outings.db.database import Conn, Writer
-from outings.folded import Folded, containing, keyed
-from outings.i18n import by_name, sort_key
+from outings.folded import Folded, containing, keyed, one_spelling_each
+from outings.i18n import sort_key
 from outings.outing import rules
 from outings.outing.models import Outing
 from outings.outing.rules import OutingInput
 from outings.refusals import Refused
 
-_SELECT = """
-select o.*, u.display_name as host_name, v.name as venue_name,
+#: What :func:`_outing` reads of the row (not its folded keys: a second copy
+#: of its text, never shown, would be read for every outing of every page).
+_COLUMNS = (
+    "id", "host_id", "title", "category", "description", "starts_at", "ends_at", "venue_id",
+    "place", "meeting_point", "meeting_point_private", "area", "age_min_months",
+    "age_max_months", "capacity", "cost", "language", "status", "cancel_reason", "sequence",
+    "created_at", "updated_at", "circle_id", "visibility", "adults_only",
+)  # fmt: skip
+
+_SELECT = f"""
+select {", ".join("o." + c for c in _COLUMNS)}, u.display_name as host_name, v.name as venue_name,
   v.latitude as venue_latitude, v.longitude as venue_longitude, ci.name as circle_name,
   (select count(*) from rsvps r where r.outing_id = o.id and r.state = 'confirmed')
     as confirmed_count,
@@ -279,11 +288,11 @@ async def upcoming(
 
 async def areas(conn: Conn, now: datetime) -> list[str]:
     rows = await conn.fetchall(
-        "select distinct area from outings where ends_at > ? and area != '' and hidden_at is null"
-        " and visibility = 'public'",
+        "select area, count(*) as n from outings where ends_at > ? and area != ''"
+        " and hidden_at is null and visibility = 'public' group by area",
         (iso(now),),
     )
-    return by_name(r["area"] for r in rows)
+    return one_spelling_each((r["area"], r["n"]) for r in rows)
 
 
 #: A family's own outings: those it hosts and those it replied to and did not

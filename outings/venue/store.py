@@ -6,13 +6,20 @@ from typing import Any
 
 from outings.db import Row, inserting, placeholders, setting
 from outings.db.database import Conn, Writer
-from outings.folded import Folded, containing, keyed
-from outings.i18n import by_name, sort_key
+from outings.folded import Folded, containing, keyed, one_spelling_each
+from outings.i18n import sort_key
 from outings.venue.models import HAS, Amenity, Venue, VenueInput
 
+#: What :func:`_venue` reads of the row (not its folded keys).
+_COLUMNS = (
+    "id", "name", "kind", "description", "address", "area", "latitude", "longitude",
+    "opening_hours", "website", "phone", "price_notes", "age_min_months", "age_max_months",
+    "created_by", "manager_id", "verified_at", "hidden_at", "updated_at",
+)  # fmt: skip
+
 _SELECT = (
-    "select v.*, m.display_name as manager_name from venues v"
-    " left join users m on m.id = v.manager_id"
+    f"select {', '.join('v.' + c for c in _COLUMNS)}, m.display_name as manager_name"
+    " from venues v left join users m on m.id = v.manager_id"
 )
 
 
@@ -130,9 +137,10 @@ async def search(
 
 async def areas(conn: Conn) -> list[str]:
     rows = await conn.fetchall(
-        "select distinct area from venues where hidden_at is null and area != ''"
+        "select area, count(*) as n from venues where hidden_at is null and area != ''"
+        " group by area"
     )
-    return by_name(r["area"] for r in rows)
+    return one_spelling_each((r["area"], r["n"]) for r in rows)
 
 
 async def choices(conn: Conn) -> list[tuple[str, str, str]]:
