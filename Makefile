@@ -55,7 +55,7 @@ browser-check:
 test-pg: $(TEST_STAMP) browser-check
 	sh scripts/with-postgres.sh $(BIN)/python sh -c '$(BIN)/pytest -n 2 --dist loadfile --ignore=tests/test_api_schema.py && $(BIN)/pytest tests/test_api_schema.py'
 
-## bench: the benchmark table (wrk from Debian's packages; about nine minutes)
+## bench: the benchmark table (wrk from Debian's packages; about twelve minutes)
 bench: $(TEST_STAMP) browser-check
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } || { echo "bench needs Debian's package 'wrk'" >&2; exit 1; }
 	$(BIN)/python -m bench.run
