@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import re
@@ -435,7 +436,10 @@ def main() -> None:
     )
     # The same data for an app whose commits do not wait for the disk: the
     # pushes below, measured on both, show what durable commits cost.
-    with sqlite3.connect(data.db) as source, sqlite3.connect(tmp / "undurable.db") as copy:
+    with (
+        contextlib.closing(sqlite3.connect(data.db)) as source,
+        contextlib.closing(sqlite3.connect(tmp / "undurable.db")) as copy,
+    ):
         source.backup(copy)
     app, bare = start_app(data.db), start_bare()
     undurable = start_app(tmp / "undurable.db", durable=False)

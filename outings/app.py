@@ -181,11 +181,12 @@ def create_app(settings: Settings | None = None, *, push: bool = True) -> Litest
         app.front = Front(version, csrf_secret, started.secure_cookies)
         warm_up(environment)
         freeze_heap()
+        app.state.vapid = await push_keys.load(db, started)
+        send = push_sender.webpush_sender(app.state.vapid, started.push_subject)
+        # started together, nothing awaited in between: all are stopped below
         compaction = asyncio.create_task(changelog.compact_forever(db, started.sync_days))
         forgetting = asyncio.create_task(limits.forget_expired(running.hits))
         refolding = asyncio.create_task(folded.refold_forever(db, folds))
-        app.state.vapid = await push_keys.load(db, started)
-        send = push_sender.webpush_sender(app.state.vapid, started.push_subject)
         pushing = asyncio.create_task(
             push_worker.run_forever(db, started, send) if push else asyncio.sleep(0)
         )

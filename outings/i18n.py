@@ -143,8 +143,9 @@ def sort_key(name: str) -> str:
     styled letters as plain ones), then letter by letter (code points). One
     order for all languages, not each alphabet's own (Polish puts Ł after L).
     Stored where SQL sorts, matches areas or searches (``sort_name``,
-    ``area_key``, ``search_key``: :mod:`outings.folded`, written again at the
-    next start when changed); used as it is where Python sorts."""
+    ``area_key``, ``search_key``: :mod:`outings.folded`; raise its
+    ``FOLD_VERSION`` with any change here, and they are written again at the
+    next start); used as it is where Python sorts."""
     folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", name).casefold())
     plain = "".join(c for c in folded if not unicodedata.combining(c))
     return " ".join(plain.translate(_PLAIN).split())

@@ -62,11 +62,12 @@ def test_places_are_listed_by_name_as_parents_read_them(
 
 
 def test_names_written_before_or_by_hand_get_their_key_at_start(
-    app: Litestar, settings: Settings
+    app: Litestar, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Venues from before sort keys (or put in by hand, as the bench's are),
     circles renamed and an outing changed by hand sort, match their area and
     are found once the app starts again."""
+    monkeypatch.setattr(folded, "PAGE", 4)  # read and written a few at a time
     with TestClient(app, base_url=ORIGIN) as client:  # the database as it is made
         sign_up(client, SoftAuthenticator(origin=ORIGIN), "Fatou")
         for i in WRITTEN:
@@ -262,7 +263,10 @@ def test_a_key_is_not_written_over_a_row_changed_since_it_was_read(
                 "update outings set area = 'Bemowo', area_key = 'bemowo' where id = ?",
                 moved,
             )
+            cursor = data.rows(settings.db, "select cursor from sync_state")
             assert await folded.write_keys(db, stale) == 4  # area and search keys of two
+            # lists drawn before the keys were written are drawn again
+            assert data.rows(settings.db, "select cursor from sync_state") > cursor
         finally:
             await db.close()
         found = data.rows(
@@ -291,3 +295,37 @@ def test_keys_are_written_again_while_the_app_runs(
             time.sleep(0.05)
         titles = [a.text.strip() for a in listed.select(".outing-card h2 a, .outing-card h3 a")]
     assert titles == ["Picnic"]
+
+
+def test_a_menu_spells_an_area_as_its_place_does_on_a_tie() -> None:
+    counted = [("Zurich", 1), ("ZÜRICH", 1), ("zürich", 1), ("Zürich", 1), ("Wola", 2)]
+    assert folded.one_spelling_each(counted) == ["Wola", "Zürich"]
+    assert folded.one_spelling_each([("Zurich", 3), ("Zürich", 2)]) == ["Zurich"]  # most rows
+
+
+def test_keys_made_by_a_newer_version_are_left_as_they_are(
+    app: Litestar, settings: Settings
+) -> None:
+    """During a rolling deploy that changes how keys are made, a process of the
+    older version leaves the newer one's keys be (no writing them back and
+    forth each hour)."""
+    with TestClient(app, base_url=ORIGIN) as client:
+        sign_up(client, SoftAuthenticator(origin=ORIGIN), "Fatou")
+        outing = propose(client, title="Picnic", area="Wola")
+    newer = str(folded.FOLD_VERSION + 1)
+    data.rows(settings.db, "update meta set value = ? where key = 'fold_version'", newer)
+    data.rows(settings.db, "update outings set area_key = 'wola, newer' where id = ?", outing)
+
+    async def older_process() -> int:
+        db = database_at(settings.db)
+        await db.open()
+        try:
+            return await folded.refold(db, outing_store.FOLDED)
+        finally:
+            await db.close()
+
+    assert asyncio.run(older_process()) == 0
+    assert data.rows(settings.db, "select area_key from outings where id = ?", outing) == [
+        ("wola, newer",)
+    ]
+    assert data.rows(settings.db, "select value from meta where key = 'fold_version'") == [(newer,)]
