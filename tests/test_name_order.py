@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Callable
 
 import pytest
+from bs4 import BeautifulSoup
 from litestar import Litestar
 from litestar.testing import TestClient
 
@@ -24,13 +25,19 @@ from outings.outing import store as outing_store
 from outings.settings import Settings
 from tests import data
 from tests.circle_helpers import start_circle
-from tests.conftest import ORIGIN, csrf_token, html, sign_up
-from tests.outing_helpers import outing_form, propose
+from tests.conftest import ORIGIN, html, sign_up
+from tests.outing_helpers import propose
 from tests.softauthn import SoftAuthenticator
 from tests.test_circle_book import add_entry
 from tests.test_venues import list_venue
 
 Client = TestClient[Litestar]
+
+
+def titles_on(page: BeautifulSoup) -> list[str]:
+    """The outings a list shows, by title."""
+    return [a.text.strip() for a in page.select(".outing-card h2 a, .outing-card h3 a")]
+
 
 #: In the order a parent expects, whatever order they were written in.
 NAMES = ["apple tree", "Émilie's Café", "Emma's Garden", "Łąka Play", "Lody Bar", "Zoo Park"]
@@ -100,9 +107,7 @@ def test_names_written_before_or_by_hand_get_their_key_at_start(
         found = html(client.get("/", params={"q": "laka picnic", "area": "ZOLIBORZ"}))
     assert [a.text for a in places.select("h2.outing-title a")] == NAMES
     assert [a.text for a in searched.select("h2.outing-title a")] == ["Łąka Play"]
-    assert [a.text.strip() for a in found.select(".outing-card h2 a, .outing-card h3 a")] == [
-        "Łąka Picnic"
-    ]
+    assert titles_on(found) == ["Łąka Picnic"]
     assert [a.text for a in circles.select("h2.outing-title a")] == NAMES
 
 
@@ -133,9 +138,7 @@ def test_a_circle_s_book_and_her_circles_sort_by_name(
 def test_the_areas_of_outings_sort_by_name(family: Callable[[str], Client]) -> None:
     hana = family("Hana")
     for i in WRITTEN:
-        form = outing_form(title=f"Picnic {i}", area=AREAS[i])
-        form["_csrf_token"] = csrf_token(hana, "/outings/new")
-        assert hana.post("/outings", data=form, follow_redirects=False).status_code in (302, 303)
+        propose(hana, title=f"Picnic {i}", area=AREAS[i])
     listed = html(hana.get("/"))
     assert [o.text for o in listed.select("select[name=area] option") if o.get("value")] == AREAS
 
@@ -145,15 +148,13 @@ def test_searching_ignores_case_on_either_engine(family: Callable[[str], Client]
     (whose LIKE ignores case) and PostgreSQL (whose LIKE would not)."""
     hana = family("Hana")
     list_venue(hana, name="Little Acorns Café", area="Riverside")
-    form = outing_form(title="Toddler morning at the City Zoo", area="Riverside")
-    form["_csrf_token"] = csrf_token(hana, "/outings/new")
-    assert hana.post("/outings", data=form, follow_redirects=False).status_code in (302, 303)
+    propose(hana, title="Toddler morning at the City Zoo", area="Riverside")
     for typed in ("little acorns", "LITTLE ACORNS"):
         found = html(hana.get("/venues", params={"q": typed}))
         assert [a.text for a in found.select("h2.outing-title a")] == ["Little Acorns Café"]
     for typed in ("city zoo", "CITY ZOO"):
         found = html(hana.get("/", params={"q": typed}))
-        titles = [a.text.strip() for a in found.select(".outing-card h2 a, .outing-card h3 a")]
+        titles = titles_on(found)
         assert titles == ["Toddler morning at the City Zoo"], titles
 
 
@@ -164,17 +165,15 @@ def test_searching_sets_case_and_accents_aside_on_either_engine(
     engine's LIKE does that by itself (SQLite folds only ASCII letters)."""
     hana = family("Hana")
     venue = list_venue(hana, name="Łąka Café", area="Śródmieście", address="Długa 5, Łódź")
-    form = outing_form(
-        title="Crêpes at Müller's", place="Hauptstraße 5", area="Śródmieście", venue_id=venue
+    propose(
+        hana, title="Crêpes at Müller's", place="Hauptstraße 5", area="Śródmieście", venue_id=venue
     )
-    form["_csrf_token"] = csrf_token(hana, "/outings/new")
-    assert hana.post("/outings", data=form, follow_redirects=False).status_code in (302, 303)
     for typed in ("laka cafe", "ŁĄKA CAFÉ", "lodz", "DLUGA"):
         found = html(hana.get("/venues", params={"q": typed}))
         assert [a.text for a in found.select("h2.outing-title a")] == ["Łąka Café"], typed
     for typed in ("crepes", "MÜLLER", "muller", "hauptstrasse", "srodmiescie", "łąka café"):
         found = html(hana.get("/", params={"q": typed}))
-        titles = [a.text.strip() for a in found.select(".outing-card h2 a, .outing-card h3 a")]
+        titles = titles_on(found)
         assert titles == ["Crêpes at Müller's"], (typed, titles)
     for typed in ("crepes zoo", "café%", "m_ller", "\\"):  # nothing that is not there
         answer = hana.get("/", params={"q": typed})
@@ -189,12 +188,10 @@ def test_an_area_matches_whatever_its_case_and_accents(family: Callable[[str], C
     for area in ("Śródmieście", "Wola"):
         list_venue(hana, name=f"Café {area}", area=area)
         start_circle(hana, name=f"Parents of {area}", area=area)
-        form = outing_form(title=f"Picnic in {area}", area=area)
-        form["_csrf_token"] = csrf_token(hana, "/outings/new")
-        assert hana.post("/outings", data=form, follow_redirects=False).status_code in (302, 303)
+        propose(hana, title=f"Picnic in {area}", area=area)
     for typed in ("ŚRÓDMIEŚCIE", "srodmiescie", " Śródmieście"):
         listed = html(hana.get("/", params={"area": typed}))
-        titles = [a.text.strip() for a in listed.select(".outing-card h2 a, .outing-card h3 a")]
+        titles = titles_on(listed)
         assert titles == ["Picnic in Śródmieście"], (typed, titles)
         places = html(hana.get("/venues", params={"area": typed}))
         assert [a.text for a in places.select("h2.outing-title a")] == ["Café Śródmieście"]
@@ -211,12 +208,10 @@ def test_a_lone_accent_typed_filters_nothing_out(family: Callable[[str], Client]
     area: every outing shows, not only those without an area."""
     hana = family("Hana")
     for area in ("Wola", ""):
-        form = outing_form(title=f"Picnic in {area or 'the park'}", area=area)
-        form["_csrf_token"] = csrf_token(hana, "/outings/new")
-        assert hana.post("/outings", data=form, follow_redirects=False).status_code in (302, 303)
+        propose(hana, title=f"Picnic in {area or 'the park'}", area=area)
     for params in ({"q": "\u0301"}, {"area": "\u0301"}):
         listed = html(hana.get("/", params=params))
-        titles = [a.text.strip() for a in listed.select(".outing-card h2 a, .outing-card h3 a")]
+        titles = titles_on(listed)
         assert sorted(titles) == ["Picnic in Wola", "Picnic in the park"], (params, titles)
 
 
@@ -227,15 +222,13 @@ def test_an_area_spelt_two_ways_is_offered_once(family: Callable[[str], Client])
     for i, area in enumerate(("Zürich", "Zurich", "zürich", "Zürich", "Wola")):
         list_venue(hana, name=f"Café {i}", area=area)
         start_circle(hana, name=f"Parents {i}", area=area)
-        form = outing_form(title=f"Picnic {i}", area=area)
-        form["_csrf_token"] = csrf_token(hana, "/outings/new")
-        assert hana.post("/outings", data=form, follow_redirects=False).status_code in (302, 303)
+        propose(hana, title=f"Picnic {i}", area=area)
     for path in ("/", "/venues", "/circles"):
         page = html(hana.get(path))
         offered = [o.text for o in page.select("select[name=area] option") if o.get("value")]
         assert offered == ["Wola", "Zürich"], (path, offered)
     listed = html(hana.get("/", params={"area": "Zürich"}))
-    titles = [a.text.strip() for a in listed.select(".outing-card h2 a, .outing-card h3 a")]
+    titles = titles_on(listed)
     assert sorted(titles) == ["Picnic 0", "Picnic 1", "Picnic 2", "Picnic 3"]
 
 
@@ -293,7 +286,7 @@ def test_keys_are_written_again_while_the_app_runs(
             if listed.select(".outing-card"):
                 break
             time.sleep(0.05)
-        titles = [a.text.strip() for a in listed.select(".outing-card h2 a, .outing-card h3 a")]
+        titles = titles_on(listed)
     assert titles == ["Picnic"]
 
 
