@@ -600,3 +600,63 @@ def test_a_family_who_left_the_circle_hears_no_more_of_its_members_only_outing(
     assert ("Mel", "cancelled") in told
     assert ("Mel", "reminder_evening") in told or ("Mel", "reminder_soon") in told
     assert [kind for name, kind in told if name == "Olu"] == []
+
+
+@pytest.mark.parametrize("how", ["leaves", "is removed"])
+def test_a_family_who_leaves_gives_up_her_place_to_the_waitlist(world: World, how: str) -> None:
+    """She no longer sees the circle's members-only outing: the place she held
+    goes to the next family waiting, who is told, and both phones agree with
+    the server."""
+    fatou = world.as_("Fatou")
+    full = propose(
+        fatou, title="Baby yoga", circle_id=world.circle, visibility="members", capacity="2"
+    )
+    olu = world.as_("Olu")
+    assert join(olu, world.circle).status_code in (302, 303)
+    phones = {}
+    for name in ("Mel", "Olu"):
+        family = world.as_(name)
+        reply(family, full)
+        phones[name] = pull_everything(family)
+    places = (
+        "select u.display_name, r.status, r.state from rsvps r"
+        " join users u on u.id = r.user_id where r.outing_id = ? order by 1"
+    )
+    assert db(world.settings, places, full) == [
+        ("Fatou", "going", "confirmed"),
+        ("Mel", "going", "confirmed"),
+        ("Olu", "going", "waitlisted"),
+    ]
+    if how == "leaves":
+        mel = world.as_("Mel")
+        assert post_form(mel, f"/circles/{world.circle}/leave").status_code in (302, 303)
+    else:
+        fatou = world.as_("Fatou")
+        [(mel_id,)] = db(world.settings, "select id from users where display_name = 'Mel'")
+        removed = post_form(
+            fatou,
+            f"/circles/{world.circle}/members/{mel_id}/remove",
+            **{f"reason-{mel_id}": "Asked to leave"},
+        )
+        assert removed.status_code in (302, 303), removed.text
+    assert db(world.settings, places, full) == [
+        ("Fatou", "going", "confirmed"),
+        ("Mel", "declined", "none"),
+        ("Olu", "going", "confirmed"),
+    ]
+    told = db(
+        world.settings,
+        "select u.display_name from notifications n join users u on u.id = n.user_id"
+        " where n.outing_id = ? and n.kind = 'promoted'",
+        full,
+    )
+    assert told == [("Olu",)]
+    olu = world.as_("Olu")
+    assert "You're in!" in words(olu.get(f"/outings/{full}"))
+    assert "2 of 2 confirmed" in words(olu.get(f"/outings/{full}"))
+    for name in ("Mel", "Olu"):
+        family = world.as_(name)
+        held, cursor = phones[name]
+        apply(held, family, cursor)
+        assert held == pulled(family), name
+    assert ("outing", full) not in pulled(world.as_("Mel"))

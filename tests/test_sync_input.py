@@ -97,6 +97,26 @@ def test_a_date_far_ahead_is_rejected_and_every_page_still_opens(host: Client) -
         assert host.get(path).status_code == 200, path
 
 
+def test_an_end_less_than_a_second_after_the_start_is_no_end(
+    host: Client, settings: Settings
+) -> None:
+    """Times are kept to the second: an outing ending 0.999 s after it starts
+    would be kept as over the moment it starts (closed to replies, a calendar
+    event of no length). Refused by push and by the form, as an end not after
+    its start."""
+    day = in_days(2)
+    outing = create(f"{day}T10:00:00Z", f"{day}T10:00:00.999Z")
+    result = raw_push(host, mutation(1, "outing.create", outing)).json()["results"][0]
+    assert result["status"] == "rejected"
+    assert "ends_at" in result["error"]["fields"]
+    form = outing_form(date=day.isoformat(), start_time="10:00", end_time="10:00:00.5")
+    form["_csrf_token"] = csrf_token(host, "/outings/new")
+    answer = host.post("/outings", data=form)
+    assert answer.status_code == 400
+    assert [f["id"] for f in html(answer).select("[aria-invalid=true]")] == ["f-end_time"]
+    assert db(settings, "select count(*) from outings where starts_at = ends_at") == [(0,)]
+
+
 def test_a_lone_surrogate_rejects_its_own_mutation_only(host: Client, settings: Settings) -> None:
     outing_id = propose(host)
     comment = {"id": str(uuid.uuid4()), "outing_id": outing_id, "body": "See you there"}

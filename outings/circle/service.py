@@ -16,6 +16,7 @@ from outings.db.database import Conn, Writer
 from outings.i18n import gettext as _
 from outings.moderation import store as moderation_store
 from outings.notifications import notify
+from outings.outing import service as outing_service
 from outings.refusals import Invalid, Refused
 
 __all__ = ["Invalid", "Refused"]
@@ -136,9 +137,11 @@ async def join(db: Database, user: User, circle_id: str, message: str = "") -> M
 
 
 async def _let_go(w: Writer, circle_id: str, member: Member) -> None:
-    """Take someone out: her membership, the circle's size, and (when she
-    belonged) every members-only thing of the circle off her phone."""
+    """Take someone out: her membership, the circle's size, her places at its
+    members-only outings, and (when she belonged) every members-only thing of
+    the circle off her phone."""
     await store.delete_member(w, circle_id, member.user_id)
+    await outing_service.give_up_places_in(w, circle_id, member.user_id)
     await _record_membership(w, circle_id, member.user_id, gone=True)
     if member.belongs:
         await changelog.record(w, "circle", circle_id)

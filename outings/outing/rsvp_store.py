@@ -39,6 +39,19 @@ async def queue(conn: Conn, outing_id: str, user_id: str) -> list[Seat]:
     return [_seat(r) for r in rows]
 
 
+async def replies_to_members_only(conn: Conn, circle_id: str, user_id: str, now: str) -> list[str]:
+    """The members-only outings of a circle, not yet over nor cancelled, that
+    ``user_id`` replied going or maybe to and does not host."""
+    rows = await conn.fetchall(
+        "select o.id from rsvps r join outings o on o.id = r.outing_id"
+        " where r.user_id = ? and r.status in ('going', 'maybe') and o.circle_id = ?"
+        " and o.visibility = 'members' and o.host_id != ? and o.hidden_at is null"
+        " and o.status = 'scheduled' and o.ends_at > ? order by o.starts_at, o.id",
+        (user_id, circle_id, user_id, now),
+    )
+    return [r["id"] for r in rows]
+
+
 async def seat(conn: Conn, outing_id: str, user_id: str) -> Seat | None:
     row = await conn.fetchone(
         f"select {_SEAT} from rsvps where outing_id = ? and user_id = ?", (outing_id, user_id)

@@ -78,10 +78,12 @@ def _too_long(limit: int) -> str:
 
 
 def utc(moment: datetime) -> datetime | None:
-    """``moment`` in UTC, the one zone times are stored and compared in; None
-    when it has no UTC equivalent Python can hold (year 1 in Paris, 9999 at -14:00)."""
+    """``moment`` in UTC and to the second, as times are stored and compared
+    (checked as they will be kept: an end half a second after the start is
+    no end after it); None when it has no UTC equivalent Python can hold
+    (year 1 in Paris, 9999 at -14:00)."""
     try:
-        return moment.astimezone(UTC)
+        return moment.astimezone(UTC).replace(microsecond=0)
     except (OverflowError, ValueError):
         return None
 

@@ -302,30 +302,52 @@ async def set_rsvp_in(
     refusal = rules.why_no_rsvp(outing, now)
     if refusal:
         raise Refused("cancelled" if outing.cancelled else "past", refusal)
+    mine, after = await _reply(w, outing, user.id, status, adults, children)  # type: ignore[arg-type]
+    return RsvpResult(
+        status=mine.status,
+        state=mine.state,
+        position=capacity.position(after, user.id),
+        adults=adults,
+        children=children,
+    )
+
+
+async def _reply(
+    w: Writer, outing: Outing, user_id: str, status: RsvpStatus, adults: int, children: int
+) -> tuple[Seat, list[Seat]]:
+    """A family's reply set, the seats moved by it saved and recorded, those
+    promoted told: her seat, and the seats it could move as they are now."""
     stamp = now_iso()
-    seats = await rsvp_store.queue(w, outing_id, user.id)
+    seats = await rsvp_store.queue(w, outing.id, user_id)
     outcome = capacity.set_rsvp(
         seats,
         outing.capacity,
-        user_id=user.id,
-        status=status,  # type: ignore[arg-type]
+        user_id=user_id,
+        status=status,
         adults=adults,
         children=children,
         seq=await changelog.next_seq(w),
         held=outing.confirmed_count - capacity.confirmed(seats),
     )
-    await _write_seats(w, outing_id, seats, outcome.changed, stamp)
+    await _write_seats(w, outing.id, seats, outcome.changed, stamp)
     await _promote(w, outing, outcome.promoted, stamp)
-    await _record_outing(w, outing_id)
+    await _record_outing(w, outing.id)
     assert outcome.mine is not None
-    after = capacity.merge(seats, outcome.changed)
-    return RsvpResult(
-        status=outcome.mine.status,
-        state=outcome.mine.state,
-        position=capacity.position(after, user.id),
-        adults=adults,
-        children=children,
-    )
+    return outcome.mine, capacity.merge(seats, outcome.changed)
+
+
+async def give_up_places_in(w: Writer, circle_id: str, user_id: str) -> None:
+    """A family who leaves a circle (or is removed from it) can't go to its
+    members-only outings not yet over: she no longer sees them, and a place
+    she keeps would keep a waitlisted family out. Her replies to them become
+    "can't go" (the next on the waitlist moves up, and is told); her own
+    outings stay hers."""
+    now = store.iso(utcnow())
+    for outing_id in await rsvp_store.replies_to_members_only(w, circle_id, user_id, now):
+        outing = await _load(w, outing_id)
+        seat = await rsvp_store.seat(w, outing_id, user_id)
+        assert seat is not None
+        await _reply(w, outing, user_id, "declined", seat.adults, seat.children)
 
 
 async def hide_in(w: Writer, outing_id: str, reason: str, now: str) -> None:
