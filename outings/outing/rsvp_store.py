@@ -153,17 +153,26 @@ async def mine_upcoming(conn: Conn, user_id: str, now: str) -> dict[str, dict[st
     return {r["outing_id"]: _pulled(r) for r in rows}
 
 
-async def coming_between(conn: Conn, start: str, end: str) -> list[Row]:
+#: Where a page of :func:`coming_between` ends: (starts_at, outing_id, user_id).
+Mark = tuple[str, str, str]
+
+
+async def coming_between(
+    conn: Conn, start: str, end: str, *, after: Mark | None = None, limit: int = 500
+) -> list[Row]:
     """Families going (confirmed) or maybe coming to outings that start in
-    ``[start, end)``, with what a reminder says: for the push reminders."""
+    ``[start, end)``, with what a reminder says: for the push reminders. A
+    page at a time, in (start, outing, family) order, after ``after``."""
+    since = "" if after is None else " and (o.starts_at, o.id, r.user_id) > (?, ?, ?)"
     return await conn.fetchall(
         "select o.id as outing_id, o.title, o.starts_at, o.meeting_point, o.place,"
         " r.user_id, r.status, r.state"
         " from outings o join rsvps r on r.outing_id = o.id"
         " where o.starts_at >= ? and o.starts_at < ? and o.status = 'scheduled'"
         " and o.hidden_at is null"
-        " and ((r.status = 'going' and r.state = 'confirmed') or r.status = 'maybe')",
-        (start, end),
+        " and ((r.status = 'going' and r.state = 'confirmed') or r.status = 'maybe')"
+        f"{since} order by o.starts_at, o.id, r.user_id limit {int(limit)}",
+        (start, end, *(after or ())),
     )
 
 
