@@ -266,16 +266,6 @@ def head(url: str) -> int:
     return version
 
 
-async def _create_database(server: str, name: str) -> None:
-    import asyncpg
-
-    conn = await asyncpg.connect(server)
-    try:
-        await conn.execute(f"create database {name}")
-    finally:
-        await conn.close()
-
-
 class Postgres:
     """A throwaway PostgreSQL cluster holding a copy of the bench's database
     (moved by ``outings export`` / ``outings import``, as a town would move)."""
@@ -292,8 +282,10 @@ class Postgres:
             check=True,
         ).stdout.strip()
         self.db = server.rsplit("/", 1)[0] + "/bench"
+        from outings.db.postgres import create_database
+
         try:
-            asyncio.run(_create_database(server, "bench"))
+            asyncio.run(create_database(server, "bench"))
             env = {**os.environ, "OUTINGS_DB": self.db}
             for command in (["migrate"], ["import", str(exported)]):
                 subprocess.run(

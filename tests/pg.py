@@ -23,14 +23,9 @@ def _on(database: str) -> str:
 
 
 async def _create(name: str, template: str | None) -> None:
-    import asyncpg
+    from outings.db.postgres import create_database
 
-    conn = await asyncpg.connect(SERVER)
-    try:
-        copy = f" template {template}" if template else ""
-        await conn.execute(f"create database {name}{copy}")
-    finally:
-        await conn.close()
+    await create_database(SERVER, name, template)
 
 
 async def _migrate(url: str) -> None:

@@ -231,6 +231,19 @@ _CUT = (
 )
 
 
+async def create_database(server: str, name: str, template: str | None = None) -> None:
+    """A new database ``name`` on the server ``server`` (a URL to any of its
+    databases), empty or a copy of ``template``: for the tests and the bench,
+    which make their own (``name`` and ``template`` come from code, not from
+    outside: a database's name cannot be a query parameter)."""
+    conn = await asyncpg.connect(server)
+    try:
+        copy = f" template {template}" if template else ""
+        await conn.execute(f"create database {name}{copy}")
+    finally:
+        await conn.close()
+
+
 def _lost(exc: BaseException) -> BaseException:
     """A conflict, or the server out of reach: a 503 ("try again")."""
     if isinstance(exc, _RETRY):
