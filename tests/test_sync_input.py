@@ -117,6 +117,27 @@ def test_an_end_less_than_a_second_after_the_start_is_no_end(
     assert db(settings, "select count(*) from outings where starts_at = ends_at") == [(0,)]
 
 
+def test_changes_made_in_another_account_s_name_are_refused(
+    host: Client, settings: Settings
+) -> None:
+    """The outbox says whose changes it sends: another account's are refused
+    whole (403 ``other_account``), nothing of them applied."""
+    day = in_days(2)
+    outing = create(f"{day}T10:00:00Z", f"{day}T12:00:00Z")
+    body = {
+        "client_id": str(uuid.uuid4()),
+        "account": str(uuid.uuid4()),  # not Hana
+        "mutations": [{"id": 1, "name": "outing.create", "args": outing}],
+    }
+    answer = host.post("/api/sync/push", json=body)
+    assert answer.status_code == 403
+    assert answer.json()["error"]["code"] == "other_account"
+    assert db(settings, "select count(*) from outings where id = ?", outing["id"]) == [(0,)]
+    [(hana,)] = db(settings, "select id from users where display_name = 'Hana'")
+    answer = host.post("/api/sync/push", json={**body, "account": hana})
+    assert answer.json()["results"][0]["status"] == "applied"
+
+
 def test_a_lone_surrogate_rejects_its_own_mutation_only(host: Client, settings: Settings) -> None:
     outing_id = propose(host)
     comment = {"id": str(uuid.uuid4()), "outing_id": outing_id, "body": "See you there"}

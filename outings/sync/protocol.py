@@ -35,6 +35,10 @@ class RawMutation(msgspec.Struct, frozen=True):
 class PushRequest(msgspec.Struct, frozen=True):
     client_id: str
     mutations: list[RawMutation]
+    #: The account signed in on the phone's page when these changes were made
+    #: (the outbox sends each account's changes apart): refused when another
+    #: account is signed in now, so a change is never made in someone else's name.
+    account: str | None = None
 
 
 _decode_push = msgspec.json.Decoder(PushRequest).decode

@@ -226,6 +226,17 @@ def _gap(expected: int) -> PushRefused:
 
 
 async def push(db: Database, user: User, request: PushRequest) -> PushResponse:
+    if request.account is not None and request.account != user.id:
+        # Made on this phone while someone else was signed in (her session
+        # ended without "Sign out", then another parent signed in here).
+        raise PushRefused(
+            403,
+            "other_account",
+            _(
+                "This change was made while another account was signed in on this"
+                " phone, so it was not sent."
+            ),
+        )
     if not is_uuid(request.client_id):
         raise PushRefused(400, "bad_client_id", _("client_id must be a UUID."))
     ids = [m.id for m in request.mutations]

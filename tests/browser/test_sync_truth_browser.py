@@ -7,6 +7,7 @@ from playwright.sync_api import Browser, Page, Route, expect
 from playwright.sync_api import Error as PlaywrightError
 
 from outings.cli import main
+from outings.web.cookies import SESSION
 from tests.browser.conftest import assert_accessible, controlled, screenshot, visit
 from tests.browser.test_outings_browser import phone
 from tests.live import LiveServer, csrf, host_outing, rows, signed_up
@@ -182,7 +183,10 @@ def test_a_change_the_server_refuses_is_set_aside_and_the_rest_still_go(
     visit(page, f"{live_server.url}/outings/{outing_id}")
     page.context.set_offline(True)
     # a change no server will take (what an old app version might have queued)
-    page.evaluate("""() => self.OutingsOutbox.enqueue("comment.add", "not an object", null)""")
+    page.evaluate(
+        """() => self.OutingsOutbox.enqueue("comment.add", "not an object", null,
+             document.querySelector(".me-link").dataset.account)"""
+    )
     page.get_by_role("button", name="Save my reply").click()
     expect(page.locator("#sync-status")).to_contain_text("Waiting to sync: 2")
     refused: list[str] = []
@@ -214,3 +218,46 @@ def test_a_change_the_server_refuses_is_set_aside_and_the_rest_still_go(
         ("comment.add", "rejected"),
         ("rsvp.set", "applied"),
     ]
+
+
+def test_a_change_made_by_one_parent_never_goes_out_in_another_s_name(
+    live_server: LiveServer, browser: Browser
+) -> None:
+    """Ana replies with no signal; her session ends before the signal is back
+    (signed out from her laptop); Ben signs in on the same phone. Her reply
+    is not made in Ben's name: set aside, and said so; Ben's own still goes."""
+    outing_id = host_outing(live_server, title="Baby swim", capacity="5")
+    page = phone(browser, live_server, "Ana")
+    visit(page, f"{live_server.url}/outings/{outing_id}")
+    page.context.set_offline(True)
+    page.get_by_role("button", name="Save my reply").click()
+    expect(page.locator("#sync-status")).to_contain_text("Waiting to sync: 1")
+    rows(  # her session ends elsewhere meanwhile
+        live_server,
+        "delete from sessions where user_id = (select id from users where display_name = 'Ana')",
+    )
+    page.context.set_offline(False)
+    ben = signed_up(live_server, "Ben")  # Ben signs in on her phone
+    try:
+        page.context.add_cookies(
+            [{"name": SESSION, "value": ben.cookies[SESSION], "url": live_server.url}]
+        )
+    finally:
+        ben.close()
+    visit(page, f"{live_server.url}/outings/{outing_id}")
+    expect(page.locator("#sync-verdicts")).to_contain_text(
+        "another account was signed in", timeout=20_000
+    )
+    expect(page.locator("#sync-status")).not_to_contain_text("Waiting")
+    screenshot(page, "change-of-another-account")
+    assert_accessible(page)
+    replies = (
+        "select u.display_name, r.status from rsvps r join users u on u.id = r.user_id"
+        " where r.outing_id = ? order by 1"
+    )
+    assert ("Ben", "going") not in rows(live_server, replies, outing_id)
+    # Ben's own reply, made on the same phone, goes in his name
+    page.get_by_role("button", name="Save my reply").click()
+    expect(page.locator(".my-reply")).to_contain_text("You're in!", timeout=20_000)
+    assert ("Ben", "going") in rows(live_server, replies, outing_id)
+    assert ("Ana", "going") not in rows(live_server, replies, outing_id)

@@ -326,7 +326,10 @@ function warmPages() {
 }
 
 async function queue(name, args, about) {
-  await Outbox.enqueue(name, args, about);
+  // Whose change it is: the account this page was drawn for (never sent in
+  // another's name, should someone else sign in before it goes).
+  const account = document.querySelector(".me-link")?.dataset.account || null;
+  await Outbox.enqueue(name, args, about, account);
   await showStatus();
   try {
     const registration = await navigator.serviceWorker?.ready;

@@ -62,11 +62,13 @@
   }
 
   // Queue a change; its id is the next in this phone's count, 1, 2, 3…
-  async function enqueue(name, args, about) {
+  // ``by``: the account signed in on the page that made it.
+  async function enqueue(name, args, about, by) {
     const db = await open();
     const tx = db.transaction(["meta", "outbox"], "readwrite");
     const meta = await req(tx.objectStore("meta").get("client")) || newClient();
-    const mutation = { id: meta.next_id, name, args, about: about || null, at: Date.now() };
+    const mutation = { id: meta.next_id, name, args, about: about || null, by: by || null,
+                       at: Date.now() };
     meta.next_id += 1;
     tx.objectStore("meta").put(meta);
     tx.objectStore("outbox").put(mutation);
@@ -117,15 +119,26 @@
   // A change the server will never take (its push answered a 4xx that no
   // retry can mend): kept as a rejected result, so the page says so, and out
   // of the queue, so the changes behind it still go.
-  async function setAside(db, meta, mutation, error) {
+  async function setAside(db, meta, mutations, error) {
     const tx = db.transaction(["outbox", "results"], "readwrite");
-    tx.objectStore("outbox").delete(mutation.id);
-    const kept = { id: `${meta.client_id}:${mutation.id}`, status: "rejected", error,
-                   name: mutation.name, args: mutation.args, about: mutation.about,
-                   at: Date.now(), seen: false };
-    tx.objectStore("results").put(kept);
+    const kept = mutations.map((mutation) => {
+      tx.objectStore("outbox").delete(mutation.id);
+      const result = { id: `${meta.client_id}:${mutation.id}`, status: "rejected", error,
+                       name: mutation.name, args: mutation.args, about: mutation.about,
+                       at: Date.now(), seen: false };
+      tx.objectStore("results").put(result);
+      return result;
+    });
     await done(tx);
     return kept;
+  }
+
+  async function refusal(response) {
+    try {
+      return (await response.json()).error || null;
+    } catch (err) {
+      return null;  // not JSON
+    }
   }
 
   function seconds(response) {
@@ -137,7 +150,11 @@
     const db = await open();
     const { meta, outbox } = await snapshot(db);
     if (!outbox.length) return [];
-    const batch = outbox.slice(0, limit);
+    // One account's changes at a time, in order: the first change's account
+    // and those after it of the same (the server refuses them in another's name).
+    const by = outbox[0].by || null;
+    const mine = outbox.findIndex((m) => (m.by || null) !== by);
+    const batch = outbox.slice(0, Math.min(limit, mine === -1 ? outbox.length : mine));
     let response;
     try {
       response = await fetch("/api/sync/push", {
@@ -147,14 +164,21 @@
         body: JSON.stringify({
           client_id: meta.client_id,
           mutations: batch.map(({ id, name, args }) => ({ id, name, args })),
+          ...(by ? { account: by } : {}),
         }),
       });
     } catch (err) {
       throw new SyncError("offline", { retry: true });
     }
     if (response.status === 409 || response.status === 403) {
-      // Our count no longer matches the server's (a lost queue, another
-      // account): start a new identity and send everything again.
+      const error = await refusal(response);
+      if (error?.code === "other_account") {
+        // Made while someone else was signed in here: never sent in this
+        // account's name. Set aside with the server's words; the rest still go.
+        return setAside(db, meta, batch, error);
+      }
+      // Our count no longer matches the server's (a lost queue, this phone's
+      // identity another account's): a new identity, everything sent again.
       await rotate(true);
       throw new SyncError("renumbered", { retry: true });
     }
@@ -168,9 +192,8 @@
       // first change is set aside with the server's words; in company, the
       // caller sends it alone to find out which change it is.
       if (batch.length > 1) throw new SyncError("refused", { retry: false, refused: true });
-      let error = { code: "refused", message: "" };
-      try { error = (await response.json()).error || error; } catch (err) { /* not JSON */ }
-      return [await setAside(db, meta, batch[0], error)];
+      const error = await refusal(response) || { code: "refused", message: "" };
+      return setAside(db, meta, batch, error);
     }
     const body = await response.json();
     const byId = new Map(outbox.map((m) => [m.id, m]));
