@@ -261,3 +261,74 @@ def test_a_change_made_by_one_parent_never_goes_out_in_another_s_name(
     expect(page.locator(".my-reply")).to_contain_text("You're in!", timeout=20_000)
     assert ("Ben", "going") in rows(live_server, replies, outing_id)
     assert ("Ana", "going") not in rows(live_server, replies, outing_id)
+
+
+def test_words_the_server_refuses_are_never_lost(live_server: LiveServer, browser: Browser) -> None:
+    """A comment typed with no signal and refused once back (her hour's
+    comments used up) comes back into the comment box; one on an outing
+    taken down meanwhile (no box any more) is quoted beside the verdict."""
+    talk = host_outing(live_server, title="Rhyme time", capacity="5")
+    taken_down = host_outing(live_server, title="Puppet show", capacity="5")
+    page = phone(browser, live_server, "Ana")
+    for outing_id in (talk, taken_down):
+        visit(page, f"{live_server.url}/outings/{outing_id}")
+        page.get_by_role("button", name="Save my reply").click()
+        expect(page.locator(".my-reply")).to_contain_text("You're in!")
+    [(ana,)] = rows(live_server, "select id from users where display_name = 'Ana'")
+    for n in range(30):  # her hour's comments, written elsewhere
+        rows(
+            live_server,
+            "insert into comments (id, outing_id, author_id, body, created_at)"
+            " values (?, ?, ?, 'Hello', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
+            f"c-{n}",
+            taken_down,
+            ana,
+        )
+    visit(page, f"{live_server.url}/outings/{talk}")
+    page.context.set_offline(True)
+    page.get_by_label("Write a comment").fill("Can we bring the pram inside?")
+    page.get_by_role("button", name="Post comment").click()
+    expect(page.get_by_label("Write a comment")).to_have_value("")
+    page.context.set_offline(False)
+    expect(page.locator("#sync-verdicts")).to_contain_text("Not saved", timeout=20_000)
+    expect(page.get_by_label("Write a comment")).to_have_value("Can we bring the pram inside?")
+    rows(live_server, "delete from comments where id like 'c-%'")
+    # a comment on an outing a moderator takes down while the phone has no signal
+    visit(page, f"{live_server.url}/outings/{taken_down}")
+    page.context.set_offline(True)
+    page.get_by_label("Write a comment").fill("Running ten minutes late")
+    page.get_by_role("button", name="Post comment").click()
+    rows(
+        live_server,
+        "update outings set hidden_at = '2026-01-01T00:00:00Z', hidden_reason = 'spam'"
+        " where id = ?",
+        taken_down,
+    )
+    page.context.set_offline(False)
+    verdicts = page.locator("#sync-verdicts")
+    expect(verdicts).to_contain_text("Running ten minutes late", timeout=20_000)
+    screenshot(page, "refused-comment-quoted")
+    assert_accessible(page)
+    assert rows(live_server, "select body from comments where author_id = ?", ana) == []
+
+
+def test_only_her_last_reply_says_how_it_went(live_server: LiveServer, browser: Browser) -> None:
+    """Going, then "can't go", both with no signal: back online the page says
+    the last, never "You're in!" beside "You said you can't go"."""
+    outing_id = host_outing(live_server, title="Sing along", capacity="5")
+    page = phone(browser, live_server, "Ana")
+    visit(page, f"{live_server.url}/outings/{outing_id}")
+    page.context.set_offline(True)
+    page.get_by_role("button", name="Save my reply").click()
+    page.get_by_text("Can't go", exact=True).click()
+    page.get_by_role("button", name="Save my reply").click()
+    expect(page.locator("#sync-status")).to_contain_text("Waiting to sync: 2")
+    page.context.set_offline(False)
+    expect(page.locator("#sync-status")).not_to_contain_text("Waiting", timeout=20_000)
+    expect(page.locator("#sync-verdicts")).not_to_be_hidden()
+    expect(page.locator("#sync-verdicts")).not_to_contain_text("You're in!")
+    assert rows(
+        live_server,
+        "select r.status from rsvps r join users u on u.id = r.user_id"
+        " where u.display_name = 'Ana'",
+    ) == [("declined",)]

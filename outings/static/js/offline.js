@@ -377,12 +377,23 @@ async function showVerdicts() {
     drawAgain();
     return;
   }
-  for (const r of unseen) if (r.status === "rejected") restoreForm(r);
-  box.replaceChildren(...unseen.map((r) => {
+  // Her last reply to an outing says how it went; an earlier one's verdict
+  // ("You're in!") beside her later "can't go" would be a lie.
+  const last = new Map(unseen.filter((r) => r.name === "rsvp.set").map((r) => [r.about, r]));
+  const shown = unseen.filter((r) => r.name !== "rsvp.set" || last.get(r.about) === r);
+  box.replaceChildren(...shown.map((r) => {
     const { text, tone } = verdict(r);
     const p = document.createElement("p");
     p.className = `flash-line flash-${tone}`;
     p.textContent = text;
+    // Refused words she wrote are never lost: back in their form, or (no form
+    // for them on this page: the outing taken down) quoted here to copy.
+    if (r.status === "rejected" && !restoreForm(r) && typeof r.args?.body === "string") {
+      const typed = document.createElement("q");
+      typed.className = "refused-text";
+      typed.textContent = r.args.body;
+      p.append(" ", typed);
+    }
     return p;
   }));
   box.hidden = false;
@@ -622,10 +633,11 @@ async function showOutboxPending() {
 // A create the server refused comes back into its form, as typed, when the
 // form is empty: nothing written offline is lost (the verdict says why).
 function restoreForm(result) {
-  const form = formOf(result);
-  if (!form || !creates(form)) return;
+  const form = formOf(result) || commentFormOf(result);
+  if (!form || !creates(form)) return false;
   const fields = [...form.elements].filter((f) => f.name && f.type !== "hidden" && f.type !== "submit");
-  if (fields.some((f) => f.type !== "radio" && f.type !== "checkbox" && f.value.trim())) return;
+  // something typed since: hers to keep (the verdict still quotes the refused words)
+  if (fields.some((f) => f.type !== "radio" && f.type !== "checkbox" && f.value.trim())) return false;
   for (const field of fields) {
     const value = result.args?.[field.name];
     if (value === undefined || value === null) continue;
@@ -633,6 +645,14 @@ function restoreForm(result) {
     else if (field.type === "checkbox") field.checked = value === true;
     else field.value = String(value);
   }
+  return true;
+}
+
+// The comment form of the outing a refused comment was for, when this page has it.
+function commentFormOf(result) {
+  const form = document.querySelector("form.comment-form");
+  const fits = result.name === "comment.add" && form?.dataset.outingId === result.args?.outing_id;
+  return fits ? form : undefined;
 }
 
 function enhanceOutboxForms() {
