@@ -135,6 +135,10 @@ def test_a_promotion_push_and_i_cant_come_after_all(
         " where u.display_name = 'Bea'",
     )
     assert clients == [(1,)]
+    # her /me, open meanwhile, is drawn again without the outing she declined
+    coming_up = page.locator("[aria-labelledby=coming-up-title]")
+    expect(coming_up.get_by_role("link", name="Puppet show")).to_have_count(0)
+    page.wait_for_load_state("load")
     assert _shown(page, 0) == []  # the notification went with the tap
     outbox: Any = worker.evaluate(
         """() => new Promise((resolve) => {

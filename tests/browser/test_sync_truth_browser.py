@@ -332,3 +332,23 @@ def test_only_her_last_reply_says_how_it_went(live_server: LiveServer, browser: 
         "select r.status from rsvps r join users u on u.id = r.user_id"
         " where u.display_name = 'Ana'",
     ) == [("declined",)]
+
+
+def test_her_page_in_another_tab_follows_a_reply_made_offline(
+    live_server: LiveServer, browser: Browser
+) -> None:
+    """Two tabs, no signal: a reply in one is counted as waiting in the other
+    (her `/me`), and once it is sent `/me` lists the outing without her
+    reloading it."""
+    outing_id = host_outing(live_server, title="Messy play", capacity="5")
+    page = phone(browser, live_server, "Ana")
+    visit(page, f"{live_server.url}/outings/{outing_id}")
+    me = page.context.new_page()
+    me.goto(f"{live_server.url}/me")
+    expect(me.get_by_text("Outings you host or reply to will be listed here")).to_be_visible()
+    page.context.set_offline(True)
+    page.get_by_role("button", name="Save my reply").click()
+    expect(me.locator("#sync-status")).to_contain_text("Waiting to sync: 1")
+    page.context.set_offline(False)
+    expect(me.get_by_role("link", name="Messy play")).to_be_visible(timeout=20_000)
+    expect(me.locator("#sync-status")).not_to_contain_text("Waiting")

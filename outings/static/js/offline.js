@@ -306,6 +306,12 @@ async function afterSync(results) {
     drawAgain();
     return true;
   }
+  if (window.location.pathname === "/me" && results.some((r) => r.status === "applied")) {
+    // Her page lists her outings, replies and circles: whichever tab sent her
+    // change (a reply to an outing not on it yet), it is drawn again.
+    drawAgain();
+    return true;
+  }
   await showOutboxPending();
   await showVerdicts();
   return false;
@@ -331,6 +337,7 @@ async function queue(name, args, about) {
   const account = document.querySelector(".me-link")?.dataset.account || null;
   await Outbox.enqueue(name, args, about, account);
   await showStatus();
+  Outbox.announce({ type: "queued", from: Outbox.SENDER });
   try {
     const registration = await navigator.serviceWorker?.ready;
     await registration?.sync?.register("outbox");
@@ -748,6 +755,10 @@ export async function startOffline() {
   if (typeof BroadcastChannel === "function") {
     // A sync finished elsewhere (another tab, Background Sync in the worker).
     new BroadcastChannel(Outbox.CHANNEL).onmessage = (event) => {
+      if (event.data?.type === "queued") {
+        showStatus();  // another tab queued a change: the count waiting here too
+        return;
+      }
       if (event.data?.type !== "synced") return;
       showStatus();
       if (event.data.from !== Outbox.SENDER) afterSync(event.data.results); // not our own

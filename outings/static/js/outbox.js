@@ -262,7 +262,7 @@
   }
 
   scope.OutingsOutbox = {
-    enqueue, flush, markSeen, clear, rotate, CHANNEL, SENDER,
+    enqueue, flush, markSeen, clear, rotate, announce, CHANNEL, SENDER,
     pending: () => all("outbox"),
     results: () => all("results"),
   };
