@@ -32,6 +32,9 @@ class Health(msgspec.Struct, frozen=True, kw_only=True):
     version: int | None = None
     #: whether the asker is signed in (only a parent's phone stores pages ahead)
     member: bool = False
+    #: who is signed in: the account the phone's changes are made in the name
+    #: of, whatever page (perhaps one kept from an earlier session) shows
+    account: str | None = None
     #: the phone asked to save data (``Save-Data: on``): store nothing ahead
     save_data: bool = False
 
@@ -47,6 +50,7 @@ async def healthz(request: Request[Any, Any, Any], db: DB) -> Response[Health]:
         ok=version is not None,
         version=version,
         member=request.state.get("user") is not None,
+        account=user.id if (user := request.state.get("user")) is not None else None,
         save_data=conditional.save_data(request.headers),
     )
     return Response(

@@ -168,7 +168,13 @@ def test_not_found_is_a_friendly_page(client: Client) -> None:
 def test_healthz(client: Client) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"ok": True, "version": 0, "member": False, "save_data": False}
+    assert response.json() == {
+        "ok": True,
+        "version": 0,
+        "member": False,
+        "save_data": False,
+        "account": None,
+    }
 
 
 def test_static_files_have_hashed_urls_and_long_caching(client: Client) -> None:

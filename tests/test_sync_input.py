@@ -136,6 +136,9 @@ def test_changes_made_in_another_account_s_name_are_refused(
     [(hana,)] = db(settings, "select id from users where display_name = 'Hana'")
     answer = host.post("/api/sync/push", json={**body, "account": hana})
     assert answer.json()["results"][0]["status"] == "applied"
+    # an older app's push says no account: taken as the signed-in parent's
+    unsaid = {"client_id": str(uuid.uuid4()), "mutations": body["mutations"]}
+    assert host.post("/api/sync/push", json=unsaid).json()["results"][0]["status"] == "applied"
 
 
 def test_a_lone_surrogate_rejects_its_own_mutation_only(host: Client, settings: Settings) -> None:

@@ -72,7 +72,7 @@ async def notifications_to_push(db: Database, tz: ZoneInfo, now: datetime) -> in
             (
                 note.id,
                 row["subscription_id"],
-                compose(note, row["locale"]),
+                compose(note, row["locale"], row["user_id"]),
                 send_after(note.kind, now, tz, starts_at, prefs),
             )
         )

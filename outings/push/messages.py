@@ -68,6 +68,9 @@ class Payload(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
     kind: str
     outing_id: str | None = None
     actions: list[Action] = []
+    #: whose notification it is: a reply made from it ("I can't come after
+    #: all") goes in her name only, whoever is signed in on the phone by then
+    account: str | None = None
 
 
 def title_for(n: Notification) -> str:
@@ -90,8 +93,8 @@ def title_for(n: Notification) -> str:
     return "Outings"
 
 
-def compose(n: Notification, locale: str) -> str:
-    """The push for ``n`` in ``locale``, as JSON."""
+def compose(n: Notification, locale: str, account: str | None = None) -> str:
+    """The push for ``n`` in ``locale``, as JSON; ``account``: the parent it is for."""
     with use_locale(locale):
         actions = (
             [Action(DECLINE_ACTION, _("I can't come after all"))] if n.kind == "promoted" else []
@@ -105,6 +108,7 @@ def compose(n: Notification, locale: str) -> str:
             kind=n.kind,
             outing_id=n.outing_id,
             actions=actions,
+            account=account,
         )
     return msgspec.json.encode(payload).decode()
 

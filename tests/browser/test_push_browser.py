@@ -73,9 +73,9 @@ def _promoted(server: LiveServer, page: Page) -> str:
 
 def _payload(server: LiveServer, outing_id: str, locale: str) -> str:
     """The push the server queues for Bea's promotion, in ``locale``."""
-    [(note_id, kind, params, created)] = rows(
+    [(note_id, kind, params, created, user_id)] = rows(
         server,
-        "select n.id, n.kind, n.params, n.created_at from notifications n"
+        "select n.id, n.kind, n.params, n.created_at, n.user_id from notifications n"
         " join users u on u.id = n.user_id where u.display_name = 'Bea'",
     )
     note = Notification(
@@ -86,7 +86,7 @@ def _payload(server: LiveServer, outing_id: str, locale: str) -> str:
         created_at=str(created),
         read_at=None,
     )
-    return compose(note, locale)
+    return compose(note, locale, str(user_id))  # hers: a reply from it goes in her name
 
 
 def test_a_promotion_push_and_i_cant_come_after_all(

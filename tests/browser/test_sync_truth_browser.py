@@ -223,15 +223,22 @@ def test_a_change_the_server_refuses_is_set_aside_and_the_rest_still_go(
 def test_a_change_made_by_one_parent_never_goes_out_in_another_s_name(
     live_server: LiveServer, browser: Browser
 ) -> None:
-    """Ana replies with no signal; her session ends before the signal is back
-    (signed out from her laptop); Ben signs in on the same phone. Her reply
-    is not made in Ben's name: set aside, and said so; Ben's own still goes."""
+    """Ana writes a comment and replies with no signal; her session ends
+    before the signal is back (signed out from her laptop); Ben signs in on
+    the same phone. Neither is made in Ben's name, nor are her words shown
+    to him: set aside, and said so; Ben's own reply still goes."""
     outing_id = host_outing(live_server, title="Baby swim", capacity="5")
+    other = host_outing(live_server, title="Library rhymes", capacity="5")
     page = phone(browser, live_server, "Ana")
-    visit(page, f"{live_server.url}/outings/{outing_id}")
+    visit(page, f"{live_server.url}/outings/{other}")
+    page.get_by_role("button", name="Save my reply").click()  # she may comment there
+    expect(page.locator(".my-reply")).to_contain_text("You're in!")
     page.context.set_offline(True)
+    page.get_by_label("Write a comment").fill("Ana's own words")
+    page.get_by_role("button", name="Post comment").click()
+    visit(page, f"{live_server.url}/outings/{outing_id}")
     page.get_by_role("button", name="Save my reply").click()
-    expect(page.locator("#sync-status")).to_contain_text("Waiting to sync: 1")
+    expect(page.locator("#sync-status")).to_contain_text("Waiting to sync: 2")
     rows(  # her session ends elsewhere meanwhile
         live_server,
         "delete from sessions where user_id = (select id from users where display_name = 'Ana')",
@@ -249,6 +256,11 @@ def test_a_change_made_by_one_parent_never_goes_out_in_another_s_name(
         "another account was signed in", timeout=20_000
     )
     expect(page.locator("#sync-status")).not_to_contain_text("Waiting")
+    page.goto(f"{live_server.url}/outings/{other}")  # once: a verdict is said once
+    expect(page.locator("#sync-verdicts")).to_contain_text("another account")
+    expect(page.locator("body")).not_to_contain_text("Ana's own words")
+    assert rows(live_server, "select count(*) from comments") == [(0,)]
+    visit(page, f"{live_server.url}/outings/{outing_id}")
     screenshot(page, "change-of-another-account")
     assert_accessible(page)
     replies = (

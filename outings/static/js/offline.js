@@ -25,7 +25,7 @@ let retryTimer = null;
 let connected = navigator.onLine;
 // What Outings said at the last probe: its data version now, whether this
 // browser is signed in, whether the phone asked to save data (/healthz).
-let server = { version: null, member: false, save_data: false };
+let server = { version: null, member: false, save_data: false, account: null };
 // The page is being drawn again (a reload, or the new outing's page): a sync
 // still running here, or starting meanwhile, leaves it be (drawAgain).
 let drawingAgain = false;
@@ -306,7 +306,8 @@ async function afterSync(results) {
     drawAgain();
     return true;
   }
-  if (window.location.pathname === "/me" && results.some((r) => r.status === "applied")) {
+  if (window.location.pathname === "/me" && results.some((r) => r.status === "applied")
+      && !typing()) {
     // Her page lists her outings, replies and circles: whichever tab sent her
     // change (a reply to an outing not on it yet), it is drawn again.
     drawAgain();
@@ -331,11 +332,17 @@ function warmPages() {
   controller.postMessage({ type: "warm", version: server.version });
 }
 
+// Who is signed in: as Outings said at the last probe (a page kept from an
+// earlier session may show someone else), else as this page was drawn.
+function currentAccount() {
+  if (server.account) return server.account;
+  return document.querySelector(".me-link")?.dataset.account || null;
+}
+
 async function queue(name, args, about) {
   // Whose change it is: the account this page was drawn for (never sent in
   // another's name, should someone else sign in before it goes).
-  const account = document.querySelector(".me-link")?.dataset.account || null;
-  await Outbox.enqueue(name, args, about, account);
+  await Outbox.enqueue(name, args, about, currentAccount());
   await showStatus();
   Outbox.announce({ type: "queued", from: Outbox.SENDER });
   try {
@@ -373,7 +380,7 @@ async function showVerdicts() {
   const outingId = document.querySelector("[data-outing-id]")?.dataset.outingId;
   const unseen = (await Outbox.results())
     .filter((r) => !r.seen && (!outingId || r.about === outingId || !r.about))
-    .sort((a, b) => a.at - b.at);
+    .sort((a, b) => a.at - b.at || (a.seq || 0) - (b.seq || 0));  // one push: one `at`
   if (!unseen.length) return;
   const circles = pageCircles();
   const aboutThisPage = (r) => (outingId && r.about === outingId) || (r.about && circles.has(r.about));
@@ -395,7 +402,9 @@ async function showVerdicts() {
     p.textContent = text;
     // Refused words she wrote are never lost: back in their form, or (no form
     // for them on this page: the outing taken down) quoted here to copy.
-    if (r.status === "rejected" && !restoreForm(r) && typeof r.args?.body === "string") {
+    // (Only her own: words another account wrote on this phone are never shown to her.)
+    if (r.status === "rejected" && ownWords(r) && !restoreForm(r)
+        && typeof r.args?.body === "string") {
       const typed = document.createElement("q");
       typed.className = "refused-text";
       typed.textContent = r.args.body;
@@ -654,6 +663,9 @@ function restoreForm(result) {
   }
   return true;
 }
+
+// Whether a change was made by the account signed in on this page.
+const ownWords = (result) => !!result.by && result.by === currentAccount();
 
 // The comment form of the outing a refused comment was for, when this page has it.
 function commentFormOf(result) {

@@ -125,7 +125,7 @@
       tx.objectStore("outbox").delete(mutation.id);
       const result = { id: `${meta.client_id}:${mutation.id}`, status: "rejected", error,
                        name: mutation.name, args: mutation.args, about: mutation.about,
-                       at: Date.now(), seen: false };
+                       by: mutation.by || null, seq: mutation.id, at: Date.now(), seen: false };
       tx.objectStore("results").put(result);
       return result;
     });
@@ -172,9 +172,10 @@
     }
     if (response.status === 409 || response.status === 403) {
       const error = await refusal(response);
-      if (error?.code === "other_account") {
-        // Made while someone else was signed in here: never sent in this
-        // account's name. Set aside with the server's words; the rest still go.
+      if (error?.code === "other_account" || (error?.code === "client_taken" && !by)) {
+        // Made while someone else was signed in here (or by nobody known, on
+        // an identity another account holds): never sent in this account's
+        // name. Set aside with the server's words; the rest still go.
         return setAside(db, meta, batch, error);
       }
       // Our count no longer matches the server's (a lost queue, this phone's
@@ -204,7 +205,8 @@
       tx.objectStore("outbox").delete(result.id);
       if (sent) {
         const kept = { ...result, id: `${meta.client_id}:${result.id}`, name: sent.name,
-                       args: sent.args, about: sent.about, at: Date.now(), seen: false };
+                       args: sent.args, about: sent.about, by: sent.by || null, seq: result.id,
+                       at: Date.now(), seen: false };
         tx.objectStore("results").put(kept);
         results.push(kept);
       }

@@ -68,7 +68,8 @@ self.addEventListener("push", (event) => {
     icon: ICON,
     badge: ICON,
     actions: (data.actions || []).slice(0, 2),
-    data: { url: data.url || "/me", kind: data.kind || "", outing_id: data.outing_id || null },
+    data: { url: data.url || "/me", kind: data.kind || "", outing_id: data.outing_id || null,
+            account: data.account || null },
   }));
 });
 
@@ -97,10 +98,11 @@ async function openPage(url) {
 // "I can't come after all" on a promotion: the reply goes through the outbox
 // like any reply made offline, so it reaches the server once, even with no
 // signal now; then the outing's page shows it.
-async function decline(outingId) {
+async function decline(outingId, account) {
   await self.OutingsOutbox.enqueue(
-    "rsvp.set", { outing_id: outingId, status: "declined" }, outingId,
+    "rsvp.set", { outing_id: outingId, status: "declined" }, outingId, account,
   );
+  self.OutingsOutbox.announce({ type: "queued", from: "worker" });
   try {
     await self.OutingsOutbox.flush();
   } catch (error) {
@@ -113,7 +115,7 @@ async function decline(outingId) {
 async function notificationClicked(notification, action) {
   const data = notification.data || {};
   notification.close();
-  if (action === "decline" && data.outing_id) return decline(data.outing_id);
+  if (action === "decline" && data.outing_id) return decline(data.outing_id, data.account);
   return openPage(data.url || "/me");
 }
 // Named on self so a test can drive the same path a tap takes (a page cannot
