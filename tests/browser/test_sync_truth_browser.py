@@ -7,6 +7,7 @@ from playwright.sync_api import Browser, Page, Route, expect
 from playwright.sync_api import Error as PlaywrightError
 
 from outings.cli import main
+from outings.db import now_iso
 from outings.web.cookies import SESSION
 from tests.browser.conftest import assert_accessible, controlled, screenshot, visit
 from tests.browser.test_outings_browser import phone
@@ -291,10 +292,11 @@ def test_words_the_server_refuses_are_never_lost(live_server: LiveServer, browse
         rows(
             live_server,
             "insert into comments (id, outing_id, author_id, body, created_at)"
-            " values (?, ?, ?, 'Hello', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
+            " values (?, ?, ?, 'Hello', ?)",
             f"c-{n}",
             taken_down,
             ana,
+            now_iso(),
         )
     visit(page, f"{live_server.url}/outings/{talk}")
     page.context.set_offline(True)
