@@ -140,7 +140,12 @@ async def write_keys(db: Database, stale: list[Stale]) -> int:
 
 
 async def newest_version(db: Database) -> bool:
-    """Record :data:`FOLD_VERSION` as run on this database; whether no newer one has."""
+    """Record :data:`FOLD_VERSION` as run on this database; whether no newer one has.
+    A read, and a write only the first time a version runs."""
+    async with db.reader() as r:
+        seen = await r.fetchval("select value from meta where key = 'fold_version'")
+    if seen is not None and int(seen) >= FOLD_VERSION:
+        return int(seen) == FOLD_VERSION
 
     async def run(w: Writer) -> bool:
         await w.execute(

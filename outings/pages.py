@@ -46,11 +46,12 @@ async def healthz(request: Request[Any, Any, Any], db: DB) -> Response[Health]:
             version: int | None = (await changelog.bounds(r))[0]
     except Exception:
         version = None
+    user = request.state.get("user")
     health = Health(
         ok=version is not None,
         version=version,
-        member=request.state.get("user") is not None,
-        account=user.id if (user := request.state.get("user")) is not None else None,
+        member=user is not None,
+        account=None if user is None else user.id,
         save_data=conditional.save_data(request.headers),
     )
     return Response(

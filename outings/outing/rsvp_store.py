@@ -39,17 +39,20 @@ async def queue(conn: Conn, outing_id: str, user_id: str) -> list[Seat]:
     return [_seat(r) for r in rows]
 
 
-async def replies_to_members_only(conn: Conn, circle_id: str, user_id: str, now: str) -> list[str]:
-    """The members-only outings of a circle, not yet over nor cancelled, that
-    ``user_id`` replied going or maybe to and does not host."""
+async def replies_to_members_only(
+    conn: Conn, circle_id: str, user_id: str, now: str
+) -> list[tuple[str, int, int]]:
+    """(outing, adults, children) of each members-only outing of a circle, not
+    yet over nor cancelled, that ``user_id`` replied going or maybe to and does
+    not host."""
     rows = await conn.fetchall(
-        "select o.id from rsvps r join outings o on o.id = r.outing_id"
+        "select o.id, r.adults, r.children from rsvps r join outings o on o.id = r.outing_id"
         " where r.user_id = ? and r.status in ('going', 'maybe') and o.circle_id = ?"
         " and o.visibility = 'members' and o.host_id != ? and o.hidden_at is null"
         " and o.status = 'scheduled' and o.ends_at > ? order by o.starts_at, o.id",
         (user_id, circle_id, user_id, now),
     )
-    return [r["id"] for r in rows]
+    return [(r["id"], r["adults"], r["children"]) for r in rows]
 
 
 async def seat(conn: Conn, outing_id: str, user_id: str) -> Seat | None:

@@ -343,11 +343,9 @@ async def give_up_places_in(w: Writer, circle_id: str, user_id: str) -> None:
     "can't go" (the next on the waitlist moves up, and is told); her own
     outings stay hers."""
     now = store.iso(utcnow())
-    for outing_id in await rsvp_store.replies_to_members_only(w, circle_id, user_id, now):
-        outing = await _load(w, outing_id)
-        seat = await rsvp_store.seat(w, outing_id, user_id)
-        assert seat is not None
-        await _reply(w, outing, user_id, "declined", seat.adults, seat.children)
+    replies = await rsvp_store.replies_to_members_only(w, circle_id, user_id, now)
+    for outing_id, adults, children in replies:
+        await _reply(w, await _load(w, outing_id), user_id, "declined", adults, children)
 
 
 async def hide_in(w: Writer, outing_id: str, reason: str, now: str) -> None:

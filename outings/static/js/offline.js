@@ -340,8 +340,8 @@ function currentAccount() {
 }
 
 async function queue(name, args, about) {
-  // Whose change it is: the account this page was drawn for (never sent in
-  // another's name, should someone else sign in before it goes).
+  // Whose change it is (never sent in another's name, should someone else
+  // sign in before it goes).
   await Outbox.enqueue(name, args, about, currentAccount());
   await showStatus();
   Outbox.announce({ type: "queued", from: Outbox.SENDER });

@@ -123,14 +123,20 @@
     const tx = db.transaction(["outbox", "results"], "readwrite");
     const kept = mutations.map((mutation) => {
       tx.objectStore("outbox").delete(mutation.id);
-      const result = { id: `${meta.client_id}:${mutation.id}`, status: "rejected", error,
-                       name: mutation.name, args: mutation.args, about: mutation.about,
-                       by: mutation.by || null, seq: mutation.id, at: Date.now(), seen: false };
+      const result = resultOf(meta, mutation, { status: "rejected", error });
       tx.objectStore("results").put(result);
       return result;
     });
     await done(tx);
     return kept;
+  }
+
+  // What the server said of a change, kept with what the change was (whose,
+  // about what, its place in the queue) until the page has said it.
+  function resultOf(meta, mutation, answer) {
+    return { ...answer, id: `${meta.client_id}:${mutation.id}`, name: mutation.name,
+             args: mutation.args, about: mutation.about, by: mutation.by || null,
+             seq: mutation.id, at: Date.now(), seen: false };
   }
 
   async function refusal(response) {
@@ -204,9 +210,7 @@
       const sent = byId.get(result.id);
       tx.objectStore("outbox").delete(result.id);
       if (sent) {
-        const kept = { ...result, id: `${meta.client_id}:${result.id}`, name: sent.name,
-                       args: sent.args, about: sent.about, by: sent.by || null, seq: result.id,
-                       at: Date.now(), seen: false };
+        const kept = resultOf(meta, sent, result);
         tx.objectStore("results").put(kept);
         results.push(kept);
       }
