@@ -23,6 +23,7 @@ from playwright.sync_api import (
     ViewportSize,
     sync_playwright,
 )
+from playwright.sync_api import Error as PlaywrightError
 
 from outings.web.cookies import SESSION
 from tests.live import LiveServer, signed_up
@@ -187,12 +188,25 @@ def controlled(page: Page) -> None:
 
     Polled from here: ``wait_for_function`` with an expression falls back to
     ``eval`` in the page when its first look fails, which the page's CSP refuses
-    (seen under load in CI)."""
-    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    (seen under load in CI). A page that draws itself again meanwhile (back
+    online, it synced) is asked again once drawn."""
     deadline = time.monotonic() + 10
-    while not page.evaluate("!!navigator.serviceWorker.controller"):
+    while not _asked(
+        page, "navigator.serviceWorker.ready.then(() => !!navigator.serviceWorker.controller)"
+    ):
         assert time.monotonic() < deadline, "the service worker never took control"
         page.wait_for_timeout(50)
+
+
+def _asked(page: Page, expression: str) -> bool:
+    """``expression`` in the page; False while the page is being drawn again."""
+    try:
+        return bool(page.evaluate(expression))
+    except PlaywrightError as exc:
+        if "Execution context was destroyed" not in str(exc):
+            raise
+        page.wait_for_load_state("load")
+        return False
 
 
 def visit(page: Page, url: str) -> None:
