@@ -231,13 +231,14 @@ def test_a_change_made_by_one_parent_never_goes_out_in_another_s_name(
     outing_id = host_outing(live_server, title="Baby swim", capacity="5")
     other = host_outing(live_server, title="Library rhymes", capacity="5")
     page = phone(browser, live_server, "Ana")
+    visit(page, f"{live_server.url}/outings/{outing_id}")  # kept on her phone for later
     visit(page, f"{live_server.url}/outings/{other}")
     page.get_by_role("button", name="Save my reply").click()  # she may comment there
     expect(page.locator(".my-reply")).to_contain_text("You're in!")
     page.context.set_offline(True)
     page.get_by_label("Write a comment").fill("Ana's own words")
     page.get_by_role("button", name="Post comment").click()
-    visit(page, f"{live_server.url}/outings/{outing_id}")
+    page.goto(f"{live_server.url}/outings/{outing_id}")  # her kept copy, no signal
     page.get_by_role("button", name="Save my reply").click()
     expect(page.locator("#sync-status")).to_contain_text("Waiting to sync: 2")
     rows(  # her session ends elsewhere meanwhile
